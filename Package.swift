@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+//
+// fp-ledger: an event-sourced record of targeted poverty alleviation (精准扶贫建档立卡).
+// Three layers, data flowing one way: EventStore (bytes, streams, positions) ->
+// Projections (the domain) -> fprepl (the REPL). See ../shared/design/ARCHITECTURE.md.
+
+import PackageDescription
+
+let package = Package(
+    name: "fp-ledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "EventStore", targets: ["EventStore"]),
+        .library(name: "Projections", targets: ["Projections"]),
+        .executable(name: "fprepl", targets: ["fprepl"]),
+        .executable(name: "store-benchmarks", targets: ["StoreBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The segmented, append-only log. Knows streams, versions, positions and bytes;
+        // knows nothing of households.
+        .target(name: "EventStore"),
+
+        // The domain: identifiers, events, folds that build state.
+        .target(name: "Projections", dependencies: ["EventStore"]),
+
+        // libedit, used by the REPL only when stdin is a terminal.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+
+        .executableTarget(
+            name: "fprepl",
+            dependencies: [
+                "EventStore",
+                "Projections",
+                "CEditLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Release-mode benchmarks of the store; see docs/performance.md.
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: ["EventStore"],
+            path: "Benchmarks/StoreBenchmarks"
+        ),
+
+        // A child process the crash tests start and kill with SIGKILL mid-append.
+        .executableTarget(
+            name: "store-crash-helper",
+            dependencies: ["EventStore"],
+            path: "Tests/StoreCrashHelper"
+        ),
+
+        .testTarget(
+            name: "EventStoreTests",
+            dependencies: ["EventStore", "store-crash-helper"]
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,34 @@
+/// A record read in place, handed to the closure of ``EventStore/forEachRecord(from:through:_:)``:
+/// its fields decode from the store's bytes on demand, with nothing copied until asked.
+/// Valid only inside that closure; copy what you keep (``materialize()``).
+public struct BorrowedRecord {
+    let view: RecordView
+
+    /// The global position.
+    public var position: UInt64 { view.position }
+    /// The version in its stream.
+    public var version: UInt64 { view.version }
+    /// The stream name.
+    public var stream: String { view.stream }
+    /// The event type.
+    public var type: String { view.type }
+    /// Whether the event type equals `name`, without building a `String`.
+    public func typeEquals(_ name: StaticString) -> Bool {
+        let n = view.typeLength
+        guard n == name.utf8CodeUnitCount else { return false }
+        let t = UnsafeRawBufferPointer(rebasing: view.body[(40 + view.streamLength)..<(40 + view.streamLength + n)])
+        return t.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: n))
+    }
+    /// The business date.
+    public var effective: EffectiveDate { EffectiveDate(unchecked: view.effectiveRaw) }
+    /// When the store recorded it.
+    public var recorded: RecordedTime { RecordedTime(microseconds: view.recordedMicros) }
+    /// Who entered it.
+    public var actor: String { view.actor }
+    /// The correlation id, if any.
+    public var correlation: String? { view.correlation }
+    /// The payload bytes, valid only inside the closure.
+    public var payload: UnsafeRawBufferPointer { view.payload }
+    /// A copy that outlives the closure.
+    public func materialize() -> RecordedEvent { view.materialize() }
+}

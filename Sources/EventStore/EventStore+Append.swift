@@ -1,0 +1,376 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One caller's append, waiting for a group leader (possibly itself) to write it.
+final class AppendRequest: Sendable {
+    let writes: [StreamWrite]
+    private let outcome = Mutex<Result<AppendResult, StoreError>?>(nil)
+
+    init(writes: [StreamWrite]) { self.writes = writes }
+
+    var result: Result<AppendResult, StoreError>? { outcome.withLock { $0 } }
+
+    func complete(_ r: Result<AppendResult, StoreError>) { outcome.withLock { $0 = r } }
+}
+
+extension EventStore {
+    /// Appends events to one stream, all or nothing.
+    ///
+    /// - Parameters:
+    ///   - events: The events, in order.
+    ///   - stream: The stream (`household-5301241012010001`).
+    ///   - expected: The condition the stream must meet, checked atomically with the write.
+    /// - Returns: The positions assigned and the stream's new last version.
+    /// - Throws: ``StoreError`` `versionConflict` (saying expected and actual),
+    ///   `invalidArgument`, `readOnly`, `damaged`, `diskFull`, `io`.
+    public func append(_ events: [ProposedEvent], to stream: String, expected: ExpectedVersion = .any) throws -> AppendResult {
+        try append([StreamWrite(stream: stream, expected: expected, events: events)])
+    }
+
+    /// Appends events to several streams as one batch: every condition holds and every
+    /// event is written, or nothing is. Durable before it returns unless the store's
+    /// durability is ``Durability/none``.
+    ///
+    /// Concurrent callers are grouped: while one flush is under way, the appends that
+    /// arrive wait and are written together with the next one.
+    ///
+    /// - Parameter writes: The writes, applied in order (a stream named twice sees the
+    ///   first write's events when the second's condition is checked).
+    /// - Returns: The positions assigned, in order, and each stream's last version.
+    /// - Throws: ``StoreError`` `versionConflict`, `invalidArgument`, `readOnly`,
+    ///   `damaged`, `diskFull`, `io`.
+    /// - Complexity: O(n) in the bytes appended, plus O(log n) per segment for each
+    ///   stream not written since the store was opened.
+    public func append(_ writes: [StreamWrite]) throws -> AppendResult {
+        guard !configuration.readOnly else {
+            throw StoreError(.readOnly, "the store was opened read-only", path: directory)
+        }
+        try Self.validate(writes)
+        let request = AppendRequest(writes: writes)
+        pending.withLock { $0.append(request) }
+        while request.result == nil {
+            writer.withLock { w in
+                guard request.result == nil else { return }
+                let group: [AppendRequest] = pending.withLock { queue in
+                    if configuration.durability == .groupCommit {
+                        defer { queue.removeAll() }
+                        return queue
+                    }
+                    return queue.isEmpty ? [] : [queue.removeFirst()]
+                }
+                if !group.isEmpty { write(group, &w) }
+            }
+        }
+        switch request.result {
+        case .success(let r): return r
+        case .failure(let e): throw e
+        case nil: throw StoreError(.io, "append was not processed", path: directory)
+        }
+    }
+
+    static func validate(_ writes: [StreamWrite]) throws {
+        func field(_ name: String, _ value: String, allowEmpty: Bool = false) throws {
+            let n = value.utf8.count
+            if n == 0 && !allowEmpty { throw StoreError(.invalidArgument, "\(name) is empty") }
+            if n > Int(UInt16.max) { throw StoreError(.invalidArgument, "\(name) is \(n) bytes; at most 65535") }
+        }
+        for w in writes {
+            try field("stream name", w.stream)
+            for e in w.events {
+                try field("event type", e.type)
+                try field("actor", e.actor)
+                if let c = e.correlation { try field("correlation", c, allowEmpty: true) }
+                let size = RecordFrame.bodyHeaderSize + w.stream.utf8.count + e.type.utf8.count + e.actor.utf8.count
+                    + (e.correlation?.utf8.count ?? 0) + e.payload.count
+                if size > RecordFrame.maxBodySize {
+                    throw StoreError(.invalidArgument, "event of type \(e.type) is \(size) bytes; a record holds at most \(RecordFrame.maxBodySize)")
+                }
+            }
+        }
+    }
+
+    /// An encoded request waiting in the current chunk.
+    private struct Encoded {
+        var request: AppendRequest
+        var positions: Range<UInt64>
+        var lastVersions: [String: UInt64]
+        var entries: [IndexEntry]  // offsets relative to the writer's buffer
+        var bytes: Range<Int>      // in the writer's buffer
+    }
+
+    /// Where the writer appends: the active file and its committed length. Holds no
+    /// copy of the active index, so publishing never copies it.
+    struct WriteCursor {
+        var file: ActiveFile
+        var committedBytes: Int64
+    }
+
+    /// Writes a group of requests: checks each condition, encodes, writes in chunks
+    /// that each end on a segment boundary or at the group's end, syncs, publishes,
+    /// and completes every request. Runs with the writer lock held.
+    private func write(_ group: [AppendRequest], _ w: inout WriterState) {
+        if let refusal = refusal(w) {
+            for r in group { r.complete(.failure(refusal)) }
+            return
+        }
+        let start = state.withLock { s in
+            s.active.map { (WriteCursor(file: $0.file, committedBytes: $0.committedBytes), s.nextPosition) }
+        }
+        guard var (cursor, next) = start else {
+            for r in group { r.complete(.failure(StoreError(.readOnly, "the store has no active segment", path: directory))) }
+            return
+        }
+        var tentative: [String: UInt64] = [:]  // versions after the requests encoded so far
+        var chunk: [Encoded] = []
+        w.buffer.removeAll(keepingCapacity: true)
+        var recorded = max(RecordedTime.now().microseconds, w.lastRecorded)
+
+        var failure: StoreError?
+        requests: for request in group {
+            if let f = failure { request.complete(.failure(f)); continue }
+            // Check every condition against the versions including earlier requests.
+            var versions: [String: UInt64] = [:]
+            var starts: [UInt64] = []
+            for write in request.writes {
+                let current: UInt64?
+                do {
+                    current = try versions[write.stream] ?? tentative[write.stream] ?? lastVersion(write.stream, &w)
+                } catch {
+                    request.complete(.failure(Self.storeError(error, directory)))
+                    continue requests
+                }
+                if let conflict = Self.conflict(write.stream, expected: write.expected, actual: current) {
+                    request.complete(.failure(conflict))
+                    continue requests
+                }
+                let first = current.map { $0 + 1 } ?? 0
+                starts.append(first)
+                if !write.events.isEmpty {
+                    versions[write.stream] = first + UInt64(write.events.count) - 1
+                } else if let c = current {
+                    versions[write.stream] = c
+                }
+            }
+            let count = request.writes.reduce(0) { $0 + $1.events.count }
+            if count == 0 {
+                request.complete(.success(AppendResult(positions: next..<next, lastVersions: versions)))
+                continue
+            }
+            // Roll to a new segment first when this batch would overflow a non-empty one.
+            let size = request.writes.reduce(0) { acc, wr in
+                acc + wr.events.reduce(0) {
+                    $0 + RecordFrame.frameHeaderSize + RecordFrame.bodyHeaderSize + wr.stream.utf8.count
+                        + $1.type.utf8.count + $1.actor.utf8.count + ($1.correlation?.utf8.count ?? 0) + $1.payload.count
+                }
+            }
+            let pendingBytes = w.buffer.count - (chunk.first?.bytes.lowerBound ?? w.buffer.count)
+            let used = cursor.committedBytes + Int64(pendingBytes)
+            if used > Int64(SegmentHeader.size), used + Int64(size) > Int64(configuration.segmentSize) {
+                do {
+                    try flush(&chunk, &cursor, &w, &tentative)
+                    cursor = try roll(&w)
+                } catch {
+                    failure = Self.storeError(error, directory)
+                    request.complete(.failure(Self.storeError(error, directory)))
+                    continue
+                }
+            }
+            // Encode: the last record of the request carries the commit flag.
+            let begin = w.buffer.count
+            var entries: [IndexEntry] = []
+            entries.reserveCapacity(count)
+            var written = 0
+            for (k, write) in request.writes.enumerated() {
+                var v = starts[k]
+                let hash = StreamHash.of(write.stream)
+                for e in write.events {
+                    written += 1
+                    entries.append(IndexEntry(hash: hash, version: v, offset: UInt64(w.buffer.count)))
+                    RecordFrame.encode(into: &w.buffer, position: next, stream: write.stream, version: v,
+                                       recorded: recorded, event: e, commit: written == count)
+                    next += 1
+                    v += 1
+                }
+            }
+            for (s, v) in versions { tentative[s] = v }
+            chunk.append(Encoded(request: request, positions: (next - UInt64(count))..<next, lastVersions: versions,
+                                 entries: entries, bytes: begin..<w.buffer.count))
+            recorded = max(recorded, RecordedTime.now().microseconds)
+        }
+        do {
+            try flush(&chunk, &cursor, &w, &tentative)
+            w.lastRecorded = recorded
+        } catch {
+            // The chunk's requests were failed by flush.
+        }
+    }
+
+    static func storeError(_ error: any Error, _ path: String) -> StoreError {
+        (error as? StoreError) ?? StoreError(.io, "\(error)", path: path)
+    }
+
+    /// Why the writer refuses to write, if it does.
+    private func refusal(_ w: WriterState) -> StoreError? {
+        if let p = w.poisoned { return p }
+        return state.withLock { s -> StoreError? in
+            if s.closed { return StoreError(.readOnly, "the store is closed", path: directory) }
+            if let d = s.damage {
+                var e = d
+                e.code = .damaged
+                e.message = "the store refuses to write past damage: " + d.message
+                return e
+            }
+            return nil
+        }
+    }
+
+    static func conflict(_ stream: String, expected: ExpectedVersion, actual: UInt64?) -> StoreError? {
+        let actualText = actual.map { "version \($0)" } ?? "no stream"
+        switch (expected, actual) {
+        case (.any, _), (.noStream, nil): return nil
+        case (.exact(let e), .some(let a)) where e == a: return nil
+        default:
+            return StoreError(.versionConflict, "stream \(stream): expected \(expected), actual \(actualText)")
+        }
+    }
+
+    /// Writes the chunk at the end of the active segment, syncs it as the durability
+    /// asks, publishes it to readers and completes its requests. On failure cuts the
+    /// file back so nothing of the chunk remains, fails its requests and throws.
+    private func flush(_ chunk: inout [Encoded], _ cursor: inout WriteCursor, _ w: inout WriterState,
+                       _ tentative: inout [String: UInt64]) throws {
+        guard let firstBytes = chunk.first?.bytes, let lastBytes = chunk.last?.bytes else { return }
+        let range = firstBytes.lowerBound..<lastBytes.upperBound
+        let base = cursor.committedBytes
+        let handle = cursor.file.handle
+        var syncing = false
+        do {
+            try w.buffer.withUnsafeBytes { raw in
+                try handle.write(UnsafeRawBufferPointer(rebasing: raw[range]), at: base)
+            }
+            syncing = true
+            if configuration.durability != .none { try handle.dataSync() }
+        } catch {
+            let e = Self.storeError(error, handle.path)
+            // Nothing of the chunk may remain: cut back and flush the cut. After a failed
+            // flush the page cache's state is unknown, so the writer stops trusting it.
+            do {
+                try handle.truncate(to: base)
+                try handle.dataSync()
+                if syncing {
+                    w.poisoned = StoreError(.io, "a flush failed; the store refuses appends until it is reopened: \(e)", path: handle.path)
+                }
+            } catch {
+                w.poisoned = StoreError(.io, "a failed write could not be undone; the store refuses appends until it is reopened: \(e)",
+                                        path: handle.path)
+            }
+            for c in chunk {
+                c.request.complete(.failure(e))
+                for s in c.lastVersions.keys { tentative[s] = nil }
+            }
+            chunk.removeAll()
+            w.buffer.removeSubrange(range)
+            throw e
+        }
+        // Publish to readers.
+        let added = Int64(range.count)
+        let end = chunk.last?.positions.upperBound ?? 0
+        for c in chunk { for (s, v) in c.lastVersions { w.versions[s] = v } }
+        let subscribers = state.withLock { s -> [AsyncStream<Void>.Continuation] in
+            for c in chunk {
+                for e in c.entries {
+                    s.active?.index.add(IndexEntry(hash: e.hash, version: e.version,
+                                                   offset: UInt64(base) + e.offset - UInt64(range.lowerBound)))
+                }
+            }
+            s.active?.committedBytes += added
+            s.nextPosition = end
+            return Array(s.subscribers.values)
+        }
+        cursor.committedBytes += added
+        for c in chunk { c.request.complete(.success(AppendResult(positions: c.positions, lastVersions: c.lastVersions))) }
+        for s in subscribers { s.yield() }
+        chunk.removeAll()
+        w.buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Seals the active segment (flush, persist its index) and begins the next one.
+    private func roll(_ w: inout WriterState) throws -> WriteCursor {
+        guard let current = state.withLock({ s in
+            s.active.map { ($0.file, $0.committedBytes, $0.index.entries, $0.index.streamsStarted) }
+        }) else {
+            throw StoreError(.readOnly, "the store has no active segment", path: directory)
+        }
+        let (file, committed, entries, started) = current
+        try file.handle.dataSync()
+        let first = file.header.firstPosition
+        let indexBytes = SegmentIndex.build(firstPosition: first, appendOrder: entries,
+                                            coveredBytes: UInt64(committed), streamsStarted: started)
+        let indexPath = path(StoreFiles.name(first: first, suffix: StoreFiles.indexSuffix))
+        let index: SegmentIndex
+        do {
+            try FileSystem.writeAtomically(indexBytes, to: indexPath, directory: directory, faults: configuration.faults)
+            index = try SegmentIndex(path: indexPath)
+        } catch {
+            // The index is derived data: keep it in memory; the next open rebuilds it.
+            index = try SegmentIndex(memory: indexBytes)
+        }
+        let data = try MappedFile(path: file.path)
+        let sealedSegment = SealedSegment(path: file.path, header: file.header, data: data, index: index)
+        let next = try Self.createSegment(directory: directory, first: first + UInt64(entries.count),
+                                          sequence: file.header.sequence + 1, identity: identity, faults: configuration.faults)
+        state.withLock { s in
+            s.sealed.append(sealedSegment)
+            s.active = next
+        }
+        return WriteCursor(file: next.file, committedBytes: next.committedBytes)
+    }
+
+    /// The last version of a stream, or `nil` if it does not exist: from the writer's
+    /// cache, else the active segment's index, else the sealed segments' indexes,
+    /// newest first. Caches what it finds.
+    ///
+    /// - Complexity: O(1) when cached, else O(log n) per sealed segment whose Bloom
+    ///   filter admits the stream.
+    func lastVersion(_ stream: String, _ w: inout WriterState) throws -> UInt64? {
+        if let v = w.versions[stream] { return v }
+        let hash = StreamHash.of(stream)
+        let name = Array(stream.utf8)
+        let (sealed, file, candidates) = state.withLock { s in
+            (s.sealed, s.active?.file, s.active?.index.entries(hash: hash, from: 0) ?? [])
+        }
+        if let file {
+            for e in candidates.reversed() where try activeRecordStream(file.handle, offset: e.offset, equals: name) {
+                w.versions[stream] = e.version
+                return e.version
+            }
+        }
+        for seg in sealed.reversed() {
+            for e in seg.index.entries(hash: hash, from: 0).reversed() {
+                guard case .record(let view, _) = RecordFrame.parse(seg.data.bytes, at: Int(e.offset)) else {
+                    throw StoreError(.corruptRecord, "index points to a damaged record", path: seg.path, offset: Int64(e.offset))
+                }
+                if view.streamEquals(name) {
+                    w.versions[stream] = view.version
+                    return view.version
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Whether the record at `offset` of the active file belongs to `name`.
+    func activeRecordStream(_ handle: FileHandle, offset: UInt64, equals name: [UInt8]) throws -> Bool {
+        let want = RecordFrame.frameHeaderSize + RecordFrame.bodyHeaderSize + name.count
+        var buf = [UInt8](repeating: 0, count: want)
+        let n = try buf.withUnsafeMutableBytes { try handle.read(into: $0, at: Int64(offset)) }
+        guard n == want else { return false }
+        return buf.withUnsafeBytes { raw in
+            let body = UnsafeRawBufferPointer(rebasing: raw[RecordFrame.frameHeaderSize...])
+            let len = Int(body.loadUnaligned(fromByteOffset: 30, as: UInt16.self).littleEndian)
+            return len == name.count && UnsafeRawBufferPointer(rebasing: body[40..<(40 + len)]).elementsEqual(name)
+        }
+    }
+}

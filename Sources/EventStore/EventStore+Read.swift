@@ -1,0 +1,231 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension EventStore {
+    /// Calls `body` with every record from `position` on, in position order, reading
+    /// in place without copying: the replay path.
+    ///
+    /// Each record's checksum is verified as it is read; damage stops the scan with an
+    /// error naming the segment, offset and position.
+    ///
+    /// - Parameters:
+    ///   - position: The first position to deliver.
+    ///   - through: The last position to deliver; default: the last committed record
+    ///     when the call began.
+    ///   - body: Called per record; return `false` to stop.
+    /// - Throws: ``StoreError`` `corruptRecord` or `io`, or what `body` throws.
+    /// - Complexity: O(n) in the bytes read.
+    public func forEachRecord(from position: UInt64 = 0, through: UInt64? = nil,
+                              _ body: (BorrowedRecord) throws -> Bool) throws {
+        let (sealed, active, end) = state.withLock { s in
+            // Take only the offset where reading starts, never the index itself: a copy
+            // held across appends would make each append copy it.
+            let a = s.active.flatMap { a -> (ActiveFile, Int64, UInt64, Int64)? in
+                let relative = position >= a.firstPosition ? Int(position - a.firstPosition) : 0
+                guard relative < a.index.entries.count else { return nil }
+                return (a.file, a.committedBytes, a.firstPosition + UInt64(relative), Int64(a.index.entries[relative].offset))
+            }
+            return (s.sealed, a, s.nextPosition)
+        }
+        let last = min(through.map { $0 &+ 1 } ?? end, end)
+        guard position < last else { return }
+        var p = position
+        for seg in sealed where seg.endPosition > p {
+            if p >= last { return }
+            let (start, offset) = seg.index.seek(to: p)
+            let keepGoing = try scanMapped(seg.data.bytes, path: seg.path, from: Int(offset), startPosition: start,
+                                           deliverFrom: p, until: min(last, seg.endPosition), body)
+            if !keepGoing { return }
+            p = seg.endPosition
+        }
+        guard p < last, let (file, committed, startPosition, startOffset) = active, p <= startPosition else { return }
+        // The active segment: read it in large chunks of whole records.
+        var offset = startOffset
+        var position = startPosition
+        let chunkSize = 4 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 8)
+        defer { buffer.deallocate() }
+        while position < last && offset < committed {
+            let want = Int(min(Int64(chunkSize), committed - offset))
+            let n = try file.handle.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: offset)
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            var at = 0
+            parsing: while position < last {
+                switch RecordFrame.parse(bytes, at: at) {
+                case .record(let view, let next):
+                    guard view.position == position else {
+                        throw damaged(StoreError(.corruptRecord, "record holds position \(view.position) where \(position) was expected",
+                                                 path: file.path, position: position, offset: offset + Int64(at)))
+                    }
+                    if try !body(BorrowedRecord(view: view)) { return }
+                    position += 1
+                    at = next
+                case .incomplete:
+                    break parsing
+                case .corrupt(let reason):
+                    throw damaged(StoreError(.corruptRecord, "record damaged: \(reason)", path: file.path,
+                                             position: position, offset: offset + Int64(at)))
+                }
+            }
+            if at == 0 && position < last {
+                // One record larger than the buffer: read it whole.
+                guard n >= RecordFrame.frameHeaderSize else {
+                    throw damaged(StoreError(.corruptRecord, "segment ends inside a committed record", path: file.path,
+                                             position: position, offset: offset))
+                }
+                let length = Int(bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian)
+                let whole = try readWholeRecord(file.handle, at: offset, length: length, position: position)
+                let go = try whole.withUnsafeBytes { raw -> Bool in
+                    switch RecordFrame.parse(raw, at: 0) {
+                    case .record(let view, _): return try body(BorrowedRecord(view: view))
+                    case .incomplete, .corrupt:
+                        throw damaged(StoreError(.corruptRecord, "record damaged", path: file.path, position: position, offset: offset))
+                    }
+                }
+                if !go { return }
+                position += 1
+                at = whole.count
+            }
+            offset += Int64(at)
+        }
+    }
+
+    private func readWholeRecord(_ handle: FileHandle, at offset: Int64, length: Int, position: UInt64) throws -> [UInt8] {
+        guard length <= RecordFrame.maxBodySize else {
+            throw damaged(StoreError(.corruptRecord, "record damaged: bad record length \(length)", path: handle.path,
+                                     position: position, offset: offset))
+        }
+        var whole = [UInt8](repeating: 0, count: RecordFrame.frameHeaderSize + length)
+        _ = try whole.withUnsafeMutableBytes { try handle.read(into: $0, at: offset) }
+        return whole
+    }
+
+    /// Scans records in a mapped sealed segment.
+    private func scanMapped(_ bytes: UnsafeRawBufferPointer, path: String, from offset: Int, startPosition: UInt64,
+                            deliverFrom: UInt64, until: UInt64, _ body: (BorrowedRecord) throws -> Bool) throws -> Bool {
+        var at = offset
+        var position = startPosition
+        while position < until {
+            switch RecordFrame.parse(bytes, at: at) {
+            case .record(let view, let next):
+                guard view.position == position else {
+                    throw damaged(StoreError(.corruptRecord, "record holds position \(view.position) where \(position) was expected",
+                                             path: path, position: position, offset: Int64(at)))
+                }
+                if position >= deliverFrom, try !body(BorrowedRecord(view: view)) { return false }
+                position += 1
+                at = next
+            case .incomplete:
+                throw damaged(StoreError(.corruptRecord, "sealed segment ends inside a record", path: path,
+                                         position: position, offset: Int64(at)))
+            case .corrupt(let reason):
+                throw damaged(StoreError(.corruptRecord, "record damaged: \(reason)", path: path, position: position, offset: Int64(at)))
+            }
+        }
+        return true
+    }
+
+    /// Records damage so the store refuses to write past it, and returns the error.
+    func damaged(_ e: StoreError) -> StoreError {
+        state.withLock { s in if s.damage == nil { s.damage = e } }
+        return e
+    }
+
+    /// Reads up to `maxCount` records from `position` on, copied out.
+    ///
+    /// - Complexity: O(n) in the records read.
+    public func read(from position: UInt64, maxCount: Int = 1000) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        guard maxCount > 0 else { return out }
+        try forEachRecord(from: position) { r in
+            out.append(r.materialize())
+            return out.count < maxCount
+        }
+        return out
+    }
+
+    /// The record at one position.
+    ///
+    /// - Throws: ``StoreError`` `invalidArgument` when the position is past the end.
+    public func record(at position: UInt64) throws -> RecordedEvent {
+        guard let r = try read(from: position, maxCount: 1).first, r.position == position else {
+            throw StoreError(.invalidArgument, "no record at position \(position); the log holds \(endPosition) records", path: directory)
+        }
+        return r
+    }
+
+    /// The events of one stream from `version` on, in version order, through the
+    /// persisted stream indexes: no scan of the log.
+    ///
+    /// - Parameters:
+    ///   - stream: The stream name.
+    ///   - version: The first version to return.
+    ///   - maxCount: At most this many events.
+    /// - Returns: The events; empty when the stream does not exist.
+    /// - Complexity: O(log n) per segment whose Bloom filter admits the stream, plus
+    ///   O(k) for k events returned.
+    public func readStream(_ stream: String, from version: UInt64 = 0, maxCount: Int = Int.max) throws -> [RecordedEvent] {
+        let hash = StreamHash.of(stream)
+        let name = Array(stream.utf8)
+        let (sealed, file, activeEntries) = state.withLock { s in
+            (s.sealed, s.active?.file, s.active?.index.entries(hash: hash, from: version) ?? [])
+        }
+        var out: [RecordedEvent] = []
+        for seg in sealed {
+            for e in seg.index.entries(hash: hash, from: version) {
+                if out.count >= maxCount { return out }
+                switch RecordFrame.parse(seg.data.bytes, at: Int(e.offset)) {
+                case .record(let view, _):
+                    if view.streamEquals(name) { out.append(view.materialize()) }
+                case .incomplete, .corrupt:
+                    throw damaged(StoreError(.corruptRecord, "record of stream \(stream) version \(e.version) is damaged",
+                                             path: seg.path, offset: Int64(e.offset)))
+                }
+            }
+        }
+        guard let file else { return out }
+        for e in activeEntries {
+            if out.count >= maxCount { return out }
+            let header = RecordFrame.frameHeaderSize
+            var head = [UInt8](repeating: 0, count: header)
+            _ = try head.withUnsafeMutableBytes { try file.handle.read(into: $0, at: Int64(e.offset)) }
+            let length = head.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian) }
+            let whole = try readWholeRecord(file.handle, at: Int64(e.offset), length: length, position: 0)
+            try whole.withUnsafeBytes { raw in
+                guard case .record(let view, _) = RecordFrame.parse(raw, at: 0) else {
+                    throw damaged(StoreError(.corruptRecord, "record of stream \(stream) version \(e.version) is damaged",
+                                             path: file.path, offset: Int64(e.offset)))
+                }
+                if view.streamEquals(name) { out.append(view.materialize()) }
+            }
+        }
+        return out
+    }
+
+    /// The last version of a stream, `nil` when it does not exist.
+    ///
+    /// - Complexity: as ``readStream(_:from:maxCount:)`` for the newest segment that
+    ///   holds the stream.
+    public func streamVersion(_ stream: String) throws -> UInt64? {
+        // Search newest first and stop at the first segment that has the stream.
+        let hash = StreamHash.of(stream)
+        let name = Array(stream.utf8)
+        let (sealed, file, activeEntries) = state.withLock { s in
+            (s.sealed, s.active?.file, s.active?.index.entries(hash: hash, from: 0) ?? [])
+        }
+        if let file {
+            for e in activeEntries.reversed() where try activeRecordStream(file.handle, offset: e.offset, equals: name) {
+                return e.version
+            }
+        }
+        for seg in sealed.reversed() {
+            for e in seg.index.entries(hash: hash, from: 0).reversed() {
+                if case .record(let view, _) = RecordFrame.parse(seg.data.bytes, at: Int(e.offset)), view.streamEquals(name) {
+                    return view.version
+                }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,172 @@
+/// The on-disk frame of one record: a checksum, a length, and the body. Every byte is
+/// documented in `docs/format.md`; all integers are little-endian.
+///
+/// ```
+/// frame   0  u32  CRC-32C of bytes 4 ..< 8+L (the length and the body)
+///         4  u32  L, the body length
+/// body    0  u64  global position
+///         8  u64  stream version
+///        16  i64  recorded time, microseconds since 1970-01-01 UTC
+///        24  u32  effective date as yyyymmdd
+///        28  u16  flags: bit 0 = last record of its batch (commit), bit 1 = has correlation
+///        30  u16  stream length S
+///        32  u16  type length T
+///        34  u16  actor length A
+///        36  u16  correlation length C
+///        38  u16  reserved, 0
+///        40       stream, type, actor, correlation (UTF-8), then the payload to the end
+/// ```
+enum RecordFrame {
+    static let frameHeaderSize = 8
+    static let bodyHeaderSize = 40
+    /// No record body may exceed this: a larger length field is damage, not data.
+    static let maxBodySize = 64 << 20
+
+    static let flagCommit: UInt16 = 1
+    static let flagCorrelation: UInt16 = 2
+
+    /// Appends the frame of one record to `buffer`.
+    ///
+    /// - Complexity: O(n) in the record's size.
+    static func encode(
+        into buffer: inout [UInt8], position: UInt64, stream: String, version: UInt64,
+        recorded: Int64, event: ProposedEvent, commit: Bool
+    ) {
+        var stream = stream, type = event.type, actor = event.actor, correlation = event.correlation ?? ""
+        let s = stream.utf8.count, t = type.utf8.count, a = actor.utf8.count, c = correlation.utf8.count
+        let bodyLength = bodyHeaderSize + s + t + a + c + event.payload.count
+        let start = buffer.count
+        buffer.reserveCapacity(start + frameHeaderSize + bodyLength)
+        var flags: UInt16 = commit ? flagCommit : 0
+        if event.correlation != nil { flags |= flagCorrelation }
+        buffer.appendLE(UInt32(0))  // checksum, filled in below
+        buffer.appendLE(UInt32(bodyLength))
+        buffer.appendLE(position)
+        buffer.appendLE(version)
+        buffer.appendLE(UInt64(bitPattern: recorded))
+        buffer.appendLE(event.effective.rawValue)
+        buffer.appendLE(flags)
+        buffer.appendLE(UInt16(s))
+        buffer.appendLE(UInt16(t))
+        buffer.appendLE(UInt16(a))
+        buffer.appendLE(UInt16(c))
+        buffer.appendLE(UInt16(0))
+        stream.withUTF8 { buffer.append(contentsOf: $0) }
+        type.withUTF8 { buffer.append(contentsOf: $0) }
+        actor.withUTF8 { buffer.append(contentsOf: $0) }
+        correlation.withUTF8 { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: event.payload)
+        let crc = buffer.withUnsafeBytes { raw in
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[(start + 4)...]))
+        }
+        buffer.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: crc.littleEndian, toByteOffset: start, as: UInt32.self)
+        }
+    }
+
+    /// What is found at an offset of a segment.
+    enum Parsed {
+        /// A whole, valid record, and the offset just past it.
+        case record(RecordView, next: Int)
+        /// The bytes end before the record does: a torn or still-growing tail.
+        case incomplete
+        /// The bytes there are not a valid record.
+        case corrupt(String)
+    }
+
+    /// Parses the frame starting at `offset` of `bytes`, checking its length and checksum.
+    ///
+    /// - Complexity: O(n) in the record's size (the checksum).
+    static func parse(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Parsed {
+        let available = bytes.count - offset
+        if available < frameHeaderSize { return .incomplete }
+        let crc = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
+        let length = Int(bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self).littleEndian)
+        if length < bodyHeaderSize + 3 || length > maxBodySize {
+            // A zeroed or garbled length. If the frame could not have been whole anyway,
+            // this is as likely a torn tail as damage; the caller decides.
+            return .corrupt("bad record length \(length)")
+        }
+        if available < frameHeaderSize + length { return .incomplete }
+        let covered = UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + frameHeaderSize + length)])
+        let actual = CRC32C.checksum(covered)
+        if actual != crc {
+            return .corrupt("checksum mismatch: stored \(hex(crc)), computed \(hex(actual))")
+        }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[(offset + frameHeaderSize)..<(offset + frameHeaderSize + length)])
+        let view = RecordView(body: body)
+        if bodyHeaderSize + view.stringBytes > length || view.streamLength == 0 || view.typeLength == 0 || view.actorLength == 0 {
+            return .corrupt("field lengths do not fit the record")
+        }
+        return .record(view, next: offset + frameHeaderSize + length)
+    }
+
+    static func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - s.count) + s
+    }
+}
+
+/// A record read in place: accessors decode fields from the bytes without copying
+/// until asked. Valid only while the bytes it points into are.
+struct RecordView {
+    let body: UnsafeRawBufferPointer
+
+    @inline(__always) private func u16(_ at: Int) -> Int { Int(body.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian) }
+
+    var position: UInt64 { body.loadUnaligned(fromByteOffset: 0, as: UInt64.self).littleEndian }
+    var version: UInt64 { body.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian }
+    var recordedMicros: Int64 { Int64(bitPattern: body.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian) }
+    var effectiveRaw: UInt32 { body.loadUnaligned(fromByteOffset: 24, as: UInt32.self).littleEndian }
+    var flags: UInt16 { UInt16(u16(28)) }
+    var commits: Bool { flags & RecordFrame.flagCommit != 0 }
+    var streamLength: Int { u16(30) }
+    var typeLength: Int { u16(32) }
+    var actorLength: Int { u16(34) }
+    var correlationLength: Int { u16(36) }
+    var stringBytes: Int { streamLength + typeLength + actorLength + correlationLength }
+
+    /// The stream name's bytes.
+    var streamBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: body[40..<(40 + streamLength)])
+    }
+
+    private func string(_ from: Int, _ count: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: body[from..<(from + count)]), as: UTF8.self)
+    }
+
+    var stream: String { string(40, streamLength) }
+    var type: String { string(40 + streamLength, typeLength) }
+    var actor: String { string(40 + streamLength + typeLength, actorLength) }
+    var correlation: String? {
+        flags & RecordFrame.flagCorrelation == 0 ? nil : string(40 + streamLength + typeLength + actorLength, correlationLength)
+    }
+    var payload: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: body[(40 + stringBytes)...])
+    }
+
+    /// Whether the stream name equals `name` byte for byte.
+    func streamEquals(_ name: [UInt8]) -> Bool {
+        streamLength == name.count && name.withUnsafeBytes { $0.elementsEqual(streamBytes) }
+    }
+
+    /// Copies the record out.
+    func materialize() -> RecordedEvent {
+        RecordedEvent(
+            position: position, stream: stream, version: version, type: type,
+            effective: EffectiveDate(unchecked: effectiveRaw),
+            recorded: RecordedTime(microseconds: recordedMicros), actor: actor, correlation: correlation,
+            payload: Array(payload))
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always)
+    mutating func appendLE<T: FixedWidthInteger>(_ v: T) {
+        Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,88 @@
+/// An event to be appended: everything but what the store assigns (position, stream
+/// version, recorded time).
+public struct ProposedEvent: Sendable, Equatable {
+    /// The event type, e.g. `ExitApproved`. 1 to 65,535 bytes of UTF-8.
+    public var type: String
+    /// When it happened in the world.
+    public var effective: EffectiveDate
+    /// Who entered it (an operator or system id). 1 to 65,535 bytes of UTF-8.
+    public var actor: String
+    /// An optional id tying events of one operation together (an import, a request).
+    public var correlation: String?
+    /// The event's data, opaque to the store (a protobuf message in this project).
+    public var payload: [UInt8]
+
+    /// Creates an event to append.
+    public init(type: String, effective: EffectiveDate, actor: String, correlation: String? = nil, payload: [UInt8]) {
+        self.type = type
+        self.effective = effective
+        self.actor = actor
+        self.correlation = correlation
+        self.payload = payload
+    }
+}
+
+/// An event as stored: the proposed event plus what the store assigned.
+public struct RecordedEvent: Sendable, Equatable {
+    /// The global position in the log, from 0, gap-free.
+    public var position: UInt64
+    /// The stream, `category-id` by convention (`household-5301241012010001`).
+    public var stream: String
+    /// The version within the stream, from 0, gap-free.
+    public var version: UInt64
+    /// The event type.
+    public var type: String
+    /// When it happened in the world.
+    public var effective: EffectiveDate
+    /// When the store recorded it.
+    public var recorded: RecordedTime
+    /// Who entered it.
+    public var actor: String
+    /// The correlation id, if one was given.
+    public var correlation: String?
+    /// The event's data.
+    public var payload: [UInt8]
+}
+
+/// The optimistic-concurrency condition of an append, checked atomically with the write.
+public enum ExpectedVersion: Sendable, Equatable, CustomStringConvertible {
+    /// Append whatever the stream's version.
+    case any
+    /// The stream must not exist yet.
+    case noStream
+    /// The stream's last version must be exactly this.
+    case exact(UInt64)
+
+    public var description: String {
+        switch self {
+        case .any: return "any"
+        case .noStream: return "no stream"
+        case .exact(let v): return "version \(v)"
+        }
+    }
+}
+
+/// Events for one stream within an append.
+public struct StreamWrite: Sendable, Equatable {
+    /// The stream to append to. 1 to 65,535 bytes of UTF-8.
+    public var stream: String
+    /// The condition the stream must meet.
+    public var expected: ExpectedVersion
+    /// The events, in order. May be empty only to check a condition.
+    public var events: [ProposedEvent]
+
+    /// Creates a write to one stream.
+    public init(stream: String, expected: ExpectedVersion = .any, events: [ProposedEvent]) {
+        self.stream = stream
+        self.expected = expected
+        self.events = events
+    }
+}
+
+/// What an append assigned.
+public struct AppendResult: Sendable, Equatable {
+    /// The positions of the appended events, in order; empty when nothing was appended.
+    public var positions: Range<UInt64>
+    /// For each stream written, its last version after the append.
+    public var lastVersions: [String: UInt64]
+}

@@ -1,0 +1,50 @@
+/// An amount of money in fen (分), the unit every amount is stored in: integers, never
+/// floating point. 100 fen = 1 yuan (元).
+public struct Fen: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomStringConvertible {
+    /// The amount in fen.
+    public var value: Int64
+
+    /// An amount in fen.
+    public init(_ value: Int64) { self.value = value }
+
+    public static let zero = Fen(0)
+    public static func + (a: Fen, b: Fen) -> Fen { Fen(a.value + b.value) }
+    public static func - (a: Fen, b: Fen) -> Fen { Fen(a.value - b.value) }
+    public static func < (a: Fen, b: Fen) -> Bool { a.value < b.value }
+
+    /// Yuan with two decimals and thousands separators: `2,952.00`, `-0.05`.
+    public var yuan: String {
+        let negative = value < 0
+        let magnitude = value.magnitude
+        let whole = String(magnitude / 100)
+        var grouped = ""
+        for (i, c) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(",") }
+            grouped.append(c)
+        }
+        let cents = magnitude % 100
+        return (negative ? "-" : "") + grouped + "." + (cents < 10 ? "0" : "") + String(cents)
+    }
+
+    /// Parses yuan text (`2952`, `2952.5`, `2,952.00`) into fen exactly, or `nil` for
+    /// more than two decimals or anything that is not a number.
+    public init?(yuan text: String) {
+        var t = Substring(text.filter { $0 != "," })
+        let negative = t.first == "-"
+        if negative { t = t.dropFirst() }
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+              let whole = Int64(parts[0]) else { return nil }
+        var cents: Int64 = 0
+        if parts.count == 2 {
+            let f = parts[1]
+            guard (1...2).contains(f.count), f.allSatisfy({ $0.isASCII && $0.isNumber }), let c = Int64(f) else { return nil }
+            cents = f.count == 1 ? c * 10 : c
+        }
+        let (w, o1) = whole.multipliedReportingOverflow(by: 100)
+        guard !o1 else { return nil }
+        value = (negative ? -1 : 1) * (w + cents)
+    }
+
+    public var description: String { yuan }
+}

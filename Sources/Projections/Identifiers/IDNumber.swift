@@ -1,0 +1,96 @@
+/// A resident identity card number (公民身份号码, GB 11643-1999): 17 digits and a check
+/// character (a digit or `X`). Personal data: show it ``masked`` unless the viewer is
+/// entitled to see it.
+public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
+    /// The 18 characters, with a capital `X` if the check character is 10.
+    public let value: String
+
+    /// Why a text is not a valid id number.
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        /// Not 18 characters.
+        case wrongLength(Int)
+        /// A character other than a digit (or `X` last) at this 1-based place.
+        case badCharacter(at: Int)
+        /// The birth date (characters 7-14) is not a calendar day.
+        case badBirthDate(String)
+        /// The check character does not match the other 17.
+        case badCheckCharacter(expected: Character, found: Character)
+
+        public var description: String {
+            switch self {
+            case .wrongLength(let n): return "an id number has 18 characters, this has \(n)"
+            case .badCharacter(let i): return "character \(i) of the id number is not a digit"
+            case .badBirthDate(let d): return "the birth date \(d) in the id number is not a calendar day"
+            case .badCheckCharacter(let e, let f): return "the id number's check character is \(f), expected \(e)"
+            }
+        }
+    }
+
+    private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    private static let checkCharacters: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+
+    /// Validates and creates an id number; a lower-case `x` is accepted and stored as `X`.
+    ///
+    /// - Throws: ``Problem`` naming what is wrong.
+    public init(validating text: some StringProtocol) throws {
+        let chars = Array(text)
+        guard chars.count == 18 else { throw Problem.wrongLength(chars.count) }
+        var sum = 0
+        for (i, c) in chars.prefix(17).enumerated() {
+            guard let d = c.wholeNumberValue, c.isASCII else { throw Problem.badCharacter(at: i + 1) }
+            sum += d * IDNumber.weights[i]
+        }
+        let last = chars[17] == "x" ? "X" : chars[17]
+        guard last == "X" || (last.isASCII && last.isNumber) else { throw Problem.badCharacter(at: 18) }
+        let birth = String(chars[6..<14])
+        guard let y = Int(birth.prefix(4)), let m = Int(birth.dropFirst(4).prefix(2)), let d = Int(birth.suffix(2)),
+              (1900...2100).contains(y), (1...12).contains(m), d >= 1, d <= IDNumber.daysIn(m, y) else {
+            throw Problem.badBirthDate(birth)
+        }
+        let expected = IDNumber.checkCharacters[sum % 11]
+        guard expected == last else { throw Problem.badCheckCharacter(expected: expected, found: last) }
+        value = String(chars.prefix(17)) + String(last)
+    }
+
+    /// The check character for 17 leading digits (for generators).
+    public static func checkCharacter(for first17: some StringProtocol) -> Character? {
+        let digits = first17.compactMap(\.wholeNumberValue)
+        guard digits.count == 17, first17.count == 17 else { return nil }
+        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return checkCharacters[sum % 11]
+    }
+
+    /// The birth date encoded in characters 7-14, as `YYYY-MM-DD`.
+    public var birthDate: String {
+        let b = Array(value)[6..<14]
+        return String(b[6..<10]) + "-" + String(b[10..<12]) + "-" + String(b[12..<14])
+    }
+
+    /// The first six and last four characters, the rest hidden: `530124********1234`.
+    public var masked: String { IDNumber.mask(value) }
+
+    /// Masks any id-number-like text the same way (first six, last four); shorter text
+    /// is hidden whole.
+    public static func mask(_ text: String) -> String {
+        let c = Array(text)
+        guard c.count > 10 else { return String(repeating: "*", count: c.count) }
+        return String(c.prefix(6)) + String(repeating: "*", count: c.count - 10) + String(c.suffix(4))
+    }
+
+    public var description: String { masked }
+
+    static func daysIn(_ m: Int, _ y: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
+
+/// Masks a person's name for viewers not entitled to it: the family name stays, each
+/// other character becomes `*` (`张三` -> `张*`, `欧阳娜娜` -> `欧***`).
+public func maskedName(_ name: String) -> String {
+    guard let first = name.first else { return name }
+    return String(first) + String(repeating: "*", count: name.count - 1)
+}

@@ -1,0 +1,40 @@
+import Testing
+@testable import EventStore
+
+@Suite struct CRC32CTests {
+    @Test func publishedCheckValue() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+    }
+
+    // RFC 3720, appendix B.4: the iSCSI test vectors.
+    @Test func rfc3720Vectors() {
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+        #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+        #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
+        #expect(CRC32C.checksum((0..<32).map { UInt8(31 - $0) }) == 0x113F_DB5C)
+    }
+
+    @Test func emptyIsZero() {
+        #expect(CRC32C.checksum([UInt8]()) == 0)
+    }
+
+    @Test func updateContinuesAcrossAnySplit() {
+        let bytes = (0..<257).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let whole = CRC32C.checksum(bytes)
+        for split in [0, 1, 7, 8, 9, 64, 200, 257] {
+            let a = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<split])) }
+            let b = bytes.withUnsafeBytes { CRC32C.update(a, UnsafeRawBufferPointer(rebasing: $0[split...])) }
+            #expect(b == whole, "split at \(split)")
+        }
+    }
+
+    @Test func detectsEverySingleBitFlip() {
+        let bytes = Array("household-5301241012010001 ExitApproved".utf8)
+        let good = CRC32C.checksum(bytes)
+        for i in 0..<(bytes.count * 8) {
+            var b = bytes
+            b[i / 8] ^= UInt8(1) << (i % 8)
+            #expect(CRC32C.checksum(b) != good)
+        }
+    }
+}

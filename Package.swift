@@ -65,6 +65,11 @@ let package = Package(
             name: "ProjectionsTests",
             dependencies: ["Projections"]
         ),
+        // End-to-end: runs the built fprepl and compares stdout, stderr and exit status.
+        .testTarget(
+            name: "fpreplTests",
+            dependencies: ["fprepl", "EventStore"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

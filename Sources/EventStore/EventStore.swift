@@ -399,6 +399,10 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Damage the store knows of (found on open, by a read, or by ``verify(progress:)``):
+    /// records up to it read, appends are refused. `nil` when none is known.
+    public var damage: StoreError? { state.withLock { $0.damage } }
+
     /// The position the next appended record will get: the number of records.
     public var endPosition: UInt64 { state.withLock { $0.nextPosition } }
 

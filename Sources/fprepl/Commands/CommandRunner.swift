@@ -1,0 +1,60 @@
+import EventStore
+
+/// Parses one command line and runs it.
+enum CommandRunner {
+    static let commands = ["status", "help"]
+    static let dotCommands = [".help", ".mode", ".as", ".quit"]
+
+    static func run(_ text: String, in session: Session) throws -> String {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let name = words.first else { return "" }
+        let args = Array(words.dropFirst())
+        switch name.lowercased() {
+        case "status":
+            guard args.isEmpty else { throw CommandError("status takes no arguments") }
+            return try StatusCommand.run(session)
+        case "help", ".help":
+            return Help.text(for: args.first)
+        case ".mode":
+            guard args.count == 1, let mode = OutputMode(rawValue: args[0]) else {
+                throw CommandError(".mode takes one of: " + OutputMode.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            session.mode = mode
+            return ""
+        case ".as":
+            guard args.count == 1, let role = Role(rawValue: args[0]) else {
+                throw CommandError(".as takes one of: " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            session.role = role
+            return ""
+        case ".quit", ".exit":
+            session.quit()
+            return ""
+        default:
+            throw CommandError("unknown command '\(name)'; commands: \(commands.joined(separator: ", ")); "
+                + "dot commands: \(dotCommands.joined(separator: ", "))")
+        }
+    }
+}
+
+/// `help` and `.help CMD`.
+enum Help {
+    static let entries: [(String, String, String)] = [
+        ("status", "the store: path, events, streams, segments, bytes, last position", "status"),
+        (".mode", "output mode for what follows: table, json, csv or line", ".mode json"),
+        (".as", "viewer role: auditor and inspector see names and id numbers, analyst sees them masked", ".as auditor"),
+        (".help", "this list, or one command's help", ".help status"),
+        (".quit", "leave fprepl (also Ctrl-D)", ".quit"),
+    ]
+
+    static func text(for command: String?) -> String {
+        if let command {
+            guard let e = entries.first(where: { $0.0 == command || $0.0 == "." + command }) else {
+                return "no help for '\(command)'; try: " + entries.map(\.0).joined(separator: ", ") + "\n"
+            }
+            return "\(e.0): \(e.1)\nexample: \(e.2)\n"
+        }
+        let w = entries.map { displayWidth($0.0) }.max() ?? 0
+        return entries.map { pad($0.0, to: w) + "  " + $0.1 + "\n" }.joined()
+    }
+}

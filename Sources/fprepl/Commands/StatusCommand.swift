@@ -1,0 +1,29 @@
+import EventStore
+
+/// `status`: the store's path, events, streams, segments, bytes and last position.
+enum StatusCommand {
+    static func run(_ session: Session) throws -> String {
+        let store: EventStore
+        do {
+            store = try session.store()
+        } catch let e as StoreError {
+            throw CommandError("cannot open the store: \(e)")
+        }
+        let s = store.status()
+        var fields: [(key: String, label: String, value: ResultValue)] = [
+            ("store", "store", .text(store.directory)),
+            ("events", "events", .integer(Int64(s.events))),
+            ("streams", "streams", .integer(Int64(s.streams))),
+            ("segments", "segments", .integer(Int64(s.segments))),
+            ("bytes", "bytes", .integer(s.bytes)),
+            ("last_position", "last position", s.lastPosition.map { .integer(Int64($0)) } ?? .null),
+            // The Merkle digest arrives with the verifiable log; until then it is null,
+            // never a made-up value.
+            ("digest", "digest", .null),
+        ]
+        if let damage = store.damage {
+            fields.append(("damage", "damage", .text("\(damage)")))
+        }
+        return RecordResult(fields: fields).render(session.mode)
+    }
+}

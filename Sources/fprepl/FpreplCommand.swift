@@ -1,0 +1,126 @@
+import ArgumentParser
+import EventStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `fprepl`: query and replay a fp-ledger store, interactively or from scripts.
+/// The command surface is `../shared/design/REPL.md`; `docs/repl.md` is the reference.
+@main
+struct FpreplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fprepl",
+        abstract: "Query and replay a fp-ledger store (精准扶贫建档立卡 event ledger).",
+        version: "fp-ledger 0.1.0")
+
+    @Option(name: .long, help: "The store directory (created on first write).")
+    var store: String?
+
+    @Flag(name: .long, help: "Open the demo store in the user's cache directory.")
+    var demo = false
+
+    @Option(name: .customShort("c"), help: "Commands to run, separated by ';' or newlines.")
+    var commands: String?
+
+    @Option(name: .customShort("f"), help: "A script file to run.")
+    var file: String?
+
+    @Option(name: .long, help: "Initial output mode: table, json, csv or line.")
+    var format: OutputMode?
+
+    @Flag(name: .long, help: "Stop at the first failing command.")
+    var bail = false
+
+    @Option(name: .customLong("as"), help: "Viewer role: auditor, analyst or inspector (default analyst).")
+    var role: Role = .analyst
+
+    @Flag(name: .long, help: "Open the store read-only.")
+    var readOnly = false
+
+    mutating func validate() throws {
+        if demo && store != nil { throw ValidationError("--demo and --store name two stores; give one") }
+        if commands != nil && file != nil { throw ValidationError("-c and -f both give commands; give one") }
+    }
+
+    func run() throws {
+        let path: String
+        if demo {
+            path = try DemoStore.prepare()
+        } else if let store {
+            path = store
+        } else {
+            throw ValidationError("no store: give --store PATH, or --demo")
+        }
+        let interactive = commands == nil && file == nil && isatty(0) == 1
+        let session = Session(storePath: path, readOnly: readOnly, role: role,
+                              mode: format ?? .table, bail: bail, interactive: interactive)
+        let ok: Bool
+        if let commands {
+            ok = session.run(script: commands, source: nil)
+        } else if let file {
+            guard let text = readTextFile(file) else {
+                printError("error: cannot read \(file): \(String(cString: strerror(errno)))")
+                throw ExitCode(2)
+            }
+            ok = session.run(script: text, source: file)
+        } else if interactive {
+            ok = session.runInteractive()
+        } else {
+            var lines: [String] = []
+            while let line = readLine(strippingNewline: true) { lines.append(line) }
+            ok = session.run(script: lines.joined(separator: "\n"), source: "<stdin>")
+        }
+        session.close()
+        if !ok { throw ExitCode(1) }
+    }
+
+    /// Usage errors exit 2, as REPL.md fixes (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            if let e = error as? ExitCode {
+                Glibc.exit(e.rawValue)
+            }
+            printError("error: " + message(for: error).replacingOccurrences(of: "Error: ", with: ""))
+            Glibc.exit(2)
+        }
+    }
+}
+
+/// Who is looking: decides whether names and id numbers are shown.
+enum Role: String, ExpressibleByArgument, CaseIterable {
+    /// 审计: sees personal data.
+    case auditor
+    /// 统计/扶贫办: sees names and id numbers masked.
+    case analyst
+    /// 纪检监察: sees personal data.
+    case inspector
+}
+
+func printError(_ line: String) {
+    var bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func readTextFile(_ path: String) -> String? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buf, 1, buf.count, f)
+        if n > 0 { bytes.append(contentsOf: buf[0..<n]) }
+        if n < buf.count { break }
+    }
+    if ferror(f) != 0 { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+}
+

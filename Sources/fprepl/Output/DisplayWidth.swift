@@ -1,0 +1,34 @@
+/// How many terminal cells a string takes: East Asian wide and fullwidth characters
+/// (汉字, fullwidth punctuation, Hangul, kana) take two, combining marks and zero-width
+/// characters none, everything else one. (Unicode UAX #11, the Wide and Fullwidth
+/// classes.)
+///
+/// - Complexity: O(n) in the string's scalars.
+func displayWidth(_ s: String) -> Int {
+    var w = 0
+    for scalar in s.unicodeScalars { w += cellWidth(scalar) }
+    return w
+}
+
+func cellWidth(_ scalar: Unicode.Scalar) -> Int {
+    let v = scalar.value
+    if v == 0 || v == 0x200B || v == 0x200C || v == 0x200D || v == 0xFEFF { return 0 }
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .control, .format: return 0
+    default: break
+    }
+    switch v {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+         0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+         0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+        return 2
+    default:
+        return 1
+    }
+}
+
+/// Pads `s` with spaces to `width` cells, on the right (left-aligned) or the left.
+func pad(_ s: String, to width: Int, right: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
+    return right ? fill + s : s + fill
+}

@@ -1,0 +1,77 @@
+/// A result ready to print: named fields of one record, or rows with a header.
+enum ResultValue {
+    case text(String)
+    case integer(Int64)
+    case null
+
+    var plain: String {
+        switch self {
+        case .text(let s): return s
+        case .integer(let n): return String(n)
+        case .null: return ""
+        }
+    }
+
+    var json: String {
+        switch self {
+        case .text(let s): return jsonQuote(s)
+        case .integer(let n): return String(n)
+        case .null: return "null"
+        }
+    }
+
+    var isNumber: Bool {
+        if case .integer = self { return true }
+        return false
+    }
+}
+
+/// One record shown field by field (e.g. `status`).
+struct RecordResult {
+    var fields: [(key: String, label: String, value: ResultValue)]
+
+    func render(_ mode: OutputMode) -> String {
+        switch mode {
+        case .json:
+            return "{" + fields.map { jsonQuote($0.key) + ":" + $0.value.json }.joined(separator: ",") + "}\n"
+        case .csv:
+            return fields.map { csvField($0.key) }.joined(separator: ",") + "\r\n"
+                + fields.map { csvField($0.value.plain) }.joined(separator: ",") + "\r\n"
+        case .line:
+            let w = fields.map { displayWidth($0.key) }.max() ?? 0
+            return fields.map { pad($0.key, to: w) + " = " + $0.value.plain + "\n" }.joined()
+        case .table:
+            let w = fields.map { displayWidth($0.label) }.max() ?? 0
+            return fields.map { f in
+                let value = f.value.plain.isEmpty ? "-" : f.value.plain
+                return pad(f.label, to: w) + "  " + value + "\n"
+            }.joined()
+        }
+    }
+}
+
+/// JSON string literal (RFC 8259): quotes, backslashes and control characters escaped;
+/// everything else, Chinese included, as UTF-8.
+func jsonQuote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where u.value < 0x20:
+            let h = String(u.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}
+
+/// A CSV field (RFC 4180): quoted when it holds a comma, quote, or line break.
+func csvField(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+}

@@ -1,0 +1,146 @@
+import EventStore
+import Foundation
+
+/// One run of fprepl: the store, the output mode and the viewer's role, and the loop
+/// that reads commands, runs them and prints their results or errors.
+final class Session {
+    let storePath: String
+    let readOnly: Bool
+    var role: Role
+    var mode: OutputMode
+    let bail: Bool
+    let interactive: Bool
+    private var openedStore: EventStore?
+    private var quitRequested = false
+
+    init(storePath: String, readOnly: Bool, role: Role, mode: OutputMode, bail: Bool, interactive: Bool) {
+        self.storePath = storePath
+        self.readOnly = readOnly
+        self.role = role
+        self.mode = mode
+        self.bail = bail
+        self.interactive = interactive
+    }
+
+    /// The store, opened on first use for reading. Queries never take the write lock,
+    /// so any number of sessions can read while one process writes.
+    func store() throws -> EventStore {
+        if let s = openedStore {
+            try s.refresh()
+            return s
+        }
+        var c = EventStore.Configuration()
+        c.readOnly = true
+        let s = try EventStore.open(storePath, configuration: c)
+        openedStore = s
+        return s
+    }
+
+    func close() {
+        try? openedStore?.close()
+        openedStore = nil
+    }
+
+    /// Runs every command of a script; returns whether all succeeded.
+    func run(script: String, source: String?) -> Bool {
+        var ok = true
+        for command in ScriptSplitter.split(script) {
+            if quitRequested { break }
+            if !execute(command.text, line: command.line, source: source) {
+                ok = false
+                if bail { break }
+            }
+        }
+        return ok
+    }
+
+    /// The interactive loop: a prompt, one line at a time, until `.quit` or end of input.
+    func runInteractive() -> Bool {
+        var ok = true
+        while !quitRequested {
+            FileHandle.standardOutput.write(Data("fp> ".utf8))
+            guard let line = readLine(strippingNewline: true) else {
+                FileHandle.standardOutput.write(Data("\n".utf8))
+                break
+            }
+            for command in ScriptSplitter.split(line) where !execute(command.text, line: nil, source: nil) {
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    /// Runs one command; prints its result to stdout or one error line to stderr.
+    @discardableResult
+    func execute(_ text: String, line: Int?, source: String?) -> Bool {
+        do {
+            let output = try CommandRunner.run(text, in: self)
+            if quitRequested || output.isEmpty { return true }
+            FileHandle.standardOutput.write(Data(output.utf8))
+            return true
+        } catch {
+            let message = (error as? CommandError)?.message ?? "\(error)"
+            var prefix = ""
+            if let source, let line { prefix = "\(source):\(line): " }
+            printError(prefix + "error: " + message)
+            return false
+        }
+    }
+
+    func quit() { quitRequested = true }
+}
+
+/// A failed command, with the one line that says why.
+struct CommandError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Splits a script into commands at `;` and line ends, outside single or double
+/// quotes; `--` starts a comment that runs to the end of the line.
+enum ScriptSplitter {
+    struct Command: Equatable {
+        var text: String
+        var line: Int
+    }
+
+    static func split(_ script: String) -> [Command] {
+        var out: [Command] = []
+        var current = ""
+        var line = 1
+        var startLine = 1
+        var quote: Character?
+        var chars = Array(script)
+        chars.append("\n")
+        var i = 0
+        func finish() {
+            let t = current.trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty { out.append(Command(text: t, line: startLine)) }
+            current = ""
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if let q = quote {
+                if c == q { quote = nil }
+                if c == "\n" { line += 1 }
+                current.append(c)
+            } else if c == "'" || c == "\"" {
+                if current.trimmingCharacters(in: .whitespaces).isEmpty { startLine = line }
+                quote = c
+                current.append(c)
+            } else if c == "-" && i + 1 < chars.count && chars[i + 1] == "-" {
+                while i < chars.count && chars[i] != "\n" { i += 1 }
+                continue
+            } else if c == ";" || c == "\n" || c == "\r\n" {
+                finish()
+                if c != ";" { line += 1 }
+                startLine = line
+            } else {
+                if current.trimmingCharacters(in: .whitespaces).isEmpty && current.isEmpty { startLine = line }
+                current.append(c)
+            }
+            i += 1
+        }
+        return out
+    }
+}

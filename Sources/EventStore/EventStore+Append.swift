@@ -124,7 +124,7 @@ extension EventStore {
         }
         var tentative: [String: UInt64] = [:]  // versions after the requests encoded so far
         var chunk: [Encoded] = []
-        w.buffer.removeAll(keepingCapacity: true)
+        w.buffer.removeAll()
         var recorded = max(RecordedTime.now().microseconds, w.lastRecorded)
 
         var failure: StoreError?
@@ -160,10 +160,8 @@ extension EventStore {
             }
             // Roll to a new segment first when this batch would overflow a non-empty one.
             let size = request.writes.reduce(0) { acc, wr in
-                acc + wr.events.reduce(0) {
-                    $0 + RecordFrame.frameHeaderSize + RecordFrame.bodyHeaderSize + wr.stream.utf8.count
-                        + $1.type.utf8.count + $1.actor.utf8.count + ($1.correlation?.utf8.count ?? 0) + $1.payload.count
-                }
+                let s = wr.stream.utf8.count
+                return acc + wr.events.reduce(0) { $0 + RecordFrame.frameSize(streamBytes: s, event: $1) }
             }
             let pendingBytes = w.buffer.count - (chunk.first?.bytes.lowerBound ?? w.buffer.count)
             let used = cursor.committedBytes + Int64(pendingBytes)
@@ -182,16 +180,19 @@ extension EventStore {
             var entries: [IndexEntry] = []
             entries.reserveCapacity(count)
             var written = 0
+            let buffer = w.buffer
             for (k, write) in request.writes.enumerated() {
                 var v = starts[k]
-                let hash = StreamHash.of(write.stream)
-                for e in write.events {
-                    written += 1
-                    entries.append(IndexEntry(hash: hash, version: v, offset: UInt64(w.buffer.count)))
-                    RecordFrame.encode(into: &w.buffer, position: next, stream: write.stream, version: v,
-                                       recorded: recorded, event: e, commit: written == count)
-                    next += 1
-                    v += 1
+                withUTF8(write.stream) { stream in
+                    let hash = StreamHash.of(stream)
+                    for e in write.events {
+                        written += 1
+                        entries.append(IndexEntry(hash: hash, version: v, offset: UInt64(buffer.count)))
+                        RecordFrame.encode(into: buffer, position: next, stream: stream, version: v,
+                                           recorded: recorded, event: e, commit: written == count)
+                        next += 1
+                        v += 1
+                    }
                 }
             }
             for (s, v) in versions { tentative[s] = v }
@@ -247,9 +248,7 @@ extension EventStore {
         let handle = cursor.file.handle
         var syncing = false
         do {
-            try w.buffer.withUnsafeBytes { raw in
-                try handle.write(UnsafeRawBufferPointer(rebasing: raw[range]), at: base)
-            }
+            try handle.write(w.buffer.bytes(range), at: base)
             syncing = true
             if configuration.durability != .none { try handle.dataSync() }
         } catch {
@@ -271,7 +270,7 @@ extension EventStore {
                 for s in c.lastVersions.keys { tentative[s] = nil }
             }
             chunk.removeAll()
-            w.buffer.removeSubrange(range)
+            w.buffer.truncate(to: range.lowerBound)
             throw e
         }
         // Publish to readers.
@@ -293,7 +292,7 @@ extension EventStore {
         for c in chunk { c.request.complete(.success(AppendResult(positions: c.positions, lastVersions: c.lastVersions))) }
         for s in subscribers { s.yield() }
         chunk.removeAll()
-        w.buffer.removeAll(keepingCapacity: true)
+        w.buffer.removeAll()
     }
 
     /// Seals the active segment (flush, persist its index) and begins the next one.

@@ -112,7 +112,7 @@ public final class EventStore: Sendable {
         var versions: [String: UInt64] = [:]
         var lastRecorded: Int64 = 0
         var poisoned: StoreError?
-        var buffer: [UInt8] = []
+        var buffer = WriteBuffer()
     }
 
     private init(directory: String, configuration: Configuration, identity: StoreIdentity, lockFile: FileHandle?,

@@ -25,43 +25,58 @@ enum RecordFrame {
     static let flagCommit: UInt16 = 1
     static let flagCorrelation: UInt16 = 2
 
-    /// Appends the frame of one record to `buffer`.
+    /// The frame size of a record.
+    @inline(__always)
+    static func frameSize(streamBytes: Int, event: ProposedEvent) -> Int {
+        frameHeaderSize + bodyHeaderSize + streamBytes + event.type.utf8.count + event.actor.utf8.count
+            + (event.correlation?.utf8.count ?? 0) + event.payload.count
+    }
+
+    /// Appends the frame of one record to `buffer`: direct stores, one checksum.
     ///
     /// - Complexity: O(n) in the record's size.
     static func encode(
-        into buffer: inout [UInt8], position: UInt64, stream: String, version: UInt64,
+        into buffer: WriteBuffer, position: UInt64, stream: UnsafeRawBufferPointer, version: UInt64,
         recorded: Int64, event: ProposedEvent, commit: Bool
     ) {
-        var stream = stream, type = event.type, actor = event.actor, correlation = event.correlation ?? ""
-        let s = stream.utf8.count, t = type.utf8.count, a = actor.utf8.count, c = correlation.utf8.count
-        let bodyLength = bodyHeaderSize + s + t + a + c + event.payload.count
-        let start = buffer.count
-        buffer.reserveCapacity(start + frameHeaderSize + bodyLength)
-        var flags: UInt16 = commit ? flagCommit : 0
-        if event.correlation != nil { flags |= flagCorrelation }
-        buffer.appendLE(UInt32(0))  // checksum, filled in below
-        buffer.appendLE(UInt32(bodyLength))
-        buffer.appendLE(position)
-        buffer.appendLE(version)
-        buffer.appendLE(UInt64(bitPattern: recorded))
-        buffer.appendLE(event.effective.rawValue)
-        buffer.appendLE(flags)
-        buffer.appendLE(UInt16(s))
-        buffer.appendLE(UInt16(t))
-        buffer.appendLE(UInt16(a))
-        buffer.appendLE(UInt16(c))
-        buffer.appendLE(UInt16(0))
-        stream.withUTF8 { buffer.append(contentsOf: $0) }
-        type.withUTF8 { buffer.append(contentsOf: $0) }
-        actor.withUTF8 { buffer.append(contentsOf: $0) }
-        correlation.withUTF8 { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: event.payload)
-        let crc = buffer.withUnsafeBytes { raw in
-            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[(start + 4)...]))
+        withUTF8(event.type) { type in
+            withUTF8(event.actor) { actor in
+                withUTF8(event.correlation ?? "") { correlation in
+                    event.payload.withUnsafeBytes { payload in
+                        let bodyLength = bodyHeaderSize + stream.count + type.count + actor.count + correlation.count + payload.count
+                        let p = buffer.reserve(frameHeaderSize + bodyLength)
+                        var flags: UInt16 = commit ? flagCommit : 0
+                        if event.correlation != nil { flags |= flagCorrelation }
+                        p.storeBytes(of: UInt32(bodyLength).littleEndian, toByteOffset: 4, as: UInt32.self)
+                        p.storeBytes(of: position.littleEndian, toByteOffset: 8, as: UInt64.self)
+                        p.storeBytes(of: version.littleEndian, toByteOffset: 16, as: UInt64.self)
+                        p.storeBytes(of: UInt64(bitPattern: recorded).littleEndian, toByteOffset: 24, as: UInt64.self)
+                        p.storeBytes(of: event.effective.rawValue.littleEndian, toByteOffset: 32, as: UInt32.self)
+                        p.storeBytes(of: flags.littleEndian, toByteOffset: 36, as: UInt16.self)
+                        p.storeBytes(of: UInt16(stream.count).littleEndian, toByteOffset: 38, as: UInt16.self)
+                        p.storeBytes(of: UInt16(type.count).littleEndian, toByteOffset: 40, as: UInt16.self)
+                        p.storeBytes(of: UInt16(actor.count).littleEndian, toByteOffset: 42, as: UInt16.self)
+                        p.storeBytes(of: UInt16(correlation.count).littleEndian, toByteOffset: 44, as: UInt16.self)
+                        p.storeBytes(of: UInt16(0), toByteOffset: 46, as: UInt16.self)
+                        var at = frameHeaderSize + bodyHeaderSize
+                        for part in [stream, type, actor, correlation, payload] where part.count > 0 {
+                            if let src = part.baseAddress { (p + at).copyMemory(from: src, byteCount: part.count) }
+                            at += part.count
+                        }
+                        let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: p + 4, count: 4 + bodyLength))
+                        p.storeBytes(of: crc.littleEndian, toByteOffset: 0, as: UInt32.self)
+                        buffer.commit(frameHeaderSize + bodyLength)
+                    }
+                }
+            }
         }
-        buffer.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: crc.littleEndian, toByteOffset: start, as: UInt32.self)
-        }
+    }
+
+    /// Encodes one record into a new array (for tests and tools).
+    static func encoded(position: UInt64, stream: String, version: UInt64, recorded: Int64, event: ProposedEvent, commit: Bool) -> [UInt8] {
+        let b = WriteBuffer(capacity: 256)
+        withUTF8(stream) { encode(into: b, position: position, stream: $0, version: version, recorded: recorded, event: event, commit: commit) }
+        return Array(b.bytes(0..<b.count))
     }
 
     /// What is found at an offset of a segment.
@@ -158,6 +173,13 @@ struct RecordView {
             recorded: RecordedTime(microseconds: recordedMicros), actor: actor, correlation: correlation,
             payload: Array(payload))
     }
+}
+
+/// Calls `body` with a string's UTF-8 bytes, without copying a native string.
+@inline(__always)
+func withUTF8<T>(_ s: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    if let r = s.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
+    return Array(s.utf8).withUnsafeBytes(body)
 }
 
 extension Array where Element == UInt8 {

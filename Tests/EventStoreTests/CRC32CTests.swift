@@ -14,6 +14,18 @@ import Testing
         #expect(CRC32C.checksum((0..<32).map { UInt8(31 - $0) }) == 0x113F_DB5C)
     }
 
+    @Test func tablesAndHardwareAgree() {
+        var rng = SystemRandomNumberGenerator()
+        for n in [0, 1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 4099] {
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let table = bytes.withUnsafeBytes { CRC32C.updateWithTables(0, $0) }
+            #expect(CRC32C.checksum(bytes) == table, "length \(n)")
+            let seeded = bytes.withUnsafeBytes { CRC32C.updateWithTables(0x1234_5678, $0) }
+            #expect(bytes.withUnsafeBytes { CRC32C.update(0x1234_5678, $0) } == seeded)
+        }
+        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32C.updateWithTables(0, $0) } == 0xE306_9283)
+    }
+
     @Test func emptyIsZero() {
         #expect(CRC32C.checksum([UInt8]()) == 0)
     }

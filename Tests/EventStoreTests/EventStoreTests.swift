@@ -97,8 +97,7 @@ import Testing
         try withTemporaryDirectory { dir in
             // Each record here is frame 8 + body 40 + stream 11 + type 13 + actor 4 + payload 20 = 96 bytes.
             let e = ProposedEvent(type: "VisitRecorded", effective: day, actor: "op-1", payload: [UInt8](repeating: 7, count: 20))
-            var probe: [UInt8] = []
-            RecordFrame.encode(into: &probe, position: 0, stream: "household-1", version: 0, recorded: 0, event: e, commit: true)
+            let probe = RecordFrame.encoded(position: 0, stream: "household-1", version: 0, recorded: 0, event: e, commit: true)
             #expect(probe.count == 96)
             let segmentSize = SegmentHeader.size + 10 * probe.count
             let store = try EventStore.open(dir, configuration: config(segmentSize: segmentSize))

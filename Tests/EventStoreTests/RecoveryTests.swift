@@ -16,9 +16,8 @@ import Testing
             }
             let segment = "/00000000000000000000.seg"
             let full = try fileSize(original + segment)
-            var probe: [UInt8] = []
-            RecordFrame.encode(into: &probe, position: 4, stream: "household-0", version: 2, recorded: 0,
-                               event: event(4, payloadSize: 40), commit: true)
+            let probe = RecordFrame.encoded(position: 4, stream: "household-0", version: 2, recorded: 0,
+                                            event: event(4, payloadSize: 40), commit: true)
             let lastStart = full - probe.count
             for cut in lastStart..<full {
                 let copy = dir + "/cut-\(cut)"

@@ -1,0 +1,13 @@
+// Hardware CRC-32C (the SSE 4.2 `crc32` instruction). The Swift table-driven
+// implementation in EventStore/CRC32C.swift is the reference and the fallback.
+#ifndef FP_CRC32C_H
+#define FP_CRC32C_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// 1 when this CPU has the instruction, else 0.
+int fp_crc32c_hw_available(void);
+
+/// Continues an un-finalised CRC-32C state (callers pass ~crc and take ~result).
+uint32_t fp_crc32c_hw_update(uint32_t state, const void *bytes, size_t count);
+#endif

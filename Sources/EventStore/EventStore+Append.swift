@@ -336,40 +336,11 @@ extension EventStore {
     func lastVersion(_ stream: String, _ w: inout WriterState) throws -> UInt64? {
         if let v = w.versions[stream] { return v }
         let hash = StreamHash.of(stream)
-        let name = Array(stream.utf8)
-        let (sealed, file, candidates) = state.withLock { s in
-            (s.sealed, s.active?.file, s.active?.index.entries(hash: hash, from: 0) ?? [])
+        let (sealed, active, candidates) = state.withLock { s in
+            (s.sealed, s.active.map { ($0.file, $0.committedBytes) }, s.active?.index.entries(hash: hash, from: 0) ?? [])
         }
-        if let file {
-            for e in candidates.reversed() where try activeRecordStream(file.handle, offset: e.offset, equals: name) {
-                w.versions[stream] = e.version
-                return e.version
-            }
-        }
-        for seg in sealed.reversed() {
-            for e in seg.index.entries(hash: hash, from: 0).reversed() {
-                guard case .record(let view, _) = RecordFrame.parse(seg.data.bytes, at: Int(e.offset)) else {
-                    throw StoreError(.corruptRecord, "index points to a damaged record", path: seg.path, offset: Int64(e.offset))
-                }
-                if view.streamEquals(name) {
-                    w.versions[stream] = view.version
-                    return view.version
-                }
-            }
-        }
-        return nil
-    }
-
-    /// Whether the record at `offset` of the active file belongs to `name`.
-    func activeRecordStream(_ handle: FileHandle, offset: UInt64, equals name: [UInt8]) throws -> Bool {
-        let want = RecordFrame.frameHeaderSize + RecordFrame.bodyHeaderSize + name.count
-        var buf = [UInt8](repeating: 0, count: want)
-        let n = try buf.withUnsafeMutableBytes { try handle.read(into: $0, at: Int64(offset)) }
-        guard n == want else { return false }
-        return buf.withUnsafeBytes { raw in
-            let body = UnsafeRawBufferPointer(rebasing: raw[RecordFrame.frameHeaderSize...])
-            let len = Int(body.loadUnaligned(fromByteOffset: 30, as: UInt16.self).littleEndian)
-            return len == name.count && UnsafeRawBufferPointer(rebasing: body[40..<(40 + len)]).elementsEqual(name)
-        }
+        let v = try Self.lastVersion(of: Array(stream.utf8), hash: hash, sealed: sealed, active: active, activeEntries: candidates)
+        if let v { w.versions[stream] = v }
+        return v
     }
 }

@@ -40,68 +40,14 @@ extension EventStore {
             p = seg.endPosition
         }
         guard p < last, let (file, committed, startPosition, startOffset) = active, p <= startPosition else { return }
-        // The active segment: read it in large chunks of whole records.
-        var offset = startOffset
-        var position = startPosition
-        let chunkSize = 4 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 8)
-        defer { buffer.deallocate() }
-        while position < last && offset < committed {
-            let want = Int(min(Int64(chunkSize), committed - offset))
-            let n = try file.handle.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: offset)
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            var at = 0
-            parsing: while position < last {
-                switch RecordFrame.parse(bytes, at: at) {
-                case .record(let view, let next):
-                    guard view.position == position else {
-                        throw damaged(StoreError(.corruptRecord, "record holds position \(view.position) where \(position) was expected",
-                                                 path: file.path, position: position, offset: offset + Int64(at)))
-                    }
-                    if try !body(BorrowedRecord(view: view)) { return }
-                    position += 1
-                    at = next
-                case .incomplete:
-                    break parsing
-                case .corrupt(let reason):
-                    throw damaged(StoreError(.corruptRecord, "record damaged: \(reason)", path: file.path,
-                                             position: position, offset: offset + Int64(at)))
-                }
-            }
-            if at == 0 && position < last {
-                // One record larger than the buffer: read it whole.
-                guard n >= RecordFrame.frameHeaderSize else {
-                    throw damaged(StoreError(.corruptRecord, "segment ends inside a committed record", path: file.path,
-                                             position: position, offset: offset))
-                }
-                let length = Int(bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian)
-                let whole = try readWholeRecord(file.handle, at: offset, length: length, position: position)
-                let go = try whole.withUnsafeBytes { raw -> Bool in
-                    switch RecordFrame.parse(raw, at: 0) {
-                    case .record(let view, _): return try body(BorrowedRecord(view: view))
-                    case .incomplete, .corrupt:
-                        throw damaged(StoreError(.corruptRecord, "record damaged", path: file.path, position: position, offset: offset))
-                    }
-                }
-                if !go { return }
-                position += 1
-                at = whole.count
-            }
-            offset += Int64(at)
-        }
+        // The active segment, through its read-only mapping, up to its committed length.
+        let mapped = try file.mapped(covering: committed)
+        let bytes = UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(committed)])
+        _ = try scanMapped(bytes, path: file.path, from: Int(startOffset), startPosition: startPosition,
+                           deliverFrom: p, until: last, body)
     }
 
-    private func readWholeRecord(_ handle: FileHandle, at offset: Int64, length: Int, position: UInt64) throws -> [UInt8] {
-        guard length <= RecordFrame.maxBodySize else {
-            throw damaged(StoreError(.corruptRecord, "record damaged: bad record length \(length)", path: handle.path,
-                                     position: position, offset: offset))
-        }
-        var whole = [UInt8](repeating: 0, count: RecordFrame.frameHeaderSize + length)
-        _ = try whole.withUnsafeMutableBytes { try handle.read(into: $0, at: offset) }
-        return whole
-    }
-
-    /// Scans records in a mapped sealed segment.
+    /// Scans records in mapped segment bytes.
     private func scanMapped(_ bytes: UnsafeRawBufferPointer, path: String, from offset: Int, startPosition: UInt64,
                             deliverFrom: UInt64, until: UInt64, _ body: (BorrowedRecord) throws -> Bool) throws -> Bool {
         var at = offset
@@ -117,7 +63,7 @@ extension EventStore {
                 position += 1
                 at = next
             case .incomplete:
-                throw damaged(StoreError(.corruptRecord, "sealed segment ends inside a record", path: path,
+                throw damaged(StoreError(.corruptRecord, "segment ends inside a committed record", path: path,
                                          position: position, offset: Int64(at)))
             case .corrupt(let reason):
                 throw damaged(StoreError(.corruptRecord, "record damaged: \(reason)", path: path, position: position, offset: Int64(at)))
@@ -168,8 +114,8 @@ extension EventStore {
     public func readStream(_ stream: String, from version: UInt64 = 0, maxCount: Int = Int.max) throws -> [RecordedEvent] {
         let hash = StreamHash.of(stream)
         let name = Array(stream.utf8)
-        let (sealed, file, activeEntries) = state.withLock { s in
-            (s.sealed, s.active?.file, s.active?.index.entries(hash: hash, from: version) ?? [])
+        let (sealed, active, activeEntries) = state.withLock { s in
+            (s.sealed, s.active.map { ($0.file, $0.committedBytes) }, s.active?.index.entries(hash: hash, from: version) ?? [])
         }
         var out: [RecordedEvent] = []
         for seg in sealed {
@@ -184,21 +130,16 @@ extension EventStore {
                 }
             }
         }
-        guard let file else { return out }
+        guard let (file, committed) = active, !activeEntries.isEmpty else { return out }
+        let mapped = try file.mapped(covering: committed)
+        let bytes = UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(committed)])
         for e in activeEntries {
             if out.count >= maxCount { return out }
-            let header = RecordFrame.frameHeaderSize
-            var head = [UInt8](repeating: 0, count: header)
-            _ = try head.withUnsafeMutableBytes { try file.handle.read(into: $0, at: Int64(e.offset)) }
-            let length = head.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian) }
-            let whole = try readWholeRecord(file.handle, at: Int64(e.offset), length: length, position: 0)
-            try whole.withUnsafeBytes { raw in
-                guard case .record(let view, _) = RecordFrame.parse(raw, at: 0) else {
-                    throw damaged(StoreError(.corruptRecord, "record of stream \(stream) version \(e.version) is damaged",
-                                             path: file.path, offset: Int64(e.offset)))
-                }
-                if view.streamEquals(name) { out.append(view.materialize()) }
+            guard case .record(let view, _) = RecordFrame.parse(bytes, at: Int(e.offset)) else {
+                throw damaged(StoreError(.corruptRecord, "record of stream \(stream) version \(e.version) is damaged",
+                                         path: file.path, offset: Int64(e.offset)))
             }
+            if view.streamEquals(name) { out.append(view.materialize()) }
         }
         return out
     }
@@ -208,22 +149,35 @@ extension EventStore {
     /// - Complexity: as ``readStream(_:from:maxCount:)`` for the newest segment that
     ///   holds the stream.
     public func streamVersion(_ stream: String) throws -> UInt64? {
-        // Search newest first and stop at the first segment that has the stream.
         let hash = StreamHash.of(stream)
         let name = Array(stream.utf8)
-        let (sealed, file, activeEntries) = state.withLock { s in
-            (s.sealed, s.active?.file, s.active?.index.entries(hash: hash, from: 0) ?? [])
+        let (sealed, active, activeEntries) = state.withLock { s in
+            (s.sealed, s.active.map { ($0.file, $0.committedBytes) }, s.active?.index.entries(hash: hash, from: 0) ?? [])
         }
-        if let file {
-            for e in activeEntries.reversed() where try activeRecordStream(file.handle, offset: e.offset, equals: name) {
-                return e.version
+        return try Self.lastVersion(of: name, hash: hash, sealed: sealed, active: active, activeEntries: activeEntries)
+    }
+
+    /// Searches newest first: the active segment's entries, then each sealed segment's
+    /// index, stopping at the first record of the stream (names are compared, so hash
+    /// collisions are harmless).
+    static func lastVersion(of name: [UInt8], hash: UInt64, sealed: [SealedSegment], active: (ActiveFile, Int64)?,
+                            activeEntries: [IndexEntry]) throws -> UInt64? {
+        if let (file, committed) = active, !activeEntries.isEmpty {
+            let mapped = try file.mapped(covering: committed)
+            let bytes = UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(committed)])
+            for e in activeEntries.reversed() {
+                guard case .record(let view, _) = RecordFrame.parse(bytes, at: Int(e.offset)) else {
+                    throw StoreError(.corruptRecord, "index points to a damaged record", path: file.path, offset: Int64(e.offset))
+                }
+                if view.streamEquals(name) { return view.version }
             }
         }
         for seg in sealed.reversed() {
             for e in seg.index.entries(hash: hash, from: 0).reversed() {
-                if case .record(let view, _) = RecordFrame.parse(seg.data.bytes, at: Int(e.offset)), view.streamEquals(name) {
-                    return view.version
+                guard case .record(let view, _) = RecordFrame.parse(seg.data.bytes, at: Int(e.offset)) else {
+                    throw StoreError(.corruptRecord, "index points to a damaged record", path: seg.path, offset: Int64(e.offset))
                 }
+                if view.streamEquals(name) { return view.version }
             }
         }
         return nil

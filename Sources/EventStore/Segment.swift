@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,6 +28,7 @@ final class SealedSegment: Sendable {
 final class ActiveFile: Sendable {
     let handle: FileHandle
     let header: SegmentHeader
+    private let mapping = Mutex<MappedFile?>(nil)
 
     init(handle: FileHandle, header: SegmentHeader) {
         self.handle = handle
@@ -34,6 +36,20 @@ final class ActiveFile: Sendable {
     }
 
     var path: String { handle.path }
+
+    /// A read-only mapping that covers at least the first `length` bytes. Writes by
+    /// `pwrite` show through a shared mapping, so one mapping serves while the segment
+    /// grows; it is replaced (with room to spare) only when the segment outgrows it.
+    /// Read only the committed bytes through it.
+    func mapped(covering length: Int64) throws -> MappedFile {
+        try mapping.withLock { m in
+            if let m, m.count >= Int(length) { return m }
+            let reserve = max(Int(length) * 2, 64 << 20)
+            let fresh = try MappedFile(handle: handle, length: reserve)
+            m = fresh
+            return fresh
+        }
+    }
 
     deinit { handle.close() }
 }

@@ -213,8 +213,9 @@ enum FileSystem {
     }
 }
 
-/// A read-only memory mapping of a whole file that is never written again (a sealed
-/// segment or an index). Unmapped when the last reference goes away.
+/// A read-only memory mapping of a file: a sealed segment or an index (never written
+/// again), or the active segment (read only below its committed length, which only
+/// grows while it is mapped). Unmapped when the last reference goes away.
 // @unchecked: the mapping is read-only, of a file that is never written again, and
 // is unmapped only in deinit, when no reference is left.
 final class MappedFile: @unchecked Sendable {
@@ -225,18 +226,25 @@ final class MappedFile: @unchecked Sendable {
     /// Maps `path` read-only.
     ///
     /// The corresponding C function is `mmap`.
-    init(path: String) throws {
+    convenience init(path: String) throws {
         let h = try FileHandle.open(path, O_RDONLY)
         defer { h.close() }
-        let size = try h.size()
-        self.path = path
-        self.count = Int(size)
-        if size == 0 {
+        try self.init(handle: h, length: Int(try h.size()))
+    }
+
+    /// Maps the first `length` bytes of an open file read-only. `length` may exceed the
+    /// file's size (to leave room for growth): only bytes inside the file may be read.
+    ///
+    /// The corresponding C function is `mmap`.
+    init(handle: FileHandle, length: Int) throws {
+        self.path = handle.path
+        self.count = length
+        if length == 0 {
             base = nil
             return
         }
-        guard let p = mmap(nil, Int(size), PROT_READ, MAP_SHARED, h.fd, 0), p != MAP_FAILED else {
-            throw StoreError.syscall("mmap", errno: errno, path: path)
+        guard let p = mmap(nil, length, PROT_READ, MAP_SHARED, handle.fd, 0), p != MAP_FAILED else {
+            throw StoreError.syscall("mmap", errno: errno, path: handle.path)
         }
         base = UnsafeRawPointer(p)
     }

@@ -53,9 +53,9 @@ extension EventStore {
             let (file, from) = newActive.map { ($0.file, $0.committedBytes) } ?? activeInfo.map { ($0.0, $0.1) } ?? (nil, 0)
             guard let file else { return }
             let size = try file.handle.size()
-            let scan = try withFileBytes(file.handle, from: from, to: size) { bytes in
-                SegmentScan.scan(bytes, base: from, start: 0, position: next, path: file.path)
-            }
+            let mapped = try file.mapped(covering: size)
+            let scan = SegmentScan.scan(UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(size)]), base: 0,
+                                        start: Int(from), position: next, path: file.path)
             state.withLock { s in
                 if !newlySealed.isEmpty || newActive != nil {
                     s.sealed.append(contentsOf: newlySealed)

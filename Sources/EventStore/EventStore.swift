@@ -258,9 +258,9 @@ public final class EventStore: Sendable {
                                  path: segPath, position: expectedFirst)
             }
             let size = try h.size()
-            let scan = try withFileBytes(h, from: 0, to: size) { bytes in
-                SegmentScan.scan(bytes, base: 0, start: SegmentHeader.size, position: first, path: segPath)
-            }
+            let mapped = try file.mapped(covering: size)
+            let scan = SegmentScan.scan(UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(size)]), base: 0,
+                                        start: SegmentHeader.size, position: first, path: segPath)
             var index = ActiveIndex()
             for e in scan.entries { index.add(e) }
             lastRecorded = scan.lastRecorded

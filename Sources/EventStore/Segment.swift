@@ -160,13 +160,3 @@ struct SegmentScan {
         return false
     }
 }
-
-/// Reads a whole file region into memory owned by the caller's closure.
-func withFileBytes<T>(_ handle: FileHandle, from: Int64, to: Int64, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
-    let count = Int(max(0, to - from))
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, count), alignment: 8)
-    defer { buffer.deallocate() }
-    let region = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
-    let n = try handle.read(into: region, at: from)
-    return try body(UnsafeRawBufferPointer(rebasing: region[0..<n]))
-}

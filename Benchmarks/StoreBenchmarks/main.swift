@@ -99,14 +99,23 @@ func concurrentAppendRun(threads: Int, batch: Int, total: Int) throws -> Double 
     let batches = (0..<16).map { b in (0..<batch).map { makeEvent(b * batch + $0) } }
     let clock = ContinuousClock()
     let start = clock.now
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-        var written = 0, b = t
-        while written < perThread {
-            _ = try? store.append(batches[b % batches.count], to: streamName(b))
-            written += batch
-            b += threads
+    // Real threads, not concurrentPerform (which runs no more at once than there are
+    // cores): group commit needs appends waiting while a flush is under way.
+    let done = DispatchGroup()
+    for t in 0..<threads {
+        done.enter()
+        let thread = Thread {
+            var written = 0, b = t
+            while written < perThread {
+                _ = try? store.append(batches[b % batches.count], to: streamName(b))
+                written += batch
+                b += threads
+            }
+            done.leave()
         }
+        thread.start()
     }
+    done.wait()
     let elapsed = seconds(clock.now - start)
     let n = store.endPosition
     try store.close()
@@ -175,9 +184,11 @@ if wanted("append-group") {
     report("append, batches of 1000, group commit (4 writers)", try (0..<options.runs).map { _ in
         try concurrentAppendRun(threads: 4, batch: 1000, total: options.events / 2)
     }, unit: "events/s")
-    report("append, single events, group commit (8 writers)", try (0..<options.runs).map { _ in
-        try concurrentAppendRun(threads: 8, batch: 1, total: 4000)
-    }, unit: "events/s")
+    for writers in [8, 64] {
+        report("append, single events, group commit (\(writers) writers)", try (0..<options.runs).map { _ in
+            try concurrentAppendRun(threads: writers, batch: 1, total: 200 * writers)
+        }, unit: "events/s")
+    }
 }
 if wanted("append-single") {
     let lat = try fsyncLatency(count: 500)

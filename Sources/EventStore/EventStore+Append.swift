@@ -1,18 +1,49 @@
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One caller's append, waiting for a group leader (possibly itself) to write it.
+///
+/// A waiting caller sleeps on its own semaphore until the leader completes its request,
+/// or hands it the leadership; it never queues on the writer lock just to learn that
+/// its append is done.
 final class AppendRequest: Sendable {
     let writes: [StreamWrite]
     private let outcome = Mutex<Result<AppendResult, StoreError>?>(nil)
+    private let leadership = Mutex(false)
+    private let wake = DispatchSemaphore(value: 0)
 
     init(writes: [StreamWrite]) { self.writes = writes }
 
     var result: Result<AppendResult, StoreError>? { outcome.withLock { $0 } }
 
-    func complete(_ r: Result<AppendResult, StoreError>) { outcome.withLock { $0 = r } }
+    func complete(_ r: Result<AppendResult, StoreError>) {
+        outcome.withLock { $0 = r }
+        wake.signal()
+    }
+
+    /// Wakes the caller to lead the next group.
+    func handLeadership() {
+        leadership.withLock { $0 = true }
+        wake.signal()
+    }
+
+    /// Sleeps until completed or handed the leadership; returns whether it now leads.
+    func waitForTurn() -> Bool {
+        wake.wait()
+        return leadership.withLock { leads in
+            defer { leads = false }
+            return leads
+        }
+    }
+}
+
+/// The queue of appends waiting to be written, and whether a leader is at work.
+struct AppendQueue {
+    var requests: [AppendRequest] = []
+    var leaderActive = false
 }
 
 extension EventStore {
@@ -49,24 +80,45 @@ extension EventStore {
         }
         try Self.validate(writes)
         let request = AppendRequest(writes: writes)
-        pending.withLock { $0.append(request) }
+        var leading = pending.withLock { q -> Bool in
+            q.requests.append(request)
+            if q.leaderActive { return false }
+            q.leaderActive = true
+            return true
+        }
         while request.result == nil {
-            writer.withLock { w in
-                guard request.result == nil else { return }
-                let group: [AppendRequest] = pending.withLock { queue in
-                    if configuration.durability == .groupCommit {
-                        defer { queue.removeAll() }
-                        return queue
-                    }
-                    return queue.isEmpty ? [] : [queue.removeFirst()]
-                }
-                if !group.isEmpty { write(group, &w) }
+            if leading {
+                lead()
+                leading = false
+            } else {
+                leading = request.waitForTurn()
             }
         }
         switch request.result {
         case .success(let r): return r
         case .failure(let e): throw e
         case nil: throw StoreError(.io, "append was not processed", path: directory)
+        }
+    }
+
+    /// Leads one group: takes what is queued (everything with group commit, one
+    /// request otherwise), writes it, then hands the leadership to the next waiting
+    /// request, or lays it down when none waits.
+    private func lead() {
+        let group: [AppendRequest] = pending.withLock { q in
+            if configuration.durability == .groupCommit {
+                defer { q.requests.removeAll(keepingCapacity: true) }
+                return q.requests
+            }
+            return q.requests.isEmpty ? [] : [q.requests.removeFirst()]
+        }
+        if !group.isEmpty { writer.withLock { w in write(group, &w) } }
+        pending.withLock { q in
+            if let next = q.requests.first {
+                next.handLeadership()
+            } else {
+                q.leaderActive = false
+            }
         }
     }
 

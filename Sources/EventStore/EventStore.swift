@@ -93,7 +93,7 @@ public final class EventStore: Sendable {
     let lockFile: Mutex<FileHandle?>
     let state: Mutex<State>
     let writer: Mutex<WriterState>
-    let pending = Mutex<[AppendRequest]>([])
+    let pending = Mutex(AppendQueue())
 
     /// What readers and the writer share; short critical sections only.
     struct State {

@@ -117,3 +117,35 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
         #expect(FileManager.default.fileExists(atPath: cache + "/fp-ledger/demo/STORE"))
     }
 }
+
+@Suite struct RecoveryWarningTests {
+    @Test func anUnfinishedWriteIsMentionedOnStderr() throws {
+        try withStore(events: 3) { dir in
+            let segment = dir + "/00000000000000000000.seg"
+            let opened = FileHandle(forWritingAtPath: segment)
+            let h = try #require(opened)
+            try h.seekToEnd()
+            try h.write(contentsOf: Data([0xde, 0xad, 0xbe, 0xef, 0x50, 0, 0, 0, 1, 2]))  // a record cut short
+            try h.close()
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", "status"])
+            #expect(r.status == 0)
+            #expect(r.err == "warning: the log ends in an unfinished write (10 bytes, 0 whole records of a batch that never "
+                    + "committed); it is not part of the log and the next writer will cut it\n")
+            #expect(r.out.contains("\"events\":3"))
+        }
+    }
+
+    @Test func damageIsMentionedAndShownInStatus() throws {
+        try withStore(events: 5) { dir in
+            let segment = dir + "/00000000000000000000.seg"
+            var data = try Data(contentsOf: URL(fileURLWithPath: segment))
+            data[64 + 77 + 30] ^= 1  // inside the second record; three whole records follow
+            try data.write(to: URL(fileURLWithPath: segment))
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", "status"])
+            #expect(r.err.hasPrefix("warning: the store is damaged: record damaged: checksum mismatch"))
+            #expect(r.err.contains("(\(segment), offset 141, position 1)"))
+            #expect(r.out.contains("\"events\":1,"))
+            #expect(r.out.contains("\"damage\":\"record damaged: checksum mismatch"))
+        }
+    }
+}

@@ -32,9 +32,10 @@ struct FileHandle: Sendable {
     /// - Complexity: O(n) in the bytes read.
     /// The corresponding C function is `pread`.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
         var done = 0
         while done < buffer.count {
-            let n = Glibc.pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            let n = Glibc.pread(fd, base + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw StoreError.syscall("pread", errno: errno, path: path, offset: offset + Int64(done))
@@ -50,16 +51,17 @@ struct FileHandle: Sendable {
     /// A failure may leave a prefix written; the caller truncates it away.
     /// The corresponding C function is `pwrite`.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
             var want = bytes.count - done
             if let faults, let e = faults.beforeWrite(&want) {
                 if want > 0 {
-                    _ = Glibc.pwrite(fd, bytes.baseAddress! + done, want, off_t(offset) + off_t(done))
+                    _ = Glibc.pwrite(fd, base + done, want, off_t(offset) + off_t(done))
                 }
                 throw StoreError.syscall("pwrite", errno: e, path: path, offset: offset + Int64(done + want))
             }
-            let n = Glibc.pwrite(fd, bytes.baseAddress! + done, want, off_t(offset) + off_t(done))
+            let n = Glibc.pwrite(fd, base + done, want, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw StoreError.syscall("pwrite", errno: errno, path: path, offset: offset + Int64(done))

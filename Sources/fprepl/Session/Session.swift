@@ -33,7 +33,24 @@ final class Session {
         c.readOnly = true
         let s = try EventStore.open(storePath, configuration: c)
         openedStore = s
+        for line in Self.warnings(s.recovery) { printError("warning: " + line) }
         return s
+    }
+
+    /// What opening found, one line each: nothing repaired or damaged goes unmentioned.
+    static func warnings(_ r: EventStore.RecoveryReport) -> [String] {
+        var out: [String] = []
+        if r.truncatedBytes > 0 {
+            out.append("the log ends in an unfinished write (\(r.truncatedBytes) bytes, \(r.discardedRecords) whole records "
+                + "of a batch that never committed); it is not part of the log and the next writer will cut it")
+        }
+        for index in r.rebuiltIndexes {
+            out.append("the index \(index) was missing or unreadable; rebuilt from its segment")
+        }
+        if let d = r.damage {
+            out.append("the store is damaged: \(d); records before it read, appends are refused")
+        }
+        return out
     }
 
     func close() {

@@ -28,7 +28,7 @@ extension EventStore {
             }
             return (s.sealed, a, s.nextPosition)
         }
-        let last = min(through.map { $0 &+ 1 } ?? end, end)
+        let last = min(through.map { $0 == .max ? .max : $0 + 1 } ?? end, end)
         guard position < last else { return }
         var p = position
         for seg in sealed where seg.endPosition > p {

@@ -24,6 +24,11 @@ extension EventStore {
             var next = activeInfo?.2 ?? 0
 
             let known = sealedCount + (activeInfo == nil ? 0 : 1)
+            guard firsts.count >= known else {
+                let e = StoreError(.corruptRecord, "segments disappeared: \(known) were open, \(firsts.count) remain", path: directory)
+                _ = damaged(e)
+                throw e
+            }
             if firsts.count > known || activeInfo == nil {
                 // Segments were sealed: every segment from the old active to the
                 // second-to-last is now sealed; the last is the new active.

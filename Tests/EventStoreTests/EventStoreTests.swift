@@ -252,3 +252,32 @@ import Testing
         }
     }
 }
+
+@Suite struct EdgeCaseTests {
+    @Test func readingThroughTheLargestPositionReadsToTheEnd() throws {
+        try withTemporaryDirectory { dir in
+            let store = try EventStore.open(dir)
+            _ = try store.append([event(0), event(1)], to: "s")
+            var n = 0
+            try store.forEachRecord(from: 0, through: .max) { _ in n += 1; return true }
+            #expect(n == 2)
+            n = 0
+            try store.forEachRecord(from: 1, through: 1) { _ in n += 1; return true }
+            #expect(n == 1)
+            #expect(try store.read(from: 2).isEmpty)
+        }
+    }
+
+    @Test func segmentsVanishingUnderAReaderAreReported() throws {
+        try withTemporaryDirectory { dir in
+            let writer = try EventStore.open(dir, configuration: config(segmentSize: 512))
+            for i in 0..<30 { _ = try writer.append([event(i)], to: "s") }
+            let reader = try EventStore.open(dir, configuration: config(readOnly: true))
+            let segments = try segmentFiles(dir)
+            #expect(segments.count > 2)
+            for s in segments.dropFirst() { try FileManager.default.removeItem(atPath: dir + "/" + s) }
+            #expect { try reader.refresh() } throws: { "\($0)".contains("segments disappeared") }
+            #expect(reader.damage != nil)
+        }
+    }
+}

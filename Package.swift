@@ -17,6 +17,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Event payloads. Exact: the generated code in Sources/Projections/Generated is
+        // made by this version's protoc-gen-swift (scripts/generate-events).
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // The segmented, append-only log. Knows streams, versions, positions and bytes;
@@ -28,7 +31,10 @@ let package = Package(
         .target(name: "CCRC32C"),
 
         // The domain: identifiers, events, folds that build state.
-        .target(name: "Projections", dependencies: ["EventStore"]),
+        .target(
+            name: "Projections",
+            dependencies: ["EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
 
         // libedit, used by the REPL only when stdin is a terminal.
         .systemLibrary(

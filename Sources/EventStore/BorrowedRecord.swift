@@ -27,6 +27,8 @@ public struct BorrowedRecord {
     public var actor: String { view.actor }
     /// The correlation id, if any.
     public var correlation: String? { view.correlation }
+    /// The metadata bytes, valid only inside the closure.
+    public var metadata: UnsafeRawBufferPointer { view.metadata }
     /// The payload bytes, valid only inside the closure.
     public var payload: UnsafeRawBufferPointer { view.payload }
     /// A copy that outlives the closure.

@@ -134,8 +134,11 @@ extension EventStore {
                 try field("event type", e.type)
                 try field("actor", e.actor)
                 if let c = e.correlation { try field("correlation", c, allowEmpty: true) }
+                if e.metadata.count > Int(UInt16.max) {
+                    throw StoreError(.invalidArgument, "metadata is \(e.metadata.count) bytes; at most 65535")
+                }
                 let size = RecordFrame.bodyHeaderSize + w.stream.utf8.count + e.type.utf8.count + e.actor.utf8.count
-                    + (e.correlation?.utf8.count ?? 0) + e.payload.count
+                    + (e.correlation?.utf8.count ?? 0) + e.metadata.count + e.payload.count
                 if size > RecordFrame.maxBodySize {
                     throw StoreError(.invalidArgument, "event of type \(e.type) is \(size) bytes; a record holds at most \(RecordFrame.maxBodySize)")
                 }

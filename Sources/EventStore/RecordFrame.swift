@@ -13,8 +13,8 @@
 ///        32  u16  type length T
 ///        34  u16  actor length A
 ///        36  u16  correlation length C
-///        38  u16  reserved, 0
-///        40       stream, type, actor, correlation (UTF-8), then the payload to the end
+///        38  u16  metadata length M
+///        40       stream, type, actor, correlation (UTF-8), metadata, then the payload to the end
 /// ```
 enum RecordFrame {
     static let frameHeaderSize = 8
@@ -29,7 +29,7 @@ enum RecordFrame {
     @inline(__always)
     static func frameSize(streamBytes: Int, event: ProposedEvent) -> Int {
         frameHeaderSize + bodyHeaderSize + streamBytes + event.type.utf8.count + event.actor.utf8.count
-            + (event.correlation?.utf8.count ?? 0) + event.payload.count
+            + (event.correlation?.utf8.count ?? 0) + event.metadata.count + event.payload.count
     }
 
     /// Appends the frame of one record to `buffer`: direct stores, one checksum.
@@ -42,8 +42,10 @@ enum RecordFrame {
         withUTF8(event.type) { type in
             withUTF8(event.actor) { actor in
                 withUTF8(event.correlation ?? "") { correlation in
+                    event.metadata.withUnsafeBytes { metadata in
                     event.payload.withUnsafeBytes { payload in
-                        let bodyLength = bodyHeaderSize + stream.count + type.count + actor.count + correlation.count + payload.count
+                        let bodyLength = bodyHeaderSize + stream.count + type.count + actor.count + correlation.count
+                            + metadata.count + payload.count
                         let p = buffer.reserve(frameHeaderSize + bodyLength)
                         var flags: UInt16 = commit ? flagCommit : 0
                         if event.correlation != nil { flags |= flagCorrelation }
@@ -57,15 +59,16 @@ enum RecordFrame {
                         p.storeBytes(of: UInt16(type.count).littleEndian, toByteOffset: 40, as: UInt16.self)
                         p.storeBytes(of: UInt16(actor.count).littleEndian, toByteOffset: 42, as: UInt16.self)
                         p.storeBytes(of: UInt16(correlation.count).littleEndian, toByteOffset: 44, as: UInt16.self)
-                        p.storeBytes(of: UInt16(0), toByteOffset: 46, as: UInt16.self)
+                        p.storeBytes(of: UInt16(metadata.count).littleEndian, toByteOffset: 46, as: UInt16.self)
                         var at = frameHeaderSize + bodyHeaderSize
-                        for part in [stream, type, actor, correlation, payload] where part.count > 0 {
+                        for part in [stream, type, actor, correlation, metadata, payload] where part.count > 0 {
                             if let src = part.baseAddress { (p + at).copyMemory(from: src, byteCount: part.count) }
                             at += part.count
                         }
                         let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: p + 4, count: 4 + bodyLength))
                         p.storeBytes(of: crc.littleEndian, toByteOffset: 0, as: UInt32.self)
                         buffer.commit(frameHeaderSize + bodyLength)
+                    }
                     }
                 }
             }
@@ -139,7 +142,9 @@ struct RecordView {
     var typeLength: Int { u16(32) }
     var actorLength: Int { u16(34) }
     var correlationLength: Int { u16(36) }
-    var stringBytes: Int { streamLength + typeLength + actorLength + correlationLength }
+    var metadataLength: Int { u16(38) }
+    /// Bytes between the body header and the payload.
+    var stringBytes: Int { streamLength + typeLength + actorLength + correlationLength + metadataLength }
 
     /// The stream name's bytes.
     var streamBytes: UnsafeRawBufferPointer {
@@ -156,6 +161,10 @@ struct RecordView {
     var correlation: String? {
         flags & RecordFrame.flagCorrelation == 0 ? nil : string(40 + streamLength + typeLength + actorLength, correlationLength)
     }
+    var metadata: UnsafeRawBufferPointer {
+        let from = 40 + streamLength + typeLength + actorLength + correlationLength
+        return UnsafeRawBufferPointer(rebasing: body[from..<(from + metadataLength)])
+    }
     var payload: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: body[(40 + stringBytes)...])
     }
@@ -171,7 +180,7 @@ struct RecordView {
             position: position, stream: stream, version: version, type: type,
             effective: EffectiveDate(unchecked: effectiveRaw),
             recorded: RecordedTime(microseconds: recordedMicros), actor: actor, correlation: correlation,
-            payload: Array(payload))
+            metadata: Array(metadata), payload: Array(payload))
     }
 }
 

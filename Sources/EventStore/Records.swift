@@ -9,15 +9,20 @@ public struct ProposedEvent: Sendable, Equatable {
     public var actor: String
     /// An optional id tying events of one operation together (an import, a request).
     public var correlation: String?
+    /// Data about the event rather than of it (in this project: the source document
+    /// number 文号 and the reason), opaque to the store. At most 65,535 bytes.
+    public var metadata: [UInt8]
     /// The event's data, opaque to the store (a protobuf message in this project).
     public var payload: [UInt8]
 
     /// Creates an event to append.
-    public init(type: String, effective: EffectiveDate, actor: String, correlation: String? = nil, payload: [UInt8]) {
+    public init(type: String, effective: EffectiveDate, actor: String, correlation: String? = nil,
+                metadata: [UInt8] = [], payload: [UInt8]) {
         self.type = type
         self.effective = effective
         self.actor = actor
         self.correlation = correlation
+        self.metadata = metadata
         self.payload = payload
     }
 }
@@ -40,6 +45,8 @@ public struct RecordedEvent: Sendable, Equatable {
     public var actor: String
     /// The correlation id, if one was given.
     public var correlation: String?
+    /// The event's metadata.
+    public var metadata: [UInt8]
     /// The event's data.
     public var payload: [UInt8]
 }

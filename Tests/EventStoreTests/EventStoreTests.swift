@@ -39,6 +39,7 @@ import Testing
             #expect(records[0].correlation == "import-7")
             #expect(records[1].correlation == nil)
             #expect(records[0].payload == event(0).payload)
+            #expect(records[0].metadata.isEmpty)
             #expect(records[0].effective == day)
             #expect(records[0].actor == "op-0")
             #expect(records[0].recorded <= records[1].recorded && records[1].recorded <= records[2].recorded)
@@ -48,6 +49,22 @@ import Testing
             let reopened = try EventStore.open(dir)
             #expect(try allRecords(reopened) == records)
             #expect(try reopened.readStream("household-5301241012010001").map(\.position) == [0, 1])
+        }
+    }
+
+    @Test func metadataTravelsBesideThePayload() throws {
+        try withTemporaryDirectory { dir in
+            let store = try EventStore.open(dir, configuration: config(segmentSize: 1024))
+            var e = event(0)
+            e.metadata = Array("陇开组〔2016〕31号".utf8)
+            for _ in 0..<20 { _ = try store.append([e, event(1)], to: "household-1") }
+            let records = try allRecords(store)
+            #expect(records.count == 40)
+            #expect(records.allSatisfy { $0.position % 2 == 0 ? $0.metadata == e.metadata : $0.metadata.isEmpty })
+            #expect(records.allSatisfy { $0.payload == ($0.position % 2 == 0 ? e.payload : event(1).payload) })
+            #expect(try store.readStream("household-1", from: 38).first?.metadata == e.metadata)
+            e.metadata = [UInt8](repeating: 1, count: 70_000)
+            #expect(throws: StoreError.self) { try store.append([e], to: "household-1") }
         }
     }
 

@@ -49,6 +49,21 @@ public struct RecordedEvent: Sendable, Equatable {
     public var metadata: [UInt8]
     /// The event's data.
     public var payload: [UInt8]
+
+    /// Creates a stored event (the store makes these; tools and tests may too).
+    public init(position: UInt64, stream: String, version: UInt64, type: String, effective: EffectiveDate,
+                recorded: RecordedTime, actor: String, correlation: String? = nil, metadata: [UInt8] = [], payload: [UInt8]) {
+        self.position = position
+        self.stream = stream
+        self.version = version
+        self.type = type
+        self.effective = effective
+        self.recorded = recorded
+        self.actor = actor
+        self.correlation = correlation
+        self.metadata = metadata
+        self.payload = payload
+    }
 }
 
 /// The optimistic-concurrency condition of an append, checked atomically with the write.

@@ -1,0 +1,29 @@
+/// A unit that holds or passes on money (`DOMAIN.md`, funds): `county-<6 digits>`,
+/// `town-<9 digits>`, `village-<12 digits>` or `org-<name>`.
+public enum FundUnit: Hashable, Sendable, CustomStringConvertible {
+    case county(String)
+    case town(String)
+    case village(String)
+    case org(String)
+
+    /// Parses a unit, or returns `nil`.
+    public init?(_ text: String) {
+        func digits(_ s: Substring, _ n: Int) -> String? {
+            s.utf8.count == n && s.utf8.allSatisfy({ (48...57).contains($0) }) ? String(s) : nil
+        }
+        if text.hasPrefix("county-"), let d = digits(text.dropFirst(7), 6) { self = .county(d) }
+        else if text.hasPrefix("town-"), let d = digits(text.dropFirst(5), 9) { self = .town(d) }
+        else if text.hasPrefix("village-"), let d = digits(text.dropFirst(8), 12) { self = .village(d) }
+        else if text.hasPrefix("org-"), text.count > 4 { self = .org(String(text.dropFirst(4))) }
+        else { return nil }
+    }
+
+    public var description: String {
+        switch self {
+        case .county(let c): return "county-" + c
+        case .town(let t): return "town-" + t
+        case .village(let v): return "village-" + v
+        case .org(let o): return "org-" + o
+        }
+    }
+}

@@ -164,7 +164,7 @@ func proposed(_ lines: [String]) throws -> [(CanonicalEvent, ProposedEvent)] {
         let replace = #"{"stream":"household-1","type":"Correction","effective":"2017-01-01","actor":"op","data":{"target":0,"action":"replace","approver":"x"}}"#
         #expect(error(replace) == "field data.data: is required for a replace (the replacement data)")
         let retract = replace.replacingOccurrences(of: "replace", with: "retract")
-        #expect(error(retract) == "no error")
+        #expect(error(retract) == "field data.target: no event at that position in household-1")
         let orphan = replace.replacingOccurrences(of: "\"approver\"", with: "\"data\":{},\"approver\"")
         #expect(error(orphan) == "field data.target: no event at that position in household-1")
     }

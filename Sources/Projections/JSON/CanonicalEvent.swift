@@ -124,13 +124,20 @@ public struct CanonicalEvent: Sendable {
     ///   replacement data), or `nil` when there is no such event in the stream.
     /// - Throws: ``FieldError`` naming the first bad field.
     public func proposed(typeOfPosition: (UInt64) -> String? = { _ in nil }) throws -> ProposedEvent {
-        let payload = try DataCodec.encode(data, spec.schema, path: "data") { replacement, path in
-            guard case .integer(let target)? = data["target"], target >= 0, let t = typeOfPosition(UInt64(target)) else {
+        // A correction names an event of its own stream that is not itself a correction,
+        // whether it retracts it or replaces its data.
+        var targetSpec: EventSpec?
+        if type == "Correction", case .integer(let target)? = data["target"], target >= 0 {
+            guard let t = typeOfPosition(UInt64(target)) else {
                 throw FieldError(path: "data.target", message: "no event at that position in \(stream)")
             }
-            guard let targetSpec = EventCatalog.spec(for: t), t != "Correction" else {
+            guard t != "Correction", let s = EventCatalog.spec(for: t) else {
                 throw FieldError(path: "data.target", message: "a correction cannot correct a correction")
             }
+            targetSpec = s
+        }
+        let payload = try DataCodec.encode(data, spec.schema, path: "data") { replacement, path in
+            guard let targetSpec else { throw FieldError(path: "data.target", message: "no event at that position in \(stream)") }
             return try DataCodec.encode(replacement, targetSpec.schema, path: path)
         }
         var meta = ProtoWriter()

@@ -1,0 +1,144 @@
+import EventStore
+import SwiftProtobuf
+
+/// An event as the folds see it: where it stands in the log and its decoded-on-demand
+/// payload.
+public struct LoggedEvent: Sendable, Equatable {
+    public var position: UInt64
+    public var version: UInt64
+    public var type: String
+    public var effective: EffectiveDate
+    public var recorded: RecordedTime
+    public var actor: String
+    public var payload: [UInt8]
+
+    public init(position: UInt64, version: UInt64, type: String, effective: EffectiveDate, recorded: RecordedTime,
+                actor: String, payload: [UInt8]) {
+        self.position = position
+        self.version = version
+        self.type = type
+        self.effective = effective
+        self.recorded = recorded
+        self.actor = actor
+        self.payload = payload
+    }
+
+    public init(_ r: RecordedEvent) {
+        self.init(position: r.position, version: r.version, type: r.type, effective: r.effective, recorded: r.recorded,
+                  actor: r.actor, payload: r.payload)
+    }
+
+    /// The payload as a generated message.
+    func decode<M: SwiftProtobuf.Message>(_: M.Type) throws -> M {
+        do { return try M(serializedBytes: payload) } catch {
+            throw FieldError(path: "data", message: "the stored \(type) at position \(position) does not decode")
+        }
+    }
+}
+
+/// The household fold: `(state, event) -> state`, pure and deterministic.
+public enum HouseholdFold {
+    /// Applies one event of a household stream. Events that make no sense in the state
+    /// (validation refuses them before they are written, but a correction can leave
+    /// one behind) change nothing rather than trap.
+    ///
+    /// - Parameters:
+    ///   - state: The state before, `nil` before identification.
+    ///   - event: The event.
+    ///   - id: The household id (the stream name without `household-`).
+    /// - Returns: The state after.
+    /// - Throws: ``FieldError`` when the payload does not decode.
+    public static func apply(_ state: HouseholdState?, _ event: LoggedEvent, id: String) throws -> HouseholdState? {
+        if event.type == "HouseholdIdentified" {
+            guard state == nil || state?.status == .removed else { return touched(state, event) }
+            let m = try event.decode(Fp_HouseholdIdentified.self)
+            return HouseholdState(
+                id: id, village: m.village, status: .poor, attribute: m.attribute.rawValue, standard: m.standard.rawValue,
+                mainCause: m.mainCause.rawValue, otherCauses: m.otherCauses.map(\.rawValue), members: m.members.map(member),
+                identifiedYear: Int(m.identifiedYear), identifiedOn: event.effective, omissionCorrection: m.omissionCorrection,
+                exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [], measures: [], monitored: false,
+                monitoredSince: nil, relocationDebtFen: nil, version: event.version, position: event.position)
+        }
+        guard var s = state else { return nil }
+        switch event.type {
+        case "MemberChanged":
+            let m = try event.decode(Fp_MemberChanged.self)
+            switch m.change {
+            case .birth, .marriedIn, .movedIn:
+                if !s.members.contains(where: { $0.personID == m.person.personID }) { s.members.append(member(m.person)) }
+            case .death, .marriedOut, .split, .movedOut:
+                s.members.removeAll { $0.personID == m.person.personID }
+            default: break
+            }
+        case "IncomeAssessed":
+            let m = try event.decode(Fp_IncomeAssessed.self)
+            let t = m.transfer
+            let transfer = t.minimumLivingFen + t.extremePovertySupportFen + t.pensionFen + t.ecologicalCompensationFen + t.otherFen
+            let net = m.wageFen + m.businessFen - m.businessExpenseFen + m.propertyFen + transfer
+            let people = max(1, s.members.count)
+            s.income = IncomeSummary(year: Int(m.year), netFen: net, perCapitaFen: divideRounding(net, Int64(people)),
+                                     transferFen: transfer, members: s.members.count, position: event.position,
+                                     effective: event.effective)
+        case "GuaranteesAssessed":
+            let m = try event.decode(Fp_GuaranteesAssessed.self)
+            s.guarantees = GuaranteesSummary(passed: HouseholdRules.guaranteesPass(m), effective: event.effective, position: event.position)
+        case "HelperAssigned":
+            let m = try event.decode(Fp_HelperAssigned.self)
+            if !s.helpers.contains(m.cadre) { s.helpers.append(m.cadre) }
+        case "HelperReleased":
+            let m = try event.decode(Fp_HelperReleased.self)
+            s.helpers.removeAll { $0 == m.cadre }
+        case "MeasureApplied":
+            let m = try event.decode(Fp_MeasureApplied.self)
+            s.measures.append(MeasureSummary(category: m.category.rawValue, addresses: m.addresses.rawValue))
+        case "ExitApproved":
+            guard s.status.isPoor else { break }
+            let m = try event.decode(Fp_ExitApproved.self)
+            s.status = .exited
+            s.exitYear = Int(m.exitYear)
+            s.exitedOn = event.effective
+        case "ReturnedToPoverty":
+            guard s.status.hasExited else { break }
+            s.status = .returned
+        case "RemovedAsMisidentified":
+            guard s.status != .removed else { break }
+            s.status = .removed
+            s.monitored = false
+        case "EntitlementEnded":
+            guard s.status == .exited else { break }
+            s.status = .exitedNoPolicy
+        case "MonitoringEnrolled":
+            guard s.status != .removed else { break }
+            s.monitored = true
+            s.monitoredSince = event.effective
+        case "RiskEliminated":
+            s.monitored = false
+            s.monitoredSince = nil
+        case "RelocationRecorded":
+            let m = try event.decode(Fp_RelocationRecorded.self)
+            s.relocationDebtFen = m.selfRaisedDebtFen
+        default:
+            break  // visits, loans, surveys: kept by other projections
+        }
+        return touched(s, event)
+    }
+
+    private static func touched(_ state: HouseholdState?, _ event: LoggedEvent) -> HouseholdState? {
+        guard var s = state else { return nil }
+        s.version = event.version
+        s.position = event.position
+        return s
+    }
+
+    static func member(_ p: Fp_Person) -> Member {
+        Member(personID: p.personID, name: p.name, idNumber: p.idNumber, relation: p.relation,
+               health: p.health.rawValue, labor: p.labor.rawValue)
+    }
+
+    /// `a / b` rounded to the nearest integer, halves away from zero.
+    static func divideRounding(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b, r = a % b
+        if 2 * abs(r) >= abs(b) { return q + (a >= 0 ? 1 : -1) }
+        return q
+    }
+}

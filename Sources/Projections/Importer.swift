@@ -1,0 +1,141 @@
+import EventStore
+
+/// A line of an import that cannot be imported: where, which field, what is wrong.
+public struct ImportError: Error, Equatable, CustomStringConvertible {
+    /// The 1-based line number in the file.
+    public var line: Int
+    /// The field path (`data.members[1].id_number`), or `nil` for the line as a whole.
+    public var field: String?
+    public var message: String
+
+    public var description: String {
+        "line \(line): " + (field.map { "field \($0): " } ?? "") + message
+    }
+}
+
+/// What an import appended.
+public struct ImportReport: Sendable, Equatable {
+    public var events: Int
+    public var positions: Range<UInt64>
+}
+
+/// Imports canonical JSONL (`EVENTS-JSON.md`): every line is checked (shape, fields,
+/// codes, labels, id numbers, the household status machine, expected versions,
+/// correction targets) before anything is written, and then all lines are appended as
+/// one batch. One bad line and nothing is imported.
+public enum Importer {
+    /// Checks every line and returns the writes to append, in file order.
+    ///
+    /// - Parameters:
+    ///   - text: The file's contents.
+    ///   - store: The store the events go to (for versions, correction targets and
+    ///     the current state of the households they touch).
+    ///   - progress: Called with lines checked so far and the total.
+    /// - Throws: ``ImportError`` for the first bad line.
+    public static func prepare(_ text: String, store: EventStore, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        let base = store.endPosition
+        var writes: [StreamWrite] = []
+        writes.reserveCapacity(lines.count)
+        // Per stream touched: its version so far; per household: its events so far.
+        var versions: [String: UInt64?] = [:]
+        var households: [String: (events: [LoggedEvent], state: HouseholdState?)] = [:]
+        var newTypes: [UInt64: (stream: String, type: String)] = [:]
+
+        for (k, raw) in lines.enumerated() {
+            let lineNumber = k + 1
+            if k % 4096 == 0 { progress?(k, lines.count) }
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.trimmingCharacters(in: " \t").isEmpty {
+                throw ImportError(line: lineNumber, field: nil, message: "empty line; one JSON event per line")
+            }
+            let event: CanonicalEvent
+            do {
+                event = try CanonicalEvent.parse(line: line)
+            } catch let e as FieldError {
+                throw ImportError(line: lineNumber, field: e.path, message: e.message)
+            } catch let e as JSONSyntaxError {
+                throw ImportError(line: lineNumber, field: nil, message: "not valid JSON: \(e)")
+            }
+            let position = base + UInt64(k)
+            // Expected version, as of the lines before.
+            let current: UInt64?
+            if let v = versions[event.stream] { current = v } else {
+                current = try store.streamVersion(event.stream)
+            }
+            switch (event.expectedVersion, current) {
+            case (.noStream, .some(let v)):
+                throw ImportError(line: lineNumber, field: "expected_version", message: "\(event.stream) exists already (version \(v))")
+            case (.exact(let e), let v) where v != e:
+                throw ImportError(line: lineNumber, field: "expected_version",
+                                  message: "\(event.stream) is at " + (v.map { "version \($0)" } ?? "no version (it does not exist)") + ", not \(e)")
+            default: break
+            }
+            let version = current.map { $0 + 1 } ?? 0
+            versions[event.stream] = version
+            // The payload, with a correction's target checked and typed.
+            let proposed: ProposedEvent
+            do {
+                proposed = try event.proposed(typeOfPosition: { target in
+                    if target >= base {
+                        guard let t = newTypes[target], t.stream == event.stream else { return nil }
+                        return t.type
+                    }
+                    guard let r = try? store.record(at: target), r.stream == event.stream else { return nil }
+                    return r.type
+                })
+            } catch let e as FieldError {
+                throw ImportError(line: lineNumber, field: e.path, message: e.message)
+            }
+            newTypes[position] = (event.stream, event.type)
+            // The status machine, for households: each touched household's state is
+            // kept as the lines go, and refolded from its events only on a correction.
+            if let (category, id) = StreamCategory.split(event.stream), category == .household {
+                var h: (events: [LoggedEvent], state: HouseholdState?)
+                if let known = households[event.stream] { h = known } else {
+                    let events = try store.readStream(event.stream).map(LoggedEvent.init)
+                    h = (events, try HouseholdHistory.state(id: id, events: events))
+                }
+                if event.type != "Correction" {
+                    var cadre: String?
+                    if case .string(let c)? = event.data["cadre"] { cadre = c }
+                    if let why = HouseholdRules.refusal(h.state, event.type, cadre: cadre) {
+                        throw ImportError(line: lineNumber, field: "type", message: "\(event.type) refused: \(why)")
+                    }
+                }
+                let logged = LoggedEvent(position: position, version: version, type: event.type, effective: event.effective,
+                                         recorded: RecordedTime.now(), actor: event.actor, payload: proposed.payload)
+                h.events.append(logged)
+                h.state = event.type == "Correction"
+                    ? try HouseholdHistory.state(id: id, events: h.events)
+                    : try HouseholdFold.apply(h.state, logged, id: id)
+                households[event.stream] = h
+            }
+            writes.append(StreamWrite(stream: event.stream, expected: event.expectedVersion, events: [proposed]))
+        }
+        progress?(lines.count, lines.count)
+        return writes
+    }
+
+    /// Checks and appends a whole file, all or nothing.
+    ///
+    /// - Throws: ``ImportError`` for the first bad line (nothing is written), or the
+    ///   store's error when the append fails (nothing is written either).
+    public static func run(_ text: String, store: EventStore, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+        let writes = try prepare(text, store: store, progress: progress)
+        guard !writes.isEmpty else { return ImportReport(events: 0, positions: store.endPosition..<store.endPosition) }
+        let result = try store.append(writes)
+        return ImportReport(events: writes.count, positions: result.positions)
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> Substring {
+        var s = Substring(self)
+        while let c = s.first, set.contains(c) { s.removeFirst() }
+        while let c = s.last, set.contains(c) { s.removeLast() }
+        return s
+    }
+}

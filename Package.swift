@@ -33,7 +33,9 @@ let package = Package(
         // The domain: identifiers, events, folds that build state.
         .target(
             name: "Projections",
-            dependencies: ["EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            // The canonical sample logs (Events/samples links here): the demo starts from them.
+            resources: [.copy("Samples")]
         ),
 
         // libedit, used by the REPL only when stdin is a terminal.

@@ -76,7 +76,7 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
         try withStore { dir in
             let script = FileManager.default.temporaryDirectory.path + "/script-\(UUID().uuidString).fp"
             defer { try? FileManager.default.removeItem(atPath: script) }
-            try ".mode json\n-- a comment\nstatuss\nstatus\n".write(toFile: script, atomically: true, encoding: .utf8)
+            try ".mode json\n-- a comment\nstatuss -- a trailing comment\nstatus\n".write(toFile: script, atomically: true, encoding: .utf8)
             let r = try fprepl(["--store", dir, "-f", script])
             #expect(r.status == 1)
             #expect(r.err.hasPrefix("\(script):3: error: unknown command 'statuss'; commands: status"))
@@ -88,7 +88,7 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
 
             let piped = try fprepl(["--store", dir], stdin: "status\nnope\n")
             #expect(piped.status == 1)
-            #expect(piped.err == "<stdin>:2: error: unknown command 'nope'; commands: status, help; dot commands: .help, .mode, .as, .quit\n")
+            #expect(piped.err == "<stdin>:2: error: unknown command 'nope'; commands: status, household, history, asof, import, export, help; dot commands: .help, .mode, .as, .quit\n")
         }
     }
 
@@ -146,6 +146,85 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
             #expect(r.err.contains("(\(segment), offset 141, position 1)"))
             #expect(r.out.contains("\"events\":1,"))
             #expect(r.out.contains("\"damage\":\"record damaged: checksum mismatch"))
+        }
+    }
+}
+
+let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Events/samples/household-life.jsonl").path
+
+@Suite struct HouseholdTranscriptTests {
+    @Test func importThenQueryAHousehold() throws {
+        try withStore { dir in
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", "import \(sampleLog); household 5301241012010001"])
+            #expect(r.err == "")
+            #expect(r.status == 0)
+            let lines = r.out.split(separator: "\n")
+            #expect(lines.first.map(String.init) == "imported 46 events from \(sampleLog) (positions 0-45)")
+            #expect(lines.last.map(String.init) == #"{"id":"5301241012010001","village":"530124101201","status":"已脱贫(不再享受政策)","attribute":"一般贫困户","main_cause":"因病","other_causes":["缺技术"],"members":["张**（户主）","王**（配偶）","张**（之子）","张**（孙女）"],"people":4,"income_fen":353750,"identified_year":2014,"exit_year":2018,"helpers":["c0001"],"monitored":false,"version":20,"position":37}"#)
+        }
+    }
+
+    @Test func asofEffectiveShowsTheCorrectedPastAndRecordedShowsWhatWasKnown() throws {
+        try withStore { dir in
+            _ = try fprepl(["--store", dir, "-c", "import \(sampleLog)"])
+            let effective = try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-12-31; household 5301241012010001"])
+            #expect(effective.out.contains("\"status\":\"已脱贫\""))
+            #expect(effective.out.contains("\"income_fen\":105000"))
+            let recorded = try fprepl(["--store", dir, "--format", "json", "-c", "asof position 28; household 5301241012010001"])
+            #expect(recorded.out.contains("\"income_fen\":311667"))
+            let history = try fprepl(["--store", dir, "--format", "json", "-c", "asof position 28; history 5301241012010001"])
+            #expect(!history.out.contains("\"position\":29"), "the correction was not recorded yet")
+            let now = try fprepl(["--store", dir, "--format", "json", "-c", "history 5301241012010001"])
+            #expect(now.out.contains(#"{"position":25,"version":8,"type":"IncomeAssessed","effective":"2016-11-25""#))
+            #expect(now.out.contains(#""summary":"收入核算：2016年，家庭纯收入 9,350.00 元","corrected_by":[29]}"#))
+        }
+    }
+
+    @Test func analystsSeeMaskedPersonalDataAuditorsDoNot() throws {
+        try withStore { dir in
+            _ = try fprepl(["--store", dir, "-c", "import \(sampleLog)"])
+            let out = FileManager.default.temporaryDirectory.path + "/export-\(UUID().uuidString).jsonl"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let masked = try fprepl(["--store", dir, "-c", "export \(out) --stream household-5301241012010001"])
+            #expect(masked.out == "exported 21 events to \(out) (names and id numbers masked)\n")
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(!text.contains("张德华"))
+            #expect(text.contains("\"name\":\"张**\""))
+            #expect(text.contains("\"id_number\":\"530124********"))
+            let full = try fprepl(["--store", dir, "--as", "auditor", "-c", "export \(out) --stream household-5301241012010001; household 5301241012010001"])
+            #expect(try String(contentsOfFile: out, encoding: .utf8).contains("张德华"))
+            #expect(full.out.contains("张德华（户主）"))
+            let mode = (try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600)
+        }
+    }
+
+    @Test func aBadImportNamesFileLineAndFieldAndWritesNothing() throws {
+        try withStore { dir in
+            let bad = FileManager.default.temporaryDirectory.path + "/bad-\(UUID().uuidString).jsonl"
+            defer { try? FileManager.default.removeItem(atPath: bad) }
+            var lines = try String(contentsOfFile: sampleLog, encoding: .utf8).split(separator: "\n").map(String.init)
+            lines[12] = lines[12].replacingOccurrences(of: "\"amount_fen\":50000000", with: "\"amount_fen\":500000.00")
+            try (lines.joined(separator: "\n") + "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", "import \(bad)\nstatus"])
+            #expect(r.status == 1)
+            #expect(r.err == "error: \(bad): line 13: field data.amount_fen: must be a whole number, not 500000.00; nothing was imported\n")
+            #expect(r.out.contains("\"events\":0"))
+        }
+    }
+
+    @Test func unknownHouseholdsAndBadAsofSaySo() throws {
+        try withStore { dir in
+            _ = try fprepl(["--store", dir, "-c", "import \(sampleLog)"])
+            let r = try fprepl(["--store", dir, "-c", "household 999\nasof effective 2016-02-30\nasof effective 2014-01-01\nhousehold 5301241012010001"])
+            #expect(r.err == """
+                error: no household 999: the stream household-999 is empty
+                error: 2016-02-30 is not a date; asof takes: position N | recorded YYYY-MM-DDTHH:MM:SS[.ffffff]Z | effective YYYY-MM-DD | now
+                error: household 5301241012010001 was not identified as of effective 2014-01-01
+
+                """)
+            #expect(r.out == "")
         }
     }
 }

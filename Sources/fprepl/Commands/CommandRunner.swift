@@ -2,7 +2,7 @@ import EventStore
 
 /// Parses one command line and runs it.
 enum CommandRunner {
-    static let commands = ["status", "help"]
+    static let commands = ["status", "household", "history", "asof", "import", "export", "help"]
     static let dotCommands = [".help", ".mode", ".as", ".quit"]
 
     static func run(_ text: String, in session: Session) throws -> String {
@@ -13,6 +13,11 @@ enum CommandRunner {
         case "status":
             guard args.isEmpty else { throw CommandError("status takes no arguments") }
             return try StatusCommand.run(session)
+        case "household": return try HouseholdCommands.household(args, session)
+        case "history": return try HouseholdCommands.history(args, session)
+        case "import": return try TransferCommands.importFile(args, session)
+        case "export": return try TransferCommands.exportFile(args, session)
+        case "asof": return try TransferCommands.asof(args, session)
         case "help", ".help":
             return Help.text(for: args.first)
         case ".mode":
@@ -41,6 +46,11 @@ enum CommandRunner {
 enum Help {
     static let entries: [(String, String, String)] = [
         ("status", "the store: path, events, streams, segments, bytes, last position", "status"),
+        ("household", "one household's current state (as of the asof point)", "household 5301241012010001"),
+        ("history", "a household's audit trail: every event, corrections shown beside what they correct", "history 5301241012010001"),
+        ("asof", "set the point in time later queries answer for; alone, show it", "asof effective 2016-12-31"),
+        ("import", "append the events of a canonical JSONL file, all or nothing", "import Events/samples/household-life.jsonl"),
+        ("export", "write canonical JSONL (names and id numbers masked for analysts)", "export out.jsonl --stream household-5301241012010001"),
         (".mode", "output mode for what follows: table, json, csv or line", ".mode json"),
         (".as", "viewer role: auditor and inspector see names and id numbers, analyst sees them masked", ".as auditor"),
         (".help", "this list, or one command's help", ".help status"),

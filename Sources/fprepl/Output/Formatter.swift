@@ -1,13 +1,23 @@
+import Projections
+
 /// A result ready to print: named fields of one record, or rows with a header.
 enum ResultValue {
     case text(String)
     case integer(Int64)
+    /// Money: yuan with two decimals in table, line and csv; integer fen in JSON.
+    case fen(Int64)
+    case bool(Bool)
+    /// A JSON value shown as is in JSON and flattened (comma-separated) elsewhere.
+    case list([String])
     case null
 
     var plain: String {
         switch self {
         case .text(let s): return s
         case .integer(let n): return String(n)
+        case .fen(let f): return Fen(f).yuan
+        case .bool(let b): return b ? "是" : "否"
+        case .list(let items): return items.joined(separator: ", ")
         case .null: return ""
         }
     }
@@ -15,14 +25,11 @@ enum ResultValue {
     var json: String {
         switch self {
         case .text(let s): return jsonQuote(s)
-        case .integer(let n): return String(n)
+        case .integer(let n), .fen(let n): return String(n)
+        case .bool(let b): return b ? "true" : "false"
+        case .list(let items): return "[" + items.map(jsonQuote).joined(separator: ",") + "]"
         case .null: return "null"
         }
-    }
-
-    var isNumber: Bool {
-        if case .integer = self { return true }
-        return false
     }
 }
 

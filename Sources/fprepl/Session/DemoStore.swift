@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import Projections
 
 /// Where `--demo` keeps its store: `$XDG_CACHE_HOME/fp-ledger/demo`, else
 /// `~/.cache/fp-ledger/demo`. Created (mode 0700) on first use.
@@ -20,12 +21,15 @@ enum DemoStore {
         return dir + "/demo"
     }
 
-    /// The demo store's path, creating the store on first use.
+    /// The demo store's path, creating it on first use from the sample logs.
     static func prepare() throws -> String {
         let p = try path()
         if !FileManager.default.fileExists(atPath: p + "/STORE") {
             let store = try EventStore.open(p)
+            var n = 0
+            for name in SampleLogs.names { n += try Importer.run(try SampleLogs.text(name), store: store).events }
             try store.close()
+            printError("note: created the demo store in \(p) (\(n) events from Events/samples)")
         }
         return p
     }

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import Projections
 
 /// One run of fprepl: the store, the output mode and the viewer's role, and the loop
 /// that reads commands, runs them and prints their results or errors.
@@ -8,6 +9,8 @@ final class Session {
     let readOnly: Bool
     var role: Role
     var mode: OutputMode
+    /// The point in time every query answers for (`asof`).
+    var asOf: AsOf = .now
     let bail: Bool
     let interactive: Bool
     private var openedStore: EventStore?
@@ -52,6 +55,26 @@ final class Session {
         }
         return out
     }
+
+    /// The store, opened for writing (taking the lock) for commands that append.
+    func writableStore() throws -> EventStore {
+        if readOnly { throw CommandError("the store was opened with --read-only") }
+        if let s = openedStore, !s.configuration.readOnly { return s }
+        try? openedStore?.close()
+        openedStore = nil
+        let s: EventStore
+        do {
+            s = try EventStore.open(storePath)
+        } catch let e as StoreError {
+            throw CommandError("cannot open the store for writing: \(e)")
+        }
+        openedStore = s
+        for line in Self.warnings(s.recovery) { printError("warning: " + line) }
+        return s
+    }
+
+    /// Whether names and id numbers are shown to this viewer.
+    var seesPersonalData: Bool { role != .analyst }
 
     func close() {
         try? openedStore?.close()
@@ -114,7 +137,8 @@ struct CommandError: Error {
 }
 
 /// Splits a script into commands at `;` and line ends, outside single or double
-/// quotes; `--` starts a comment that runs to the end of the line.
+/// quotes. A comment runs from `--` to the end of the line, where `--` begins a command
+/// or is followed by white space (so options such as `--from` are not comments).
 enum ScriptSplitter {
     struct Command: Equatable {
         var text: String
@@ -145,7 +169,10 @@ enum ScriptSplitter {
                 if current.trimmingCharacters(in: .whitespaces).isEmpty { startLine = line }
                 quote = c
                 current.append(c)
-            } else if c == "-" && i + 1 < chars.count && chars[i + 1] == "-" {
+            } else if c == "-" && i + 1 < chars.count && chars[i + 1] == "-"
+                        && (current.trimmingCharacters(in: .whitespaces).isEmpty || i + 2 >= chars.count || chars[i + 2].isWhitespace) {
+                // A comment: `--` at the start of a command, or `--` followed by white
+                // space. `--stream` and `--from` are options, not comments.
                 while i < chars.count && chars[i] != "\n" { i += 1 }
                 continue
             } else if c == ";" || c == "\n" || c == "\r\n" {

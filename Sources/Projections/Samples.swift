@@ -1,0 +1,16 @@
+import Foundation
+
+/// The canonical sample logs shipped with the library (`Events/samples/`).
+public enum SampleLogs {
+    /// The names of the samples, without `.jsonl`.
+    public static let names = ["household-life"]
+
+    /// The text of a sample: a household's whole life (identified, helped, paid, exited,
+    /// corrected, 返贫, exited again, monitored) and one event of every other type.
+    public static func text(_ name: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "jsonl", subdirectory: "Samples") else {
+            throw FieldError(path: name, message: "no such sample log")
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+}

@@ -1,0 +1,84 @@
+import EventStore
+import Foundation
+import Projections
+
+/// `import FILE`, `export FILE [--from N] [--stream S]` and `asof`.
+enum TransferCommands {
+    static func importFile(_ args: [String], _ session: Session) throws -> String {
+        guard args.count == 1, let path = args.first else { throw CommandError("import takes one file: import events.jsonl") }
+        guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let store = try session.writableStore()
+        let report: ImportReport
+        do {
+            report = try Importer.run(text, store: store)
+        } catch let e as ImportError {
+            throw CommandError("\(path): \(e); nothing was imported")
+        } catch let e as StoreError {
+            throw CommandError("\(path): \(e); nothing was imported")
+        }
+        if report.events == 0 { return "imported nothing: \(path) holds no events\n" }
+        return "imported \(report.events) events from \(path) (positions \(report.positions.lowerBound)-\(report.positions.upperBound - 1))\n"
+    }
+
+    static func exportFile(_ args: [String], _ session: Session) throws -> String {
+        var rest = args[...]
+        guard let path = rest.popFirst() else { throw CommandError("export takes a file: export events.jsonl [--from N] [--stream S]") }
+        var from: UInt64 = 0
+        var stream: String?
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--from":
+                guard let v = rest.popFirst(), let n = UInt64(v) else { throw CommandError("--from takes a position") }
+                from = n
+            case "--stream":
+                guard let v = rest.popFirst() else { throw CommandError("--stream takes a stream name") }
+                stream = v
+            default: throw CommandError("export: unknown option \(flag); options: --from N, --stream S")
+            }
+        }
+        let store = try HouseholdCommands.openForReading(session)
+        var typeCache: [UInt64: String] = [:]
+        func typeAt(_ p: UInt64) -> String? {
+            if let t = typeCache[p] { return t }
+            let t = try? store.record(at: p).type
+            typeCache[p] = t
+            return t
+        }
+        let records: [RecordedEvent]
+        if let stream {
+            records = try store.readStream(stream).filter { $0.position >= from }
+        } else {
+            records = try store.read(from: from, maxCount: Int.max)
+        }
+        var out = ""
+        for r in records {
+            typeCache[r.position] = r.type
+            var line = try CanonicalExport.line(r, typeOfPosition: typeAt)
+            if !session.seesPersonalData { line = Masking.maskPersonalData(inExportLine: line, type: r.type) }
+            out += line + "\n"
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(out.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        return "exported \(records.count) events to \(path)" + (session.seesPersonalData ? "" : " (names and id numbers masked)") + "\n"
+    }
+
+    static func asof(_ args: [String], _ session: Session) throws -> String {
+        guard let kind = args.first else { return "asof \(session.asOf)\n" }
+        let usage = "asof takes: position N | recorded YYYY-MM-DDTHH:MM:SS[.ffffff]Z | effective YYYY-MM-DD | now"
+        switch (kind, args.count) {
+        case ("now", 1): session.asOf = .now
+        case ("position", 2):
+            guard let n = UInt64(args[1]) else { throw CommandError(usage) }
+            session.asOf = .position(n)
+        case ("recorded", 2):
+            guard let t = RecordedTime(args[1]) else { throw CommandError("\(args[1]) is not a UTC time; " + usage) }
+            session.asOf = .recorded(t)
+        case ("effective", 2):
+            guard let d = EffectiveDate(args[1]) else { throw CommandError("\(args[1]) is not a date; " + usage) }
+            session.asOf = .effective(d)
+        default: throw CommandError(usage)
+        }
+        return ""
+    }
+}

@@ -9,6 +9,10 @@ enum ResultValue {
     case bool(Bool)
     /// A JSON value shown as is in JSON and flattened (comma-separated) elsewhere.
     case list([String])
+    /// A fraction: a number in JSON, a percentage with two decimals elsewhere.
+    case rate(Double?)
+    /// Nested JSON for scripts, and its plain rendering for people.
+    case raw(json: String, plain: String)
     case null
 
     var plain: String {
@@ -18,6 +22,8 @@ enum ResultValue {
         case .fen(let f): return Fen(f).yuan
         case .bool(let b): return b ? "是" : "否"
         case .list(let items): return items.joined(separator: ", ")
+        case .rate(let r): return r.map(percent) ?? "-"
+        case .raw(_, let plain): return plain
         case .null: return ""
         }
     }
@@ -28,6 +34,8 @@ enum ResultValue {
         case .integer(let n), .fen(let n): return String(n)
         case .bool(let b): return b ? "true" : "false"
         case .list(let items): return "[" + items.map(jsonQuote).joined(separator: ",") + "]"
+        case .rate(let r): return r.map(fraction) ?? "null"
+        case .raw(let json, _): return json
         case .null: return "null"
         }
     }
@@ -81,4 +89,21 @@ func jsonQuote(_ s: String) -> String {
 func csvField(_ s: String) -> String {
     guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
     return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+}
+
+/// `0.255912` -> `25.59%`.
+func percent(_ r: Double) -> String {
+    let hundredths = (r * 10000).rounded()
+    let whole = Int(hundredths) / 100, frac = abs(Int(hundredths)) % 100
+    return "\(whole).\(frac < 10 ? "0" : "")\(frac)%"
+}
+
+/// A fraction for JSON, to six decimals: `0.255912`.
+func fraction(_ r: Double) -> String {
+    let scaled = Int((r * 1_000_000).rounded())
+    let s = String(scaled)
+    let padded = String(repeating: "0", count: max(0, 7 - s.count)) + s
+    var out = String(padded.dropLast(6)) + "." + String(padded.suffix(6))
+    while out.hasSuffix("0") && !out.hasSuffix(".0") { out.removeLast() }
+    return out
 }

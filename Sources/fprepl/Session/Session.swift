@@ -73,6 +73,18 @@ final class Session {
         return s
     }
 
+    private var countyCache: (asOf: AsOf, end: UInt64, state: CountyState)?
+
+    /// Every household and village as of the asof point; rebuilt only when the asof
+    /// point or the log changed since the last command.
+    func county() throws -> CountyState {
+        let store = try HouseholdCommands.openForReading(self)
+        if let c = countyCache, c.asOf == asOf, c.end == store.endPosition { return c.state }
+        let state = try CountyBuilder.build(store, asOf: asOf)
+        countyCache = (asOf, store.endPosition, state)
+        return state
+    }
+
     /// Whether names and id numbers are shown to this viewer.
     var seesPersonalData: Bool { role != .analyst }
 

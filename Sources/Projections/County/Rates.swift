@@ -1,0 +1,84 @@
+import EventStore
+
+/// 错评率, 漏评率, 错退率 and 综合贫困发生率 over a period (`DOMAIN.md`, metrics).
+public struct RatesReport: Sendable, Equatable {
+    public var from: EffectiveDate
+    public var to: EffectiveDate
+    /// 错评率: people in households removed as misidentified in the period / people
+    /// registered (identified, not removed) at the period's start.
+    public var wrongInclusion: Ratio
+    /// 漏评率: people added with omission_correction in the period / rural people not
+    /// registered at the period's start.
+    public var omission: Ratio
+    /// 错退率: people in households marked 返贫 with wrongful_exit in the period / people
+    /// in exited households at the period's start.
+    public var wrongExit: Ratio
+    /// 综合贫困发生率: (贫困人口 at the period's start + 漏评 people + 错退 people) / rural
+    /// population at the period's start.
+    public var compositePoverty: Ratio
+}
+
+public enum Rates {
+    /// Computes the rates of a period, both ends included. People are counted on the
+    /// day: a household's members when the event is folded in (numerators), or at the
+    /// start (denominators: the state as of the day before `from`).
+    ///
+    /// - Complexity: three passes over the log (two for the start, one for the period).
+    public static func compute(_ store: EventStore, from: EffectiveDate, to: EffectiveDate) throws -> RatesReport {
+        let dayBefore = from.previousDay
+        let start = try CountyBuilder.build(store, asOf: .effective(dayBefore))
+        var registered = 0, exitedPeople = 0, poorPeople = 0
+        for h in start.households.values where h.status != .removed {
+            registered += h.people
+            if h.status.hasExited { exitedPeople += h.people }
+            if h.status.isPoor { poorPeople += h.people }
+        }
+        let rural = start.villages.values.reduce(0) { $0 + $1.population }
+
+        var removed = 0, omitted = 0, wrongExits = 0
+        let observer = CountyBuilder.Observer { event, _, before in
+            guard event.effective >= from else { return }
+            switch event.type {
+            case "RemovedAsMisidentified":
+                if let h = before, h.status != .removed { removed += h.people }
+            case "HouseholdIdentified":
+                if before == nil || before?.status == .removed,
+                   let m = try? event.decode(Fp_HouseholdIdentified.self), m.omissionCorrection {
+                    omitted += m.members.count
+                }
+            case "ReturnedToPoverty":
+                if let h = before, h.status.hasExited, let m = try? event.decode(Fp_ReturnedToPoverty.self), m.wrongfulExit {
+                    wrongExits += h.people
+                }
+            default: break
+            }
+        }
+        _ = try CountyBuilder.build(store, asOf: .effective(to), observer: observer)
+        return RatesReport(
+            from: from, to: to,
+            wrongInclusion: Ratio(numerator: removed, denominator: registered),
+            omission: Ratio(numerator: omitted, denominator: max(0, rural - registered)),
+            wrongExit: Ratio(numerator: wrongExits, denominator: exitedPeople),
+            compositePoverty: Ratio(numerator: poorPeople + omitted + wrongExits, denominator: rural))
+    }
+}
+
+extension EffectiveDate {
+    /// The calendar day before.
+    public var previousDay: EffectiveDate {
+        if day > 1 { return EffectiveDate(year: year, month: month, day: day - 1) ?? self }
+        if month > 1 {
+            let m = month - 1
+            return EffectiveDate(year: year, month: m, day: Self.days(in: m, of: year)) ?? self
+        }
+        return EffectiveDate(year: year - 1, month: 12, day: 31) ?? self
+    }
+
+    static func days(in month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// The level an area statistic is grouped by.
+public enum AreaLevel: String, Sendable, CaseIterable {
+    case county, town, village
+
+    /// The area code of a village code at this level (6, 9 or 12 digits).
+    func code(ofVillage v: String) -> String {
+        switch self {
+        case .county: return String(v.prefix(6))
+        case .town: return String(v.prefix(9))
+        case .village: return v
+        }
+    }
+}
+
+/// A numerator over a denominator; the rate is `nil` when the denominator is 0.
+public struct Ratio: Sendable, Equatable {
+    public var numerator: Int
+    public var denominator: Int
+    public var rate: Double? { denominator == 0 ? nil : Double(numerator) / Double(denominator) }
+}
+
+/// The figures of one area (`stats`, `DOMAIN.md` metrics).
+public struct AreaStatistics: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    /// Registered households (identified, not removed) and their people.
+    public var households: Int
+    public var people: Int
+    /// 贫困人口: people in households whose status is 未脱贫 or 返贫.
+    public var poorHouseholds: Int
+    public var poorPeople: Int
+    /// Rural population: the villages' latest PopulationReported, else their registration.
+    public var ruralPopulation: Int
+    /// 贫困发生率 = poorPeople / ruralPopulation.
+    public var incidence: Ratio { Ratio(numerator: poorPeople, denominator: ruralPopulation) }
+    /// Main causes of the poor households: label, households, in label order.
+    public var causes: [(label: String, households: Int)]
+
+    public static func == (a: AreaStatistics, b: AreaStatistics) -> Bool {
+        a.code == b.code && a.name == b.name && a.households == b.households && a.people == b.people
+            && a.poorHouseholds == b.poorHouseholds && a.poorPeople == b.poorPeople && a.ruralPopulation == b.ruralPopulation
+            && a.causes.map(\.label) == b.causes.map(\.label) && a.causes.map(\.households) == b.causes.map(\.households)
+    }
+}
+
+public enum Statistics {
+    /// The figures of every area at a level, ordered by area code.
+    ///
+    /// - Complexity: O(households + villages).
+    public static func areas(_ state: CountyState, by level: AreaLevel) -> [AreaStatistics] {
+        var out: [String: AreaStatistics] = [:]
+        func entry(_ code: String, _ name: String) -> AreaStatistics {
+            out[code] ?? AreaStatistics(code: code, name: name, households: 0, people: 0, poorHouseholds: 0, poorPeople: 0,
+                                        ruralPopulation: 0, causes: [])
+        }
+        var causeCounts: [String: [Int: Int]] = [:]
+        for v in state.villages.values {
+            let code = level.code(ofVillage: v.code)
+            let name: String
+            switch level {
+            case .county: name = v.county
+            case .town: name = v.town
+            case .village: name = v.name
+            }
+            var a = entry(code, name)
+            if a.name.isEmpty { a.name = name }
+            a.ruralPopulation += v.population
+            out[code] = a
+        }
+        for h in state.households.values where h.status != .removed {
+            let code = level.code(ofVillage: h.village)
+            var a = entry(code, "")
+            a.households += 1
+            a.people += h.people
+            if h.status.isPoor {
+                a.poorHouseholds += 1
+                a.poorPeople += h.people
+                causeCounts[code, default: [:]][h.mainCause, default: 0] += 1
+            }
+            out[code] = a
+        }
+        for (code, counts) in causeCounts {
+            out[code]?.causes = Labels.cause.entries.compactMap { e in counts[e.number].map { (e.label, $0) } }
+        }
+        return out.values.sorted { $0.code < $1.code }
+    }
+}

@@ -1,0 +1,81 @@
+import EventStore
+import Projections
+
+/// `stats [by county|town|village]` and `rates [--from DATE] [--to DATE]`.
+enum CountyCommands {
+    static func stats(_ args: [String], _ session: Session) throws -> String {
+        var level = AreaLevel.county
+        if !args.isEmpty {
+            guard args.count == 2, args[0] == "by", let l = AreaLevel(rawValue: args[1]) else {
+                throw CommandError("stats takes: by county | by town | by village")
+            }
+            level = l
+        }
+        let state = try session.county()
+        let areas = Statistics.areas(state, by: level)
+        let columns: [TableResult.Column] = [
+            .init(key: "area", label: "区划代码", numeric: false), .init(key: "name", label: "名称", numeric: false),
+            .init(key: "households", label: "户数", numeric: true), .init(key: "people", label: "人数", numeric: true),
+            .init(key: "poor_households", label: "贫困户", numeric: true), .init(key: "poor_people", label: "贫困人口", numeric: true),
+            .init(key: "rural_population", label: "农村人口", numeric: true),
+            .init(key: "poverty_incidence", label: "贫困发生率", numeric: true),
+            .init(key: "causes", label: "致贫原因(户占比)", numeric: false),
+        ]
+        let rows: [[ResultValue]] = areas.map { a in
+            let total = max(1, a.poorHouseholds)
+            let causesJSON = "[" + a.causes.map { c in
+                "{\"cause\":\(jsonQuote(c.label)),\"households\":\(c.households),\"share\":\(fraction(Double(c.households) / Double(total)))}"
+            }.joined(separator: ",") + "]"
+            let causesPlain = a.causes.sorted { $0.households > $1.households }
+                .map { "\($0.label) \(percent(Double($0.households) / Double(total)))" }.joined(separator: ", ")
+            return [.text(a.code), .text(a.name), .integer(Int64(a.households)), .integer(Int64(a.people)),
+                    .integer(Int64(a.poorHouseholds)), .integer(Int64(a.poorPeople)), .integer(Int64(a.ruralPopulation)),
+                    .rate(a.incidence.rate), .raw(json: causesJSON, plain: causesPlain)]
+        }
+        return TableResult(columns: columns, rows: rows).render(session.mode)
+    }
+
+    static func rates(_ args: [String], _ session: Session) throws -> String {
+        var from: EffectiveDate?, to: EffectiveDate?
+        var rest = args[...]
+        while let flag = rest.popFirst() {
+            guard let v = rest.popFirst(), let d = EffectiveDate(v) else { throw CommandError("\(flag) takes a date YYYY-MM-DD") }
+            switch flag {
+            case "--from": from = d
+            case "--to": to = d
+            default: throw CommandError("rates: unknown option \(flag); options: --from DATE, --to DATE")
+            }
+        }
+        let store = try HouseholdCommands.openForReading(session)
+        if to == nil {
+            // Default: up to the latest effective date in the log.
+            var latest: EffectiveDate?
+            try store.forEachRecord { r in
+                if latest == nil || r.effective > latest! { latest = r.effective }
+                return true
+            }
+            to = latest
+        }
+        guard let end = to else { throw CommandError("the store is empty: there is no period to measure") }
+        let start = from ?? EffectiveDate(year: end.year, month: 1, day: 1) ?? end
+        guard start <= end else { throw CommandError("--from \(start) is after --to \(end)") }
+        let r = try Rates.compute(store, from: start, to: end)
+        let metrics: [(String, String, Ratio)] = [
+            ("wrong_inclusion", "错评率", r.wrongInclusion), ("omission", "漏评率", r.omission),
+            ("wrong_exit", "错退率", r.wrongExit), ("composite_poverty", "综合贫困发生率", r.compositePoverty),
+        ]
+        if session.mode == .json {
+            return "{\"from\":\"\(start)\",\"to\":\"\(end)\"," + metrics.map { key, _, ratio in
+                "\"\(key)\":{\"rate\":\(ResultValue.rate(ratio.rate).json),\"numerator\":\(ratio.numerator),\"denominator\":\(ratio.denominator)}"
+            }.joined(separator: ",") + "}\n"
+        }
+        let columns: [TableResult.Column] = [
+            .init(key: "metric", label: "指标(\(start) 至 \(end))", numeric: false), .init(key: "rate", label: "比率", numeric: true),
+            .init(key: "numerator", label: "分子(人)", numeric: true), .init(key: "denominator", label: "分母(人)", numeric: true),
+        ]
+        let rows: [[ResultValue]] = metrics.map { key, label, ratio in
+            [.text(session.mode == .table ? label : key), .rate(ratio.rate), .integer(Int64(ratio.numerator)), .integer(Int64(ratio.denominator))]
+        }
+        return TableResult(columns: columns, rows: rows).render(session.mode)
+    }
+}

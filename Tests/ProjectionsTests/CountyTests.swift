@@ -1,0 +1,147 @@
+import EventStore
+import Foundation
+import Testing
+@testable import Projections
+
+/// A small county, built line by line so every figure below can be checked by hand.
+///
+/// Villages: V1 530124101201 (100 people) and V2 530124101202 (50), town 530124101;
+/// V3 530124102301 (200), town 530124102. Households:
+/// - A: V1, 3 people, 因病, identified 2015-01-10, removed (错评) 2016-06-01.
+/// - B: V1, 2 people, 缺技术, identified 2015-01-10, exited 2015-12-01, 返贫 2016-07-01 (wrongful exit).
+/// - C: V2, 4 people, 因病, identified 2015-01-10, still poor.
+/// - D: V3, 1 person, 因学, identified 2016-03-01 as an omission (漏评).
+/// - E: V3, 5 people, 缺劳动力, identified 2015-02-01, exited 2015-12-20.
+enum SmallCounty {
+    static func person(_ relation: String, _ serial: Int) -> String {
+        let first17 = "53012419800101" + String(format: "%03d", serial)
+        let id = first17 + String(IDNumber.checkCharacter(for: first17) ?? "0")
+        return #"{"person_id":"p\#(serial)","name":"某\#(serial)","id_number":"\#(id)","relation":"\#(relation)"}"#
+    }
+
+    static func identified(_ h: String, _ village: String, people: Int, cause: String, on date: String, omission: Bool = false) -> String {
+        let base = Int(h.unicodeScalars.first!.value) * 10
+        let members = (0..<people).map { person($0 == 0 ? "户主" : "家属", base + $0) }.joined(separator: ",")
+        return #"{"stream":"household-\#(h)","type":"HouseholdIdentified","effective":"\#(date)","actor":"op","data":{"village":"\#(village)","members":[\#(members)],"attribute":"一般贫困户","standard":"国家标准","main_cause":"\#(cause)","per_capita_income_fen":200000,"identified_year":\#(date.prefix(4)),"procedure":{},"omission_correction":\#(omission)}}"#
+    }
+
+    static func event(_ h: String, _ type: String, _ date: String, _ data: String) -> String {
+        #"{"stream":"household-\#(h)","type":"\#(type)","effective":"\#(date)","actor":"op","data":\#(data)}"#
+    }
+
+    static func village(_ code: String, _ name: String, _ town: String, population: Int) -> String {
+        #"{"stream":"village-\#(code)","type":"VillageRegistered","effective":"2014-01-01","actor":"op","data":{"name":"\#(name)","town":"\#(town)","county":"富民县","households":\#(population / 4),"population":\#(population)}}"#
+    }
+
+    static let lines: [String] = {
+        [
+            village("530124101201", "一村", "甲镇", population: 100),
+            village("530124101202", "二村", "甲镇", population: 50),
+            village("530124102301", "三村", "乙镇", population: 200),
+            identified("A", "530124101201", people: 3, cause: "因病", on: "2015-01-10"),
+            identified("B", "530124101201", people: 2, cause: "缺技术", on: "2015-01-10"),
+            identified("C", "530124101202", people: 4, cause: "因病", on: "2015-01-10"),
+            identified("E", "530124102301", people: 5, cause: "缺劳动力", on: "2015-02-01"),
+            event("B", "ExitApproved", "2015-12-01", #"{"exit_year":2015,"procedure":{}}"#),
+            event("E", "ExitApproved", "2015-12-20", #"{"exit_year":2015,"procedure":{}}"#),
+            identified("D", "530124102301", people: 1, cause: "因学", on: "2016-03-01", omission: true),
+            event("A", "RemovedAsMisidentified", "2016-06-01", #"{"reason":"有车辆","found_by":"审计"}"#),
+            event("B", "ReturnedToPoverty", "2016-07-01", #"{"causes":["因病"],"found_by":"第三方评估","wrongful_exit":true}"#),
+        ]
+    }()
+}
+
+@Suite struct CountyTests {
+    func county(_ body: (EventStore) throws -> Void) throws {
+        try withStore { store in
+            _ = try Importer.run(SmallCounty.lines.joined(separator: "\n"), store: store)
+            try body(store)
+        }
+    }
+
+    @Test func statisticsByCountyAndTown() throws {
+        try county { store in
+            let state = try CountyBuilder.build(store)
+            let county = try #require(Statistics.areas(state, by: .county).first)
+            // Registered now: B, C, D, E (A was removed): 2 + 4 + 1 + 5 = 12 people.
+            // Poor: B (返贫) 2, C 4, D 1 = 7 people in 3 households, of 350 rural people.
+            #expect(county.code == "530124" && county.name == "富民县")
+            #expect(county.households == 4 && county.people == 12)
+            #expect(county.poorHouseholds == 3 && county.poorPeople == 7)
+            #expect(county.ruralPopulation == 350)
+            #expect(county.incidence.rate == 7.0 / 350.0)
+            #expect(county.causes.map(\.label) == ["因病", "因学", "缺技术"])
+            #expect(county.causes.map(\.households) == [1, 1, 1])
+            let towns = Statistics.areas(state, by: .town)
+            #expect(towns.map(\.code) == ["530124101", "530124102"])
+            #expect(towns.map(\.name) == ["甲镇", "乙镇"])
+            #expect(towns.map(\.poorPeople) == [6, 1])
+            #expect(towns.map(\.ruralPopulation) == [150, 200])
+            #expect(Statistics.areas(state, by: .village).map(\.poorPeople) == [2, 4, 1])
+        }
+    }
+
+    @Test func statisticsAsOfAnEarlierDay() throws {
+        try county { store in
+            // On 2015-12-31: A (3) and C (4) poor; B and E exited; D not yet identified.
+            let state = try CountyBuilder.build(store, asOf: .effective(EffectiveDate("2015-12-31")!))
+            let county = try #require(Statistics.areas(state, by: .county).first)
+            #expect(county.poorPeople == 7 && county.poorHouseholds == 2)
+            #expect(county.households == 4 && county.people == 14)
+            // As recorded by position 6 (E's identification is the 7th line): A, B, C poor.
+            let early = try CountyBuilder.build(store, asOf: .position(6))
+            #expect(Statistics.areas(early, by: .county).first?.poorPeople == 14)
+        }
+    }
+
+    @Test func ratesOfAPeriodFollowTheDefinitions() throws {
+        try county { store in
+            let r = try Rates.compute(store, from: EffectiveDate("2016-01-01")!, to: EffectiveDate("2016-12-31")!)
+            // At the start (2015-12-31): registered 3+2+4+5 = 14; exited B+E = 7; poor A+C = 7; rural 350.
+            #expect(r.wrongInclusion == Ratio(numerator: 3, denominator: 14))     // A removed
+            #expect(r.omission == Ratio(numerator: 1, denominator: 336))          // D added; 350 - 14 not registered
+            #expect(r.wrongExit == Ratio(numerator: 2, denominator: 7))           // B's exit was wrong
+            #expect(r.compositePoverty == Ratio(numerator: 10, denominator: 350)) // 7 + 1 + 2
+            // A period with none of them: 2015.
+            let quiet = try Rates.compute(store, from: EffectiveDate("2015-06-01")!, to: EffectiveDate("2015-12-31")!)
+            #expect(quiet.wrongInclusion.numerator == 0 && quiet.omission.numerator == 0 && quiet.wrongExit.numerator == 0)
+            #expect(quiet.wrongExit.rate == nil, "nobody had exited by 2015-06-01")
+        }
+    }
+
+    @Test func aRetractedRemovalIsNoLongerCounted() throws {
+        try county { store in
+            // The removal of A is line 11: position 10.
+            _ = try Importer.run(#"{"stream":"household-A","type":"Correction","effective":"2017-01-05","actor":"op","data":{"target":10,"action":"retract","approver":"县扶贫办"}}"#, store: store)
+            let r = try Rates.compute(store, from: EffectiveDate("2016-01-01")!, to: EffectiveDate("2016-12-31")!)
+            #expect(r.wrongInclusion.numerator == 0)
+            let state = try CountyBuilder.build(store)
+            #expect(state.households["A"]?.status == .poor)
+            // As recorded before the correction, A was removed.
+            let before = try CountyBuilder.build(store, asOf: .position(11))
+            #expect(before.households["A"]?.status == .removed)
+        }
+    }
+
+    @Test func policyEventsOverrideTheDefaultFromTheirDay() throws {
+        try withStore { store in
+            #expect(Policy.default.povertyLine(2016) == Policy.Line(fen: 295_200, confirmed: true))
+            #expect(Policy.default.povertyLine(2017)?.confirmed == false)
+            _ = try Importer.run(#"{"stream":"policy-yunnan","type":"PolicySet","effective":"2017-01-01","actor":"op","data":{"key":"poverty_line_fen","value":340000,"year":2017}}"# + "\n"
+                + #"{"stream":"policy-yunnan","type":"PolicySet","effective":"2018-01-01","actor":"op","data":{"key":"max_households_per_helper","value":3}}"#, store: store)
+            let now = try CountyBuilder.build(store)
+            #expect(now.policy.povertyLine(2017) == Policy.Line(fen: 340_000, confirmed: true))
+            #expect(now.policy.values["max_households_per_helper"] == 3)
+            let before = try CountyBuilder.build(store, asOf: .effective(EffectiveDate("2017-12-31")!))
+            #expect(before.policy.values["max_households_per_helper"] == 5)
+            #expect(before.policy.povertyLine(2017)?.fen == 340_000)
+        }
+    }
+
+    @Test func previousDayCrossesMonthsAndLeapYears() {
+        #expect(EffectiveDate("2016-03-01")!.previousDay == EffectiveDate("2016-02-29")!)
+        #expect(EffectiveDate("2017-01-01")!.previousDay == EffectiveDate("2016-12-31")!)
+        #expect(EffectiveDate("2016-05-01")!.previousDay == EffectiveDate("2016-04-30")!)
+        #expect(EffectiveDate("2016-05-17")!.previousDay == EffectiveDate("2016-05-16")!)
+    }
+}

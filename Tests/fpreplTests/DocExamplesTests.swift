@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// Every `$ fprepl ...` (or `$ swift run fprepl ...`) example in README.md and docs/*.md
+/// is run against a fresh demo store, and its output compared with what the page shows.
+/// A line `...` in the page stands for any number of lines.
+@Suite(.serialized) struct DocExamplesTests {
+    struct Example {
+        var file: String
+        var line: Int
+        var arguments: [String]
+        var expected: [String]
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func examples() throws -> [Example] {
+        var pages = ["README.md"]
+        pages += try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
+            .filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        var out: [Example] = []
+        for page in pages {
+            let lines = try String(contentsOf: root.appendingPathComponent(page), encoding: .utf8).components(separatedBy: "\n")
+            var inFence = false
+            var current: Example?
+            for (k, line) in lines.enumerated() {
+                if line.hasPrefix("```") {
+                    if let c = current { out.append(c); current = nil }
+                    inFence.toggle()
+                    continue
+                }
+                guard inFence else { continue }
+                if line.hasPrefix("$ ") {
+                    if let c = current { out.append(c) }
+                    var command = String(line.dropFirst(2))
+                    if command.hasPrefix("swift run ") { command.removeFirst("swift run ".count) }
+                    guard command.hasPrefix("fprepl ") else { current = nil; continue }
+                    current = Example(file: page, line: k + 1, arguments: shellSplit(String(command.dropFirst("fprepl ".count))),
+                                      expected: [])
+                } else if current != nil {
+                    current?.expected.append(line)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Splits a command line at spaces, honouring single quotes.
+    static func shellSplit(_ s: String) -> [String] {
+        var out: [String] = [], word = "", quoted = false, inWord = false
+        for c in s {
+            if c == "'" { quoted.toggle(); inWord = true; continue }
+            if c == " " && !quoted {
+                if inWord { out.append(word); word = ""; inWord = false }
+                continue
+            }
+            word.append(c)
+            inWord = true
+        }
+        if inWord { out.append(word) }
+        return out
+    }
+
+    static func matches(_ actual: [String], _ expected: [String]) -> Bool {
+        if expected.isEmpty { return actual.isEmpty }
+        if expected[0] == "..." {
+            for skip in 0...actual.count where matches(Array(actual.dropFirst(skip)), Array(expected.dropFirst())) { return true }
+            return false
+        }
+        guard let first = actual.first, first == expected[0] else { return false }
+        return matches(Array(actual.dropFirst()), Array(expected.dropFirst()))
+    }
+
+    @Test func thereAreExamplesToCheck() throws {
+        #expect(try Self.examples().count >= 4)
+    }
+
+    @Test func everyDocumentedExampleRunsAsShown() throws {
+        let cache = FileManager.default.temporaryDirectory.path + "/fprepl-docs-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = cache
+        for example in try Self.examples() {
+            let r = try fprepl(example.arguments, environment: env)
+            var actual = r.out.components(separatedBy: "\n")
+            if actual.last == "" { actual.removeLast() }
+            // The demo's store path differs: the page shows the usual one.
+            actual = actual.map { $0.replacingOccurrences(of: cache + "/fp-ledger/demo", with: "/root/.cache/fp-ledger/demo") }
+            #expect(Self.matches(actual, example.expected),
+                    "\(example.file):\(example.line): `fprepl \(example.arguments.joined(separator: " "))` printed:\n\(actual.joined(separator: "\n"))")
+        }
+    }
+}

@@ -19,10 +19,19 @@ public struct CountyState: Sendable {
     public var households: [String: HouseholdState] = [:]
     public var villages: [String: VillageState] = [:]
     public var policy: Policy = .default
+    /// Every PolicySet folded, with its effective date, in recording order.
+    public var policyEvents: [(effective: EffectiveDate, event: Fp_PolicySet)] = []
     /// Records folded (corrections not counted).
     public var eventsFolded = 0
     /// The last position considered.
     public var position: UInt64?
+
+    /// The policy in force on a day: the default, then every PolicySet effective by then.
+    public func policy(on day: EffectiveDate) -> Policy {
+        var p = Policy.default
+        for e in policyEvents where e.effective <= day { p.apply(e.event) }
+        return p
+    }
 }
 
 /// Builds a ``CountyState`` from the log: first the corrections, then every event with
@@ -107,7 +116,11 @@ public enum CountyBuilder {
         case "village":
             try foldVillage(&state, id, event)
         case "policy":
-            if event.type == "PolicySet" { state.policy.apply(try event.decode(Fp_PolicySet.self)) }
+            if event.type == "PolicySet" {
+                let m = try event.decode(Fp_PolicySet.self)
+                state.policy.apply(m)
+                state.policyEvents.append((event.effective, m))
+            }
         default:
             break  // funds, projects and cadres: their own projections
         }

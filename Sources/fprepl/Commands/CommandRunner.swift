@@ -2,7 +2,7 @@ import EventStore
 
 /// Parses one command line and runs it.
 enum CommandRunner {
-    static let commands = ["status", "household", "history", "stats", "rates", "asof", "import", "export", "help"]
+    static let commands = ["status", "household", "history", "exit-check", "stats", "rates", "asof", "import", "export", "help"]
     static let dotCommands = [".help", ".mode", ".as", ".quit"]
 
     static func run(_ text: String, in session: Session) throws -> String {
@@ -15,6 +15,7 @@ enum CommandRunner {
             return try StatusCommand.run(session)
         case "household": return try HouseholdCommands.household(args, session)
         case "history": return try HouseholdCommands.history(args, session)
+        case "exit-check": return try ExitCheckCommand.run(args, session)
         case "stats": return try CountyCommands.stats(args, session)
         case "rates": return try CountyCommands.rates(args, session)
         case "import": return try TransferCommands.importFile(args, session)
@@ -50,6 +51,7 @@ enum Help {
         ("status", "the store: path, events, streams, segments, bytes, last position", "status"),
         ("household", "one household's current state (as of the asof point)", "household 5301241012010001"),
         ("history", "a household's audit trail: every event, corrections shown beside what they correct", "history 5301241012010001"),
+        ("exit-check", "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict", "exit-check 5301241012010001"),
         ("stats", "households, people, poor people, 贫困发生率 and cause shares by area", "stats by town"),
         ("rates", "错评率, 漏评率, 错退率, 综合贫困发生率 of a period (default: the latest year in the log)", "rates --from 2016-01-01 --to 2016-12-31"),
         ("asof", "set the point in time later queries answer for; alone, show it", "asof effective 2016-12-31"),

@@ -1,0 +1,125 @@
+import EventStore
+
+/// The exit dossier of a household (`exit-check`): the standard on the exit date,
+/// income against that year's line, the 两不愁三保障 check, the procedure steps, and a
+/// verdict. The rules are those of the findings exit-income-below-line,
+/// exit-guarantees-unmet and exit-procedure-incomplete (`docs/findings.md`).
+public struct ExitDossier: Sendable, Equatable {
+    public struct Step: Sendable, Equatable {
+        /// The step's name (民主评议, 村级公示, ...).
+        public var name: String
+        /// Its date, or the notice's first and last day; `nil` when missing.
+        public var date: String?
+        /// Whether the verdict requires it.
+        public var required: Bool
+        /// Whether it is present and, for a notice, long enough.
+        public var ok: Bool
+    }
+
+    public var household: String
+    public var exitYear: Int
+    public var exitedOn: EffectiveDate
+    public var exitPosition: UInt64
+    /// The poverty line of the exit year, and whether the figure is confirmed.
+    public var lineFen: Int64?
+    public var lineConfirmed: Bool
+    /// The latest income assessment of the exit year or the year before, before the exit.
+    public var incomeYear: Int?
+    public var incomeFen: Int64?
+    /// Transfer income as a share of net income, in percent (for the transfer rule).
+    public var transferSharePercent: Int64?
+    public var guaranteesOK: Bool
+    /// The passing assessment's date, or the latest failing one's, within 12 months.
+    public var guaranteesDate: EffectiveDate?
+    public var steps: [Step]
+    public var publicityDays: Int
+
+    public var incomeOK: Bool {
+        guard let line = lineFen, let income = incomeFen else { return false }
+        return income >= line
+    }
+    public var procedureOK: Bool { steps.allSatisfy { !$0.required || $0.ok } }
+    public var missingSteps: [String] { steps.filter { $0.required && !$0.ok }.map(\.name) }
+    public var verdictOK: Bool { incomeOK && guaranteesOK && procedureOK }
+
+    /// Builds the dossier of the household's latest exit as of a point.
+    ///
+    /// - Returns: `nil` when the household has no exit as of that point.
+    public static func build(id: String, events: [LoggedEvent], asOf: AsOf, policy: Policy) throws -> ExitDossier? {
+        let known = events.filter { asOf.knows(position: $0.position, recorded: $0.recorded) }
+        var corrected = try Corrections.apply(known)
+        if case .effective(let d) = asOf { corrected = corrected.filter { $0.effective <= d } }
+        guard let exitIndex = corrected.lastIndex(where: { $0.type == "ExitApproved" }) else { return nil }
+        let exit = corrected[exitIndex]
+        let m = try exit.decode(Fp_ExitApproved.self)
+        let year = Int(m.exitYear)
+
+        // The household just before the exit.
+        var state: HouseholdState?
+        for e in corrected[..<exitIndex] { state = try HouseholdFold.apply(state, e, id: id) }
+
+        // Income: the latest assessment of the exit year or the year before.
+        var incomeYear: Int?, incomeFen: Int64?, share: Int64?
+        if let inc = state?.income, inc.year == year || inc.year == year - 1 {
+            incomeYear = inc.year
+            incomeFen = inc.perCapitaFen
+            if inc.netFen > 0 { share = inc.transferFen * 100 / inc.netFen }
+        }
+
+        // Guarantees: a passing assessment in the 12 months before the exit.
+        let yearBefore = EffectiveDate(year: exit.effective.year - 1, month: exit.effective.month,
+                                       day: min(exit.effective.day, 28)) ?? exit.effective
+        var guaranteesOK = false
+        var guaranteesDate: EffectiveDate?
+        for e in corrected[..<exitIndex] where e.type == "GuaranteesAssessed" && e.effective >= yearBefore && e.effective <= exit.effective {
+            let g = try e.decode(Fp_GuaranteesAssessed.self)
+            if HouseholdRules.guaranteesPass(g) {
+                guaranteesOK = true
+                guaranteesDate = e.effective
+            } else if !guaranteesOK {
+                guaranteesDate = e.effective
+            }
+        }
+
+        // Procedure.
+        let days = Int(policy.values["publicity_days"] ?? 10)
+        func date(_ raw: UInt32) -> EffectiveDate? { raw == 0 ? nil : EffectiveDate(rawValue: raw) }
+        let p = m.procedure
+        var steps: [Step] = []
+        steps.append(Step(name: "民主评议", date: date(p.appraised)?.description, required: true, ok: p.appraised != 0))
+        steps.append(Step(name: "入户核实", date: date(p.verified)?.description, required: false, ok: p.verified != 0))
+        steps.append(Step(name: "户主签字认可", date: date(p.consent)?.description, required: false, ok: p.consent != 0))
+        let from = date(p.villageNoticeFrom), to = date(p.villageNoticeTo)
+        let noticeDays = from.flatMap { f in to.map { NoticePeriod.days(from: f, to: $0) } }
+        steps.append(Step(name: "村级公示(不少于\(days)天)",
+                          date: from.map { f in "\(f) 至 \(to?.description ?? "?")" + (noticeDays.map { "，\($0)天" } ?? "") },
+                          required: true, ok: (noticeDays ?? 0) >= days))
+        steps.append(Step(name: "公告退出", date: date(p.announced)?.description, required: true, ok: p.announced != 0))
+
+        let line = policy.povertyLine(year)
+        return ExitDossier(household: id, exitYear: year, exitedOn: exit.effective, exitPosition: exit.position,
+                           lineFen: line?.fen, lineConfirmed: line?.confirmed ?? false, incomeYear: incomeYear,
+                           incomeFen: incomeFen, transferSharePercent: share, guaranteesOK: guaranteesOK,
+                           guaranteesDate: guaranteesDate, steps: steps, publicityDays: days)
+    }
+}
+
+/// Notice periods are counted in calendar days with both ends included: a notice from
+/// 2016-12-05 to 2016-12-14 lasts 10 days.
+public enum NoticePeriod {
+    public static func days(from: EffectiveDate, to: EffectiveDate) -> Int {
+        RecordedTimeDays.days(to) - RecordedTimeDays.days(from) + 1
+    }
+}
+
+/// Days since 1970-01-01 of a date (Howard Hinnant's days-from-civil).
+enum RecordedTimeDays {
+    static func days(_ d: EffectiveDate) -> Int {
+        let y = d.month <= 2 ? d.year - 1 : d.year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (d.month > 2 ? d.month - 3 : d.month + 9) + 2) / 5 + d.day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}

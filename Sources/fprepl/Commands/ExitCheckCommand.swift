@@ -1,0 +1,49 @@
+import EventStore
+import Projections
+
+/// `exit-check ID`: the exit dossier.
+enum ExitCheckCommand {
+    static func run(_ args: [String], _ session: Session) throws -> String {
+        guard args.count == 1, let id = args.first else { throw CommandError("exit-check takes one household id: exit-check 5301241012010001") }
+        let events = try HouseholdCommands.events(id, session)
+        let county = try session.county()
+        // The policy on the exit date, whatever the asof point.
+        guard let probe = try ExitDossier.build(id: id, events: events, asOf: session.asOf, policy: county.policy) else {
+            throw CommandError("household \(id) has no exit (脱贫退出) as of \(session.asOf)")
+        }
+        let d = try ExitDossier.build(id: id, events: events, asOf: session.asOf, policy: county.policy(on: probe.exitedOn)) ?? probe
+        if session.mode == .json {
+            let fields: [(String, String)] = [
+                ("household", jsonQuote(d.household)), ("exit_year", String(d.exitYear)),
+                ("line_fen", d.lineFen.map(String.init) ?? "null"), ("income_fen", d.incomeFen.map(String.init) ?? "null"),
+                ("guarantees_ok", d.guaranteesOK ? "true" : "false"), ("procedure_ok", d.procedureOK ? "true" : "false"),
+                ("missing_steps", "[" + d.missingSteps.map(jsonQuote).joined(separator: ",") + "]"),
+                ("verdict", d.verdictOK ? "\"ok\"" : "\"failed\""),
+            ]
+            return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n"
+        }
+        let mark: (Bool) -> String = { $0 ? "✓" : "✗" }
+        var lines: [(key: String, label: String, value: ResultValue)] = [
+            ("household", "户编号", .text(d.household)),
+            ("exit", "脱贫退出", .text("\(d.exitYear)年，\(d.exitedOn) 批准 (#\(d.exitPosition))")),
+            ("line", "当年标准", .text(d.lineFen.map { Fen($0).yuan + " 元" + (d.lineConfirmed ? "" : "（未经核实的数字）") } ?? "无该年标准")),
+            ("income", "人均纯收入", .text(d.incomeFen.map { "\(mark(d.incomeOK)) " + Fen($0).yuan + " 元（\(d.incomeYear ?? 0)年核算）" }
+                                        ?? "✗ 退出前无当年或上年收入核算")),
+            ("guarantees", "两不愁三保障", .text(d.guaranteesOK ? "✓ \(d.guaranteesDate?.description ?? "") 核查通过"
+                                              : "✗ " + (d.guaranteesDate.map { "\($0) 核查未通过" } ?? "退出前12个月内无核查"))),
+        ]
+        for s in d.steps {
+            lines.append(("step", s.name, .text("\(mark(s.ok)) \(s.date ?? "缺")" + (s.required ? "" : "（参考）"))))
+        }
+        lines.append(("verdict", "结论", .text(d.verdictOK ? "ok 符合退出标准" : "failed 不符合：" + failures(d).joined(separator: "；"))))
+        return RecordResult(fields: lines).render(session.mode == .table ? .table : .line)
+    }
+
+    static func failures(_ d: ExitDossier) -> [String] {
+        var out: [String] = []
+        if !d.incomeOK { out.append(d.incomeFen == nil ? "无收入核算" : "收入低于标准") }
+        if !d.guaranteesOK { out.append("两不愁三保障未达标") }
+        if !d.procedureOK { out.append("程序缺：" + d.missingSteps.joined(separator: "、")) }
+        return out
+    }
+}

@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections"]
+            dependencies: ["Projections", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // End-to-end: runs the built fprepl and compares stdout, stderr and exit status.
         .testTarget(

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .executable(name: "fprepl", targets: ["fprepl"]),
         .executable(name: "store-benchmarks", targets: ["StoreBenchmarks"]),
+        .executable(name: "projection-benchmarks", targets: ["ProjectionBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,6 +61,12 @@ let package = Package(
             name: "StoreBenchmarks",
             dependencies: ["EventStore"],
             path: "Benchmarks/StoreBenchmarks"
+        ),
+
+        .executableTarget(
+            name: "ProjectionBenchmarks",
+            dependencies: ["EventStore", "Projections"],
+            path: "Benchmarks/ProjectionBenchmarks"
         ),
 
         // A child process the crash tests start and kill with SIGKILL mid-append.

@@ -19,6 +19,12 @@ public struct BorrowedRecord {
         let t = UnsafeRawBufferPointer(rebasing: view.body[(40 + view.streamLength)..<(40 + view.streamLength + n)])
         return t.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: n))
     }
+    /// The event type's UTF-8 bytes, valid only inside the closure.
+    public var typeBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: view.body[(40 + view.streamLength)..<(40 + view.streamLength + view.typeLength)])
+    }
+    /// The stream name's UTF-8 bytes, valid only inside the closure.
+    public var streamBytes: UnsafeRawBufferPointer { view.streamBytes }
     /// The business date.
     public var effective: EffectiveDate { EffectiveDate(unchecked: view.effectiveRaw) }
     /// When the store recorded it.

@@ -33,27 +33,40 @@ public enum Importer {
     ///   - progress: Called with lines checked so far and the total.
     /// - Throws: ``ImportError`` for the first bad line.
     public static func prepare(_ text: String, store: EventStore, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
+        var text = text
+        return try text.withUTF8 { try prepare(utf8: UnsafeRawBufferPointer($0), store: store, progress: progress) }
+    }
+
+    /// Checks every line of UTF-8 text and returns the writes to append, in file order.
+    public static func prepare(utf8 text: UnsafeRawBufferPointer, store: EventStore,
+                               progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
+        // Lines as byte ranges: no String per line, no Character work.
+        var lines: [Range<Int>] = []
+        var start = 0
+        for i in 0..<text.count where text[i] == 0x0A {
+            lines.append(start..<i)
+            start = i + 1
+        }
+        if start < text.count { lines.append(start..<text.count) }
         let base = store.endPosition
         var writes: [StreamWrite] = []
         writes.reserveCapacity(lines.count)
-        // Per stream touched: its version so far; per household: its events so far.
+        // Per stream touched: its version so far; per household: its events and state so far.
         var versions: [String: UInt64?] = [:]
         var households: [String: (events: [LoggedEvent], state: HouseholdState?)] = [:]
         var newTypes: [UInt64: (stream: String, type: String)] = [:]
 
-        for (k, raw) in lines.enumerated() {
+        for (k, range) in lines.enumerated() {
             let lineNumber = k + 1
             if k % 4096 == 0 { progress?(k, lines.count) }
-            var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast() }
-            if line.trimmingCharacters(in: " \t").isEmpty {
+            var line = UnsafeRawBufferPointer(rebasing: text[range])
+            if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 throw ImportError(line: lineNumber, field: nil, message: "empty line; one JSON event per line")
             }
             let event: CanonicalEvent
             do {
-                event = try CanonicalEvent.parse(line: line)
+                event = try CanonicalEvent.parse(utf8: line)
             } catch let e as FieldError {
                 throw ImportError(line: lineNumber, field: e.path, message: e.message)
             } catch let e as JSONSyntaxError {
@@ -93,8 +106,9 @@ public enum Importer {
             // The status machine, for households: each touched household's state is
             // kept as the lines go, and refolded from its events only on a correction.
             if let (category, id) = StreamCategory.split(event.stream), category == .household {
+                // Taken out of the dictionary while it changes, so appending does not copy.
                 var h: (events: [LoggedEvent], state: HouseholdState?)
-                if let known = households[event.stream] { h = known } else {
+                if let known = households.removeValue(forKey: event.stream) { h = known } else {
                     let events = try store.readStream(event.stream).map(LoggedEvent.init)
                     h = (events, try HouseholdHistory.state(id: id, events: events))
                 }

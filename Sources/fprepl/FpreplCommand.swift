@@ -12,6 +12,7 @@ struct FpreplCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fprepl",
         abstract: "Query and replay a fp-ledger store (精准扶贫建档立卡 event ledger).",
+        discussion: "Also: fprepl generate --store PATH [--households N] [--seed S] [--years 2014-2023] (see fprepl generate --help).",
         version: "fp-ledger 0.1.0")
 
     @Option(name: .long, help: "The store directory (created on first write).")
@@ -78,6 +79,22 @@ struct FpreplCommand: ParsableCommand {
     /// Usage errors exit 2, as REPL.md fixes (ArgumentParser's default is 64).
     static func main() {
         do {
+            // `generate` has its own --store; it is parsed on its own so the root's
+            // options do not take its arguments.
+            let args = Array(CommandLine.arguments.dropFirst())
+            if args.first == "generate" {
+                do {
+                    var generate = try GenerateCommand.parseAsRoot(Array(args.dropFirst()))
+                    try generate.run()
+                } catch {
+                    let code = GenerateCommand.exitCode(for: error)
+                    if code == .success { print(GenerateCommand.helpMessage()); Glibc.exit(0) }
+                    if let e = error as? ExitCode { Glibc.exit(e.rawValue) }
+                    printError("error: " + GenerateCommand.message(for: error).replacingOccurrences(of: "Error: ", with: ""))
+                    Glibc.exit(2)
+                }
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch {

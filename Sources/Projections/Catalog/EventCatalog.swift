@@ -4,8 +4,10 @@ public enum StreamCategory: String, Sendable, CaseIterable {
 
     /// The category and id of a stream name (`household-5301...` -> household, `5301...`).
     public static func split(_ stream: String) -> (StreamCategory, String)? {
-        guard let dash = stream.firstIndex(of: "-"), let c = StreamCategory(rawValue: String(stream[..<dash])) else { return nil }
-        let id = String(stream[stream.index(after: dash)...])
+        let u = stream.utf8
+        guard let dash = u.firstIndex(of: UInt8(ascii: "-")),
+              let c = StreamCategory(rawValue: String(decoding: u[..<dash], as: UTF8.self)) else { return nil }
+        let id = String(decoding: u[u.index(after: dash)...], as: UTF8.self)
         return id.isEmpty ? nil : (c, id)
     }
 }

@@ -26,6 +26,9 @@ public struct CountyState: Sendable {
     /// The last position considered.
     public var position: UInt64?
 
+    /// An empty county.
+    public init() {}
+
     /// The policy in force on a day: the default, then every PolicySet effective by then.
     public func policy(on day: EffectiveDate) -> Policy {
         var p = Policy.default
@@ -80,55 +83,60 @@ public enum CountyBuilder {
             return true
         }
 
-        // Pass 2: the fold.
+        // Pass 2: the fold. Households live in slots found by their stream's hash, so
+        // the hot loop builds no string and hashes no string; the dictionary keyed by
+        // id is made once at the end.
         var state = CountyState()
+        var slots = HouseholdSlots()
         try store.forEachRecord(from: 0, through: limit) { r in
             if let t = recordedLimit, r.recorded > t { return false }
             state.position = r.position
             if r.position & 0xFFFF == 0 { progress?(r.position, limit + 1) }
-            if r.typeEquals("Correction") { return true }
+            let stream = r.streamBytes
+            let category = StreamPrefix.of(stream)
+            guard category != .other else { return true }  // funds, projects, cadres: their own projections
+            let kind = EventKind(typeBytes: r.typeBytes)
+            if kind == .correction { return true }
             if let d = effectiveLimit, r.effective > d { return true }
-            var payload: [UInt8]
+            var payload: [UInt8] = []
             switch fixes[r.position] {
             case .retract?: return true
             case .replace(let data)?: payload = data
-            case nil: payload = Array(r.payload)
+            case nil:
+                // The household fold ignores some kinds' payloads; an observer may not.
+                if category != .household || kind.householdFoldReadsPayload || observer.beforeEvent != nil {
+                    payload = Array(r.payload)
+                }
             }
-            let event = LoggedEvent(position: r.position, version: r.version, type: r.type, effective: r.effective,
-                                    recorded: r.recorded, actor: "", payload: payload)
-            try fold(&state, r.stream, event, observer)
+            let event = LoggedEvent(position: r.position, version: r.version, kind: kind, effective: r.effective,
+                                    recorded: r.recorded, payload: payload)
+            switch category {
+            case .household:
+                let slot = slots.slot(for: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.household.count...]))
+                if let hook = observer.beforeEvent { hook(event, slots.ids[slot], slots.states[slot]) }
+                try HouseholdFold.apply(&slots.states[slot], event, id: slots.ids[slot])
+            case .village:
+                try foldVillage(&state, String(decoding: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.village.count...]), as: UTF8.self), event)
+            case .policy:
+                if kind == .policySet {
+                    let m = try event.decode(Fp_PolicySet.self)
+                    state.policy.apply(m)
+                    state.policyEvents.append((event.effective, m))
+                }
+            case .other: break
+            }
             state.eventsFolded += 1
             return true
         }
+        state.households.reserveCapacity(slots.ids.count)
+        for (k, id) in slots.ids.enumerated() { if let h = slots.states[k] { state.households[id] = h } }
         progress?(limit + 1, limit + 1)
         return state
     }
 
-    static func fold(_ state: inout CountyState, _ stream: String, _ event: LoggedEvent, _ observer: Observer) throws {
-        guard let dash = stream.firstIndex(of: "-") else { return }
-        let category = stream[..<dash]
-        let id = String(stream[stream.index(after: dash)...])
-        switch category {
-        case "household":
-            let before = state.households[id]
-            observer.beforeEvent?(event, id, before)
-            state.households[id] = try HouseholdFold.apply(before, event, id: id)
-        case "village":
-            try foldVillage(&state, id, event)
-        case "policy":
-            if event.type == "PolicySet" {
-                let m = try event.decode(Fp_PolicySet.self)
-                state.policy.apply(m)
-                state.policyEvents.append((event.effective, m))
-            }
-        default:
-            break  // funds, projects and cadres: their own projections
-        }
-    }
-
     static func foldVillage(_ state: inout CountyState, _ code: String, _ event: LoggedEvent) throws {
-        switch event.type {
-        case "VillageRegistered":
+        switch event.kind {
+        case .villageRegistered:
             let m = try event.decode(Fp_VillageRegistered.self)
             var v = state.villages[code] ?? VillageState(code: code, name: "", town: "", county: "", households: 0, population: 0,
                                                          designatedPoor: false, exitYear: nil)
@@ -138,15 +146,78 @@ public enum CountyBuilder {
             v.households = Int(m.households)
             v.population = Int(m.population)
             state.villages[code] = v
-        case "PopulationReported":
+        case .populationReported:
             let m = try event.decode(Fp_PopulationReported.self)
             state.villages[code]?.households = Int(m.households)
             state.villages[code]?.population = Int(m.population)
-        case "VillageDesignatedPoor":
+        case .villageDesignatedPoor:
             state.villages[code]?.designatedPoor = true
-        case "VillageExited":
+        case .villageExited:
             state.villages[code]?.exitYear = Int(try event.decode(Fp_VillageExited.self).year)
         default: break
         }
+    }
+}
+
+/// The stream categories the county fold reads, recognised from the name's bytes.
+enum StreamPrefix {
+    case household, village, policy, other
+
+    static let householdBytes = Array("household-".utf8), villageBytes = Array("village-".utf8), policyBytes = Array("policy-".utf8)
+
+    var count: Int {
+        switch self {
+        case .household: return 10
+        case .village: return 8
+        case .policy: return 7
+        case .other: return 0
+        }
+    }
+
+    static func of(_ stream: UnsafeRawBufferPointer) -> StreamPrefix {
+        func starts(_ p: [UInt8]) -> Bool { stream.count > p.count && stream.prefix(p.count).elementsEqual(p) }
+        if starts(householdBytes) { return .household }
+        if starts(villageBytes) { return .village }
+        if starts(policyBytes) { return .policy }
+        return .other
+    }
+}
+
+/// Households during a build: states in slots, found by the hash of the id's bytes
+/// (a collision is told apart by comparing the bytes).
+struct HouseholdSlots {
+    var states: [HouseholdState?] = []
+    var ids: [String] = []
+    private var idBytes: [[UInt8]] = []
+    private var index: [UInt64: Int] = [:]
+    private var collided: [UInt64: [Int]] = [:]
+
+    mutating func slot(for id: UnsafeRawBufferPointer) -> Int {
+        let h = StreamHashing.fnv1a(id)
+        if let k = index[h] {
+            if idBytes[k].withUnsafeBytes({ $0.elementsEqual(id) }) { return k }
+            for k in collided[h] ?? [] where idBytes[k].withUnsafeBytes({ $0.elementsEqual(id) }) { return k }
+            let k = append(id)
+            collided[h, default: []].append(k)
+            return k
+        }
+        let k = append(id)
+        index[h] = k
+        return k
+    }
+
+    private mutating func append(_ id: UnsafeRawBufferPointer) -> Int {
+        states.append(nil)
+        ids.append(String(decoding: id, as: UTF8.self))
+        idBytes.append(Array(id))
+        return states.count - 1
+    }
+}
+
+enum StreamHashing {
+    static func fnv1a(_ b: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01b3 }
+        return h
     }
 }

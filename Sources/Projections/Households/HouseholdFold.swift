@@ -7,6 +7,8 @@ public struct LoggedEvent: Sendable, Equatable {
     public var position: UInt64
     public var version: UInt64
     public var type: String
+    /// ``type`` as an enum.
+    public var kind: EventKind
     public var effective: EffectiveDate
     public var recorded: RecordedTime
     public var actor: String
@@ -17,9 +19,23 @@ public struct LoggedEvent: Sendable, Equatable {
         self.position = position
         self.version = version
         self.type = type
+        self.kind = EventKind(type: type)
         self.effective = effective
         self.recorded = recorded
         self.actor = actor
+        self.payload = payload
+    }
+
+    /// An event whose kind is already known (the replay path: no lookup by name).
+    public init(position: UInt64, version: UInt64, kind: EventKind, effective: EffectiveDate, recorded: RecordedTime,
+                payload: [UInt8]) {
+        self.position = position
+        self.version = version
+        self.type = kind.name
+        self.kind = kind
+        self.effective = effective
+        self.recorded = recorded
+        self.actor = ""
         self.payload = payload
     }
 
@@ -49,85 +65,97 @@ public enum HouseholdFold {
     /// - Returns: The state after.
     /// - Throws: ``FieldError`` when the payload does not decode.
     public static func apply(_ state: HouseholdState?, _ event: LoggedEvent, id: String) throws -> HouseholdState? {
-        if event.type == "HouseholdIdentified" {
-            guard state == nil || state?.status == .removed else { return touched(state, event) }
+        var s = state
+        try apply(&s, event, id: id)
+        return s
+    }
+
+    /// Applies one event in place: the replay path, with no copy of the state.
+    public static func apply(_ state: inout HouseholdState?, _ event: LoggedEvent, id: String) throws {
+        if event.kind == .householdIdentified {
+            guard state == nil || state?.status == .removed else { touch(&state, event); return }
             let m = try event.decode(Fp_HouseholdIdentified.self)
-            return HouseholdState(
+            state = HouseholdState(
                 id: id, village: m.village, status: .poor, attribute: m.attribute.rawValue, standard: m.standard.rawValue,
                 mainCause: m.mainCause.rawValue, otherCauses: m.otherCauses.map(\.rawValue), members: m.members.map(member),
                 identifiedYear: Int(m.identifiedYear), identifiedOn: event.effective, omissionCorrection: m.omissionCorrection,
                 exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [], measures: [], monitored: false,
                 monitoredSince: nil, relocationDebtFen: nil, version: event.version, position: event.position)
+            return
         }
-        guard var s = state else { return nil }
-        switch event.type {
-        case "MemberChanged":
+        guard state != nil else { return }
+        try update(&state, event)
+        touch(&state, event)
+    }
+
+    private static func update(_ s: inout HouseholdState?, _ event: LoggedEvent) throws {
+        guard let status = s?.status else { return }
+        switch event.kind {
+        case .memberChanged:
             let m = try event.decode(Fp_MemberChanged.self)
             switch m.change {
             case .birth, .marriedIn, .movedIn:
-                if !s.members.contains(where: { $0.personID == m.person.personID }) { s.members.append(member(m.person)) }
+                if s?.members.contains(where: { $0.personID == m.person.personID }) == false { s?.members.append(member(m.person)) }
             case .death, .marriedOut, .split, .movedOut:
-                s.members.removeAll { $0.personID == m.person.personID }
+                s?.members.removeAll { $0.personID == m.person.personID }
             default: break
             }
-        case "IncomeAssessed":
+        case .incomeAssessed:
             let m = try event.decode(Fp_IncomeAssessed.self)
             let t = m.transfer
             let transfer = t.minimumLivingFen + t.extremePovertySupportFen + t.pensionFen + t.ecologicalCompensationFen + t.otherFen
             let net = m.wageFen + m.businessFen - m.businessExpenseFen + m.propertyFen + transfer
-            let people = max(1, s.members.count)
-            s.income = IncomeSummary(year: Int(m.year), netFen: net, perCapitaFen: divideRounding(net, Int64(people)),
-                                     transferFen: transfer, members: s.members.count, position: event.position,
+            let members = s?.members.count ?? 0
+            let people = max(1, members)
+            s?.income = IncomeSummary(year: Int(m.year), netFen: net, perCapitaFen: divideRounding(net, Int64(people)),
+                                     transferFen: transfer, members: members, position: event.position,
                                      effective: event.effective)
-        case "GuaranteesAssessed":
+        case .guaranteesAssessed:
             let m = try event.decode(Fp_GuaranteesAssessed.self)
-            s.guarantees = GuaranteesSummary(passed: HouseholdRules.guaranteesPass(m), effective: event.effective, position: event.position)
-        case "HelperAssigned":
+            s?.guarantees = GuaranteesSummary(passed: HouseholdRules.guaranteesPass(m), effective: event.effective, position: event.position)
+        case .helperAssigned:
             let m = try event.decode(Fp_HelperAssigned.self)
-            if !s.helpers.contains(m.cadre) { s.helpers.append(m.cadre) }
-        case "HelperReleased":
+            if s?.helpers.contains(m.cadre) == false { s?.helpers.append(m.cadre) }
+        case .helperReleased:
             let m = try event.decode(Fp_HelperReleased.self)
-            s.helpers.removeAll { $0 == m.cadre }
-        case "MeasureApplied":
+            s?.helpers.removeAll { $0 == m.cadre }
+        case .measureApplied:
             let m = try event.decode(Fp_MeasureApplied.self)
-            s.measures.append(MeasureSummary(category: m.category.rawValue, addresses: m.addresses.rawValue))
-        case "ExitApproved":
-            guard s.status.isPoor else { break }
+            s?.measures.append(MeasureSummary(category: m.category.rawValue, addresses: m.addresses.rawValue))
+        case .exitApproved:
+            guard status.isPoor else { break }
             let m = try event.decode(Fp_ExitApproved.self)
-            s.status = .exited
-            s.exitYear = Int(m.exitYear)
-            s.exitedOn = event.effective
-        case "ReturnedToPoverty":
-            guard s.status.hasExited else { break }
-            s.status = .returned
-        case "RemovedAsMisidentified":
-            guard s.status != .removed else { break }
-            s.status = .removed
-            s.monitored = false
-        case "EntitlementEnded":
-            guard s.status == .exited else { break }
-            s.status = .exitedNoPolicy
-        case "MonitoringEnrolled":
-            guard s.status != .removed else { break }
-            s.monitored = true
-            s.monitoredSince = event.effective
-        case "RiskEliminated":
-            s.monitored = false
-            s.monitoredSince = nil
-        case "RelocationRecorded":
+            s?.status = .exited
+            s?.exitYear = Int(m.exitYear)
+            s?.exitedOn = event.effective
+        case .returnedToPoverty:
+            guard status.hasExited else { break }
+            s?.status = .returned
+        case .removedAsMisidentified:
+            guard status != .removed else { break }
+            s?.status = .removed
+            s?.monitored = false
+        case .entitlementEnded:
+            guard status == .exited else { break }
+            s?.status = .exitedNoPolicy
+        case .monitoringEnrolled:
+            guard status != .removed else { break }
+            s?.monitored = true
+            s?.monitoredSince = event.effective
+        case .riskEliminated:
+            s?.monitored = false
+            s?.monitoredSince = nil
+        case .relocationRecorded:
             let m = try event.decode(Fp_RelocationRecorded.self)
-            s.relocationDebtFen = m.selfRaisedDebtFen
+            s?.relocationDebtFen = m.selfRaisedDebtFen
         default:
             break  // visits, loans, surveys: kept by other projections
         }
-        return touched(s, event)
     }
 
-    private static func touched(_ state: HouseholdState?, _ event: LoggedEvent) -> HouseholdState? {
-        guard var s = state else { return nil }
-        s.version = event.version
-        s.position = event.position
-        return s
+    private static func touch(_ state: inout HouseholdState?, _ event: LoggedEvent) {
+        state?.version = event.version
+        state?.position = event.position
     }
 
     static func member(_ p: Fp_Person) -> Member {

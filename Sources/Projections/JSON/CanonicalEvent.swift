@@ -23,6 +23,12 @@ public struct CanonicalEvent: Sendable {
     ///
     /// - Throws: ``FieldError`` (with `column` 0) or ``JSONSyntaxError``.
     public static func parse(line: String) throws -> CanonicalEvent {
+        var line = line
+        return try line.withUTF8 { try parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Reads one JSON line given as UTF-8 bytes.
+    public static func parse(utf8 line: UnsafeRawBufferPointer) throws -> CanonicalEvent {
         guard case .object(let o) = try JSONParser.parse(line) else {
             throw FieldError(path: "(line)", message: "an event is a JSON object, one per line")
         }

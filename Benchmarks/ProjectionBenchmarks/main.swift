@@ -1,0 +1,115 @@
+// Release-mode benchmarks of the projections on generated counties (PERFORMANCE.md).
+//
+//   swift build -c release --product projection-benchmarks
+//   .build/release/projection-benchmarks [--households N]... [--runs R] [--dir PATH]
+//
+// One line per figure: the median of R runs, then every run. See docs/performance.md.
+import EventStore
+import Foundation
+import Projections
+
+var sizes: [Int] = []
+var runs = 5
+var dir = NSTemporaryDirectory()
+var args = CommandLine.arguments.dropFirst()
+while let a = args.popFirst() {
+    switch a {
+    case "--households": sizes.append(Int(args.popFirst() ?? "") ?? 10_000)
+    case "--runs": runs = Int(args.popFirst() ?? "") ?? runs
+    case "--dir": dir = args.popFirst() ?? dir
+    default:
+        print("usage: projection-benchmarks [--households N]... [--runs R] [--dir PATH]")
+        exit(2)
+    }
+}
+if sizes.isEmpty { sizes = [10_000, 100_000] }
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+func report(_ name: String, _ values: [Double], unit: String, digits: Int = 0) {
+    let f = { (v: Double) in String(format: "%.\(digits)f", v) }
+    print("\(name): \(f(median(values))) \(unit) (median of \(values.count); runs: \(values.map(f).joined(separator: ", ")))")
+    fflush(nil)
+}
+func residentMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kb / 1024
+}
+func time(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    return seconds(clock.now - start)
+}
+
+print("fp-ledger projection benchmarks: \(runs) runs, dir \(dir)")
+for households in sizes {
+    let path = dir + "/fp-bench-county-\(households)"
+    if !FileManager.default.fileExists(atPath: path + "/STORE") {
+        var config = EventStore.Configuration()
+        config.durability = .none
+        let store = try EventStore.open(path, configuration: config)
+        var county = SyntheticCounty(.init(households: households, seed: 1))
+        let t = try time {
+            try county.generate { events in
+                var k = 0
+                while k < events.count {
+                    let chunk = events[k..<min(events.count, k + 2000)]
+                    _ = try store.append(chunk.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
+                    k += chunk.count
+                }
+            }
+            try store.sync()
+        }
+        print("generated \(households) households: \(store.endPosition) events in \(String(format: "%.1f", t)) s (\(Int(Double(store.endPosition) / t)) events/s); kept in \(path)")
+        try store.close()
+    }
+    var config = EventStore.Configuration()
+    config.readOnly = true
+    let store = try EventStore.open(path, configuration: config)
+    let events = Double(store.endPosition)
+    print("county of \(households) households, \(store.endPosition) events")
+
+    let before = residentMiB()
+    var state = CountyState()
+    var rebuild: [Double] = []
+    for _ in 0..<runs {
+        rebuild.append(events / (try time { state = try CountyBuilder.build(store) }))
+    }
+    report("  full rebuild (households, villages, policy; two passes)", rebuild, unit: "events/s")
+    print("  resident memory after rebuild: \(String(format: "%.0f", residentMiB())) MiB (\(String(format: "%.0f", residentMiB() - before)) MiB more than before)")
+    var byCause: [Double] = []
+    for _ in 0..<max(runs, 20) {
+        byCause.append(try time {
+            var counts: [Int: (households: Int, people: Int)] = [:]
+            for h in state.households.values where h.status != .removed {
+                counts[h.mainCause, default: (0, 0)].households += 1
+                counts[h.mainCause, default: (0, 0)].people += h.people
+            }
+            precondition(!counts.isEmpty)
+        } * 1000)
+    }
+    report("  count households by main_cause (on the built projection)", byCause, unit: "ms", digits: 2)
+    var stats: [Double] = []
+    for _ in 0..<runs { stats.append(try time { _ = Statistics.areas(state, by: .village) } * 1000) }
+    report("  stats by village", stats, unit: "ms", digits: 1)
+
+    // Import: export the county to canonical JSONL once, then import it into fresh stores.
+    if households <= 10_000 {
+        let records = try store.read(from: 0, maxCount: Int.max)
+        let jsonl = try records.map { r in try CanonicalExport.line(r, typeOfPosition: { records[Int($0)].type }) }.joined(separator: "\n") + "\n"
+        var imports: [Double] = []
+        for k in 0..<min(runs, 3) {
+            let target = dir + "/fp-bench-import-\(getpid())-\(k)"
+            defer { try? FileManager.default.removeItem(atPath: target) }
+            var c = EventStore.Configuration()
+            c.durability = .groupCommit
+            let fresh = try EventStore.open(target, configuration: c)
+            imports.append(events / (try time { _ = try Importer.run(jsonl, store: fresh) }))
+            try fresh.close()
+        }
+        report("  import of canonical JSONL (parse, validate, encode, append; \(jsonl.utf8.count >> 20) MiB)", imports, unit: "events/s")
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Projections
+
+/// `fprepl generate`: a synthetic county (`docs/generator.md`).
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a synthetic county into a new store (deterministic for a seed).")
+
+    @Option(name: .long, help: "The store directory to create.")
+    var store: String
+
+    @Option(name: .long, help: "Households to generate.")
+    var households: Int = 10_000
+
+    @Option(name: .long, help: "Random seed: the same seed gives the same county.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Years to cover, FIRST-LAST.")
+    var years: String = "2014-2023"
+
+    func run() throws {
+        let parts = years.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] <= parts[1], parts[0] >= 2013, parts[1] <= 2030 else {
+            throw ValidationError("--years takes FIRST-LAST, such as 2014-2023")
+        }
+        guard households > 0 else { throw ValidationError("--households must be at least 1") }
+        var config = EventStore.Configuration()
+        config.durability = .none
+        let target: EventStore
+        do { target = try EventStore.open(store, configuration: config) } catch let e as StoreError {
+            printError("error: cannot open the store: \(e)")
+            throw ExitCode(1)
+        }
+        guard target.endPosition == 0 else {
+            printError("error: \(store) already holds \(target.endPosition) events; generate into a new store")
+            throw ExitCode(1)
+        }
+        let progress = Progress(label: "generating", enabled: isatty(2) == 1)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var county = SyntheticCounty(.init(households: households, seed: seed, years: parts[0]...parts[1]))
+        var written = 0
+        try county.generate { events in
+            var k = 0
+            while k < events.count {
+                let chunk = events[k..<min(events.count, k + 2000)]
+                _ = try target.append(chunk.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
+                k += chunk.count
+                written += chunk.count
+                progress.update(done: written, unit: "events")
+            }
+        }
+        try target.sync()
+        try target.close()
+        progress.finish()
+        let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+        print("generated \(households) households, \(written) events into \(store) in \(String(format: "%.1f", seconds)) s")
+    }
+}
+
+/// A one-line progress display on stderr, for terminals only: count, rate, elapsed.
+final class Progress {
+    let label: String
+    let enabled: Bool
+    let clock = ContinuousClock()
+    let start: ContinuousClock.Instant
+    var last: ContinuousClock.Instant
+
+    init(label: String, enabled: Bool) {
+        self.label = label
+        self.enabled = enabled
+        start = clock.now
+        last = start
+    }
+
+    func update(done: Int, total: Int? = nil, unit: String) {
+        guard enabled else { return }
+        let now = clock.now
+        guard now - last > .milliseconds(100) else { return }
+        last = now
+        let elapsed = Double((now - start).components.seconds) + Double((now - start).components.attoseconds) / 1e18
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        var line = "\r\(label): \(done) \(unit), \(Int(rate))/s"
+        if let total, total > 0, rate > 0 {
+            let pct = Double(done) * 100 / Double(total)
+            let eta = Double(total - done) / rate
+            line = "\r\(label): \(String(format: "%.0f", pct))% (\(done)/\(total) \(unit)), \(Int(rate))/s, ETA \(Int(eta)) s"
+        }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

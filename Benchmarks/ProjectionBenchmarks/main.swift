@@ -31,9 +31,11 @@ func report(_ name: String, _ values: [Double], unit: String, digits: Int = 0) {
     print("\(name): \(f(median(values))) \(unit) (median of \(values.count); runs: \(values.map(f).joined(separator: ", ")))")
     fflush(nil)
 }
+/// Anonymous resident memory (RssAnon): the heap, without the pages of the memory-mapped
+/// log, which VmRSS would count although the kernel can drop them at any time.
 func residentMiB() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
     return kb / 1024
 }
@@ -79,7 +81,7 @@ for households in sizes {
         rebuild.append(events / (try time { state = try CountyBuilder.build(store) }))
     }
     report("  full rebuild (households, villages, policy; two passes)", rebuild, unit: "events/s")
-    print("  resident memory after rebuild: \(String(format: "%.0f", residentMiB())) MiB (\(String(format: "%.0f", residentMiB() - before)) MiB more than before)")
+    print("  anonymous resident memory after rebuild (RssAnon): \(String(format: "%.0f", residentMiB())) MiB (\(String(format: "%.0f", residentMiB() - before)) MiB more than before it)")
     var byCause: [Double] = []
     for _ in 0..<max(runs, 20) {
         byCause.append(try time {

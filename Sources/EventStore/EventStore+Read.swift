@@ -91,6 +91,22 @@ extension EventStore {
         return out
     }
 
+    /// The stored CRC-32C of the record at a position: a fingerprint of that record
+    /// that derived data (checkpoints) keeps to recognise the log it came from.
+    ///
+    /// - Throws: ``StoreError`` `invalidArgument` when the position is past the end.
+    public func checksum(at position: UInt64) throws -> UInt32 {
+        var crc: UInt32?
+        try forEachRecord(from: position, through: position) { r in
+            crc = CRC32C.checksum(UnsafeRawBufferPointer(start: r.view.body.baseAddress.map { $0 - 4 }, count: r.view.body.count + 4))
+            return false
+        }
+        guard let crc else {
+            throw StoreError(.invalidArgument, "no record at position \(position); the log holds \(endPosition) records", path: directory)
+        }
+        return crc
+    }
+
     /// The record at one position.
     ///
     /// - Throws: ``StoreError`` `invalidArgument` when the position is past the end.

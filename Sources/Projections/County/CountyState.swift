@@ -58,9 +58,13 @@ public enum CountyBuilder {
     /// - Complexity: two passes over the records up to the point; the first decodes only
     ///   corrections.
     public static func build(_ store: EventStore, asOf: AsOf = .now, observer: Observer = Observer(),
-                             progress: ((UInt64, UInt64) -> Void)? = nil) throws -> CountyState {
+                             progress: ((UInt64, UInt64) -> Void)? = nil, from checkpoint: CountyState? = nil) throws -> CountyState {
         let end = store.endPosition
         guard end > 0 else { return CountyState() }
+        // A checkpoint serves only "now": fold the records after it.
+        let resume = asOf == .now ? checkpoint : nil
+        let first = resume?.position.map { $0 + 1 } ?? 0
+        if let resume, first >= end { return resume }
         var limit = end - 1
         if case .position(let p) = asOf { limit = min(limit, p) }
         var recordedLimit: RecordedTime?
@@ -68,12 +72,15 @@ public enum CountyBuilder {
         var effectiveLimit: EffectiveDate?
         if case .effective(let d) = asOf { effectiveLimit = d }
 
-        // Pass 1: corrections, in recording order (a later one wins).
+        // Pass 1: corrections, in recording order (a later one wins). Those after a
+        // checkpoint that name an event before it mark their stream for a refold.
         var fixes: [UInt64: Fix] = [:]
-        try store.forEachRecord(from: 0, through: limit) { r in
+        var refold = Set<String>()
+        try store.forEachRecord(from: first, through: limit) { r in
             if let t = recordedLimit, r.recorded > t { return false }
             if r.typeEquals("Correction") {
                 let m = try Fp_Correction(serializedBytes: Array(r.payload))
+                if m.target < first { refold.insert(r.stream) }
                 switch m.action {
                 case .retract: fixes[m.target] = .retract
                 case .replace: fixes[m.target] = .replace(Array(m.data))
@@ -86,9 +93,13 @@ public enum CountyBuilder {
         // Pass 2: the fold. Households live in slots found by their stream's hash, so
         // the hot loop builds no string and hashes no string; the dictionary keyed by
         // id is made once at the end.
-        var state = CountyState()
+        var state = resume ?? CountyState()
         var slots = HouseholdSlots()
-        try store.forEachRecord(from: 0, through: limit) { r in
+        if resume != nil {
+            for (id, h) in state.households { slots.insert(id: id, state: h) }
+            state.households = [:]
+        }
+        try store.forEachRecord(from: first, through: limit) { r in
             if let t = recordedLimit, r.recorded > t { return false }
             state.position = r.position
             if r.position & 0xFFFF == 0 { progress?(r.position, limit + 1) }
@@ -130,6 +141,20 @@ public enum CountyBuilder {
         }
         state.households.reserveCapacity(slots.ids.count)
         for (k, id) in slots.ids.enumerated() { if let h = slots.states[k] { state.households[id] = h } }
+        // Streams whose earlier events a later correction changed: fold them again, whole.
+        for stream in refold {
+            guard let (category, id) = StreamCategory.split(stream) else { continue }
+            switch category {
+            case .household:
+                state.households[id] = try HouseholdHistory.state(id: id, events: try store.readStream(stream).map(LoggedEvent.init))
+            case .village:
+                state.villages[id] = nil
+                for e in try Corrections.apply(try store.readStream(stream).map(LoggedEvent.init)) { try foldVillage(&state, id, e) }
+            case .policy:
+                return try build(store, asOf: asOf, observer: observer, progress: progress, from: nil)
+            default: break
+            }
+        }
         progress?(limit + 1, limit + 1)
         return state
     }
@@ -206,6 +231,13 @@ struct HouseholdSlots {
         return k
     }
 
+    /// Adds a household that is already folded (from a checkpoint).
+    mutating func insert(id: String, state: HouseholdState) {
+        let bytes = Array(id.utf8)
+        let k = bytes.withUnsafeBytes { slot(for: $0) }
+        states[k] = state
+    }
+
     private mutating func append(_ id: UnsafeRawBufferPointer) -> Int {
         states.append(nil)
         ids.append(String(decoding: id, as: UTF8.self))
@@ -219,5 +251,21 @@ enum StreamHashing {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01b3 }
         return h
+    }
+}
+
+extension CountyBuilder {
+    /// The county as of now, from the store's checkpoint when it is valid (replaying
+    /// only what came after it), saving a new checkpoint when more than `saveAfter`
+    /// records had to be replayed.
+    ///
+    /// - Returns: the state, and a note when a checkpoint was found but not trusted.
+    public static func now(_ store: EventStore, save: Bool, saveAfter: UInt64 = 10_000,
+                           progress: ((UInt64, UInt64) -> Void)? = nil) throws -> (state: CountyState, note: String?) {
+        let (checkpoint, note) = CountyCheckpoint.load(store: store)
+        let state = try build(store, asOf: .now, progress: progress, from: checkpoint)
+        let replayed = store.endPosition - (checkpoint?.position.map { $0 + 1 } ?? 0)
+        if save && replayed > saveAfter { try? CountyCheckpoint.save(state, store: store) }
+        return (state, note)
     }
 }

@@ -80,7 +80,15 @@ final class Session {
     func county() throws -> CountyState {
         let store = try HouseholdCommands.openForReading(self)
         if let c = countyCache, c.asOf == asOf, c.end == store.endPosition { return c.state }
-        let state = try CountyBuilder.build(store, asOf: asOf)
+        let state: CountyState
+        if asOf == .now {
+            // From the checkpoint beside the log when it is valid; refreshed when stale.
+            let (s, note) = try CountyBuilder.now(store, save: !readOnly)
+            if let note { printError("warning: " + note) }
+            state = s
+        } else {
+            state = try CountyBuilder.build(store, asOf: asOf)
+        }
         countyCache = (asOf, store.endPosition, state)
         return state
     }

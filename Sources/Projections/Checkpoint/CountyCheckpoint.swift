@@ -1,0 +1,274 @@
+import EventStore
+import Foundation
+
+/// The county projection saved beside the log (`<store>/projections/county.ckpt`), so
+/// that opening a store replays only the records after it.
+///
+/// A checkpoint names the store it belongs to (its random id), the last position folded
+/// and the checksum of the record there, and carries a checksum of its own bytes. It is
+/// used only when all of them match the log as it is now; otherwise it is ignored, the
+/// projection is rebuilt from the start, and the reason is reported. It is derived data:
+/// deleting it costs only time.
+///
+/// ```
+/// 0   8  magic "FPLCKPT1"
+/// 8   4  projection format version (u32 LE)
+/// 12 16  store id
+/// 28  8  position of the last record folded (u64 LE)
+/// 36  4  CRC-32C of that record (as stored in its frame)
+/// 40  8  body length B (u64 LE)
+/// 48  B  body: the state, protobuf wire format (fields below)
+/// 48+B 4 CRC-32C of bytes 0 ..< 48+B
+/// ```
+public enum CountyCheckpoint {
+    static let magic = Array("FPLCKPT1".utf8)
+    /// Bumped whenever the fold or this layout changes: an older checkpoint is rebuilt.
+    static let formatVersion: UInt32 = 1
+
+    /// Where the checkpoint of a store lives.
+    public static func path(for store: EventStore) -> String { store.directory + "/projections/county.ckpt" }
+
+    /// Saves a state built as of ``AsOf/now`` (atomically: a temporary file, then rename).
+    ///
+    /// - Throws: the file system's errors; a store whose directory is not writable
+    ///   simply keeps no checkpoint.
+    public static func save(_ state: CountyState, store: EventStore) throws {
+        guard let position = state.position else { return }
+        var w = ProtoWriter()
+        encode(state, into: &w)
+        var bytes = magic
+        bytes.appendLE(formatVersion)
+        bytes.append(contentsOf: hexBytes(store.storeID))
+        bytes.appendLE(position)
+        bytes.appendLE(try store.checksum(at: position))
+        bytes.appendLE(UInt64(w.bytes.count))
+        bytes.append(contentsOf: w.bytes)
+        bytes.appendLE(CRC32C.checksum(bytes))
+        let dir = store.directory + "/projections"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let tmp = path(for: store) + ".tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw FieldError(path: tmp, message: "cannot write the checkpoint")
+        }
+        // rename(2) replaces the old checkpoint atomically, or creates the first one.
+        guard rename(tmp, path(for: store)) == 0 else {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw FieldError(path: path(for: store), message: "cannot replace the checkpoint: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Loads the checkpoint if it belongs to this log as it is now.
+    ///
+    /// - Returns: the state, or `nil` and why not.
+    public static func load(store: EventStore) -> (state: CountyState?, note: String?) {
+        let file = path(for: store)
+        guard let data = FileManager.default.contents(atPath: file) else { return (nil, nil) }
+        let b = [UInt8](data)
+        func u32(_ at: Int) -> UInt32 { b[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian } }
+        func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian } }
+        guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a checkpoint; rebuilt") }
+        guard u32(b.count - 4) == CRC32C.checksum(b[0..<(b.count - 4)]) else { return (nil, "\(file) is damaged (checksum); rebuilt") }
+        guard u32(8) == formatVersion else { return (nil, "\(file) is of projection format \(u32(8)), this build writes \(formatVersion); rebuilt") }
+        guard b[12..<28].elementsEqual(hexBytes(store.storeID)) else { return (nil, "\(file) belongs to another store; rebuilt") }
+        let position = u64(28)
+        guard position < store.endPosition, let crc = try? store.checksum(at: position), crc == u32(36) else {
+            return (nil, "\(file) does not match this log at position \(position) (rewritten or cut); rebuilt")
+        }
+        let length = Int(u64(40))
+        guard 48 + length + 4 == b.count, let state = try? decode(Array(b[48..<(48 + length)])) else {
+            return (nil, "\(file) does not decode; rebuilt")
+        }
+        var s = state
+        s.position = position
+        return (s, nil)
+    }
+
+    static func hexBytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var it = hex.utf8.makeIterator()
+        while let a = it.next(), let c = it.next() {
+            func v(_ x: UInt8) -> UInt8 { x >= 97 ? x - 87 : x - 48 }
+            out.append(v(a) << 4 | v(c))
+        }
+        return out
+    }
+
+    // MARK: - The body
+
+    static func encode(_ s: CountyState, into w: inout ProtoWriter) {
+        for id in s.households.keys.sorted() {
+            guard let h = s.households[id] else { continue }
+            var m = ProtoWriter()
+            m.string(1, h.id); m.string(2, h.village); m.string(3, h.status.rawValue)
+            m.varintField(4, UInt64(h.attribute)); m.varintField(5, UInt64(h.standard)); m.varintField(6, UInt64(h.mainCause))
+            for c in h.otherCauses { m.varintField(7, UInt64(c)) }
+            for p in h.members {
+                var pm = ProtoWriter()
+                pm.string(1, p.personID); pm.string(2, p.name); pm.string(3, p.idNumber); pm.string(4, p.relation)
+                pm.varintField(5, UInt64(p.health)); pm.varintField(6, UInt64(p.labor))
+                m.lengthDelimited(8, pm.bytes)
+            }
+            m.varintField(9, UInt64(h.identifiedYear)); m.varintField(10, UInt64(h.identifiedOn.rawValue))
+            m.varintField(11, h.omissionCorrection ? 1 : 0)
+            if let y = h.exitYear { m.varintField(12, UInt64(y)) }
+            if let d = h.exitedOn { m.varintField(13, UInt64(d.rawValue)) }
+            if let i = h.income {
+                var im = ProtoWriter()
+                im.varintField(1, UInt64(i.year)); im.varintField(2, UInt64(bitPattern: i.netFen))
+                im.varintField(3, UInt64(bitPattern: i.perCapitaFen)); im.varintField(4, UInt64(bitPattern: i.transferFen))
+                im.varintField(5, UInt64(i.members)); im.varintField(6, i.position); im.varintField(7, UInt64(i.effective.rawValue))
+                m.lengthDelimited(14, im.bytes)
+            }
+            if let g = h.guarantees {
+                var gm = ProtoWriter()
+                gm.varintField(1, g.passed ? 1 : 0); gm.varintField(2, UInt64(g.effective.rawValue)); gm.varintField(3, g.position)
+                m.lengthDelimited(15, gm.bytes)
+            }
+            for c in h.helpers { m.string(16, c) }
+            for x in h.measures { m.varintField(17, UInt64(x.category) << 8 | UInt64(x.addresses)) }
+            m.varintField(18, h.monitored ? 1 : 0)
+            if let d = h.monitoredSince { m.varintField(19, UInt64(d.rawValue)) }
+            if let d = h.relocationDebtFen { m.varintField(20, UInt64(bitPattern: d)) }
+            m.varintField(21, h.version); m.varintField(22, h.position)
+            w.lengthDelimited(1, m.bytes)
+        }
+        for code in s.villages.keys.sorted() {
+            guard let v = s.villages[code] else { continue }
+            var m = ProtoWriter()
+            m.string(1, v.code); m.string(2, v.name); m.string(3, v.town); m.string(4, v.county)
+            m.varintField(5, UInt64(v.households)); m.varintField(6, UInt64(v.population)); m.varintField(7, v.designatedPoor ? 1 : 0)
+            if let y = v.exitYear { m.varintField(8, UInt64(y)) }
+            w.lengthDelimited(2, m.bytes)
+        }
+        for e in s.policyEvents {
+            var m = ProtoWriter()
+            m.varintField(1, UInt64(e.effective.rawValue))
+            m.lengthDelimited(2, (try? e.event.serializedBytes()) ?? [])
+            w.lengthDelimited(3, m.bytes)
+        }
+        w.varintField(4, UInt64(s.eventsFolded))
+    }
+
+    struct Malformed: Error {}
+
+    static func fields(_ bytes: [UInt8]) throws -> [(Int, ProtoReader.Value)] {
+        var r = ProtoReader(bytes: bytes)
+        var out: [(Int, ProtoReader.Value)] = []
+        while let f = try r.next() { out.append(f) }
+        return out
+    }
+
+    static func decode(_ body: [UInt8]) throws -> CountyState {
+        var s = CountyState()
+        for (n, v) in try fields(body) {
+            switch (n, v) {
+            case (1, .bytes(let b)):
+                let h = try decodeHousehold(Array(b))
+                s.households[h.id] = h
+            case (2, .bytes(let b)):
+                var v = VillageState(code: "", name: "", town: "", county: "", households: 0, population: 0, designatedPoor: false, exitYear: nil)
+                for (k, x) in try fields(Array(b)) {
+                    switch (k, x) {
+                    case (1, .bytes(let t)): v.code = String(decoding: t, as: UTF8.self)
+                    case (2, .bytes(let t)): v.name = String(decoding: t, as: UTF8.self)
+                    case (3, .bytes(let t)): v.town = String(decoding: t, as: UTF8.self)
+                    case (4, .bytes(let t)): v.county = String(decoding: t, as: UTF8.self)
+                    case (5, .varint(let i)): v.households = Int(i)
+                    case (6, .varint(let i)): v.population = Int(i)
+                    case (7, .varint(let i)): v.designatedPoor = i != 0
+                    case (8, .varint(let i)): v.exitYear = Int(i)
+                    default: break
+                    }
+                }
+                s.villages[v.code] = v
+            case (3, .bytes(let b)):
+                var day: EffectiveDate?
+                var event: Fp_PolicySet?
+                for (k, x) in try fields(Array(b)) {
+                    if k == 1, case .varint(let d) = x { day = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: d)) }
+                    if k == 2, case .bytes(let t) = x { event = try Fp_PolicySet(serializedBytes: Array(t)) }
+                }
+                guard let day, let event else { throw Malformed() }
+                s.policyEvents.append((day, event))
+                s.policy.apply(event)
+            case (4, .varint(let n)): s.eventsFolded = Int(n)
+            default: break
+            }
+        }
+        return s
+    }
+
+    static func decodeHousehold(_ b: [UInt8]) throws -> HouseholdState {
+        guard let placeholder = EffectiveDate(year: 2000, month: 1, day: 1) else { throw Malformed() }
+        var h = HouseholdState(id: "", village: "", status: .poor, attribute: 0, standard: 0, mainCause: 0, otherCauses: [], members: [],
+                               identifiedYear: 0, identifiedOn: placeholder,
+                               omissionCorrection: false, exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [],
+                               measures: [], monitored: false, monitoredSince: nil, relocationDebtFen: nil, version: 0, position: 0)
+        func text(_ t: ArraySlice<UInt8>) -> String { String(decoding: t, as: UTF8.self) }
+        func day(_ v: UInt64) throws -> EffectiveDate {
+            guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: v)) else { throw Malformed() }
+            return d
+        }
+        for (n, v) in try fields(b) {
+            switch (n, v) {
+            case (1, .bytes(let t)): h.id = text(t)
+            case (2, .bytes(let t)): h.village = text(t)
+            case (3, .bytes(let t)):
+                guard let st = HouseholdStatus(rawValue: text(t)) else { throw Malformed() }
+                h.status = st
+            case (4, .varint(let i)): h.attribute = Int(i)
+            case (5, .varint(let i)): h.standard = Int(i)
+            case (6, .varint(let i)): h.mainCause = Int(i)
+            case (7, .varint(let i)): h.otherCauses.append(Int(i))
+            case (8, .bytes(let t)):
+                var m = Member(personID: "", name: "", idNumber: "", relation: "", health: 0, labor: 0)
+                for (k, x) in try fields(Array(t)) {
+                    switch (k, x) {
+                    case (1, .bytes(let s)): m.personID = text(s)
+                    case (2, .bytes(let s)): m.name = text(s)
+                    case (3, .bytes(let s)): m.idNumber = text(s)
+                    case (4, .bytes(let s)): m.relation = text(s)
+                    case (5, .varint(let i)): m.health = Int(i)
+                    case (6, .varint(let i)): m.labor = Int(i)
+                    default: break
+                    }
+                }
+                h.members.append(m)
+            case (9, .varint(let i)): h.identifiedYear = Int(i)
+            case (10, .varint(let i)): h.identifiedOn = try day(i)
+            case (11, .varint(let i)): h.omissionCorrection = i != 0
+            case (12, .varint(let i)): h.exitYear = Int(i)
+            case (13, .varint(let i)): h.exitedOn = try day(i)
+            case (14, .bytes(let t)):
+                var f: [Int: UInt64] = [:]
+                for (k, x) in try fields(Array(t)) { if case .varint(let i) = x { f[k] = i } }
+                h.income = IncomeSummary(year: Int(f[1] ?? 0), netFen: Int64(bitPattern: f[2] ?? 0), perCapitaFen: Int64(bitPattern: f[3] ?? 0),
+                                         transferFen: Int64(bitPattern: f[4] ?? 0), members: Int(f[5] ?? 0), position: f[6] ?? 0,
+                                         effective: try day(f[7] ?? 0))
+            case (15, .bytes(let t)):
+                var f: [Int: UInt64] = [:]
+                for (k, x) in try fields(Array(t)) { if case .varint(let i) = x { f[k] = i } }
+                h.guarantees = GuaranteesSummary(passed: f[1] == 1, effective: try day(f[2] ?? 0), position: f[3] ?? 0)
+            case (16, .bytes(let t)): h.helpers.append(text(t))
+            case (17, .varint(let i)): h.measures.append(MeasureSummary(category: Int(i >> 8), addresses: Int(i & 0xFF)))
+            case (18, .varint(let i)): h.monitored = i != 0
+            case (19, .varint(let i)): h.monitoredSince = try day(i)
+            case (20, .varint(let i)): h.relocationDebtFen = Int64(bitPattern: i)
+            case (21, .varint(let i)): h.version = i
+            case (22, .varint(let i)): h.position = i
+            default: break
+            }
+        }
+        return h
+    }
+}
+
+extension ProtoWriter {
+    mutating func string(_ number: Int, _ s: String) { lengthDelimited(number, Array(s.utf8)) }
+}
+
+extension Array where Element == UInt8 {
+    mutating func appendLE<T: FixedWidthInteger>(_ v: T) {
+        Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+    }
+}

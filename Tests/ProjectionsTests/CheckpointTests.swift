@@ -1,0 +1,104 @@
+import EventStore
+import Foundation
+import Testing
+@testable import Projections
+
+@Suite struct CheckpointTests {
+    func generatedStore(_ households: Int, seed: UInt64, _ body: (EventStore) throws -> Void) throws {
+        try withStore { store in
+            var county = SyntheticCounty(.init(households: households, seed: seed))
+            try county.generate { events in
+                _ = try store.append(events.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
+            }
+            try body(store)
+        }
+    }
+
+    func same(_ a: CountyState, _ b: CountyState) -> Bool {
+        a.households == b.households && a.villages == b.villages && a.policy == b.policy && a.position == b.position
+    }
+
+    @Test func aCheckpointGivesTheSameStateAsAFullRebuild() throws {
+        try generatedStore(120, seed: 4) { store in
+            let full = try CountyBuilder.build(store)
+            try CountyCheckpoint.save(full, store: store)
+            let (loaded, note) = CountyCheckpoint.load(store: store)
+            #expect(note == nil)
+            #expect(same(try #require(loaded), full))
+            // Mode 0600, beside the log.
+            let attrs = try FileManager.default.attributesOfItem(atPath: CountyCheckpoint.path(for: store))
+            #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        }
+    }
+
+    @Test func theTailIsFoldedOnTopAndOldEventsCorrectedInTheTailAreRefolded() throws {
+        try generatedStore(120, seed: 5) { store in
+            try CountyCheckpoint.save(try CountyBuilder.build(store), store: store)
+            // After the checkpoint: retract the identification of a household recorded
+            // long before it, and identify a new one.
+            let victim = try #require(try store.read(from: 0, maxCount: Int.max).first { $0.type == "HouseholdIdentified" })
+            _ = try Importer.run(#"{"stream":"\#(victim.stream)","type":"Correction","effective":"2023-12-31","actor":"op","data":{"target":\#(victim.position),"action":"retract","approver":"x"}}"#
+                + "\n" + SmallCounty.identified("NEW1", "530124101201", people: 2, cause: "因学", on: "2023-06-01"), store: store)
+            let (checkpoint, _) = CountyCheckpoint.load(store: store)
+            #expect(checkpoint != nil)
+            let resumed = try CountyBuilder.build(store, from: checkpoint)
+            let full = try CountyBuilder.build(store)
+            #expect(same(resumed, full))
+            #expect(resumed.households[String(victim.stream.dropFirst("household-".count))] == nil)
+            #expect(resumed.households["NEW1"]?.people == 2)
+            // `now` saves a fresh checkpoint only when much had to be replayed.
+            let (_, note) = try CountyBuilder.now(store, save: true, saveAfter: 0)
+            #expect(note == nil)
+            #expect(CountyCheckpoint.load(store: store).state?.position == store.lastPosition)
+        }
+    }
+
+    @Test func aCheckpointFromElsewhereIsNeverTrusted() throws {
+        try generatedStore(30, seed: 6) { store in
+            try CountyCheckpoint.save(try CountyBuilder.build(store), store: store)
+            let path = CountyCheckpoint.path(for: store)
+            let good = try Data(contentsOf: URL(fileURLWithPath: path))
+            // Damaged.
+            var bad = good
+            bad[100] ^= 1
+            try bad.write(to: URL(fileURLWithPath: path))
+            #expect(CountyCheckpoint.load(store: store).note?.contains("damaged") == true)
+            // Another store's.
+            try generatedStore(30, seed: 6) { other in
+                try FileManager.default.createDirectory(atPath: other.directory + "/projections", withIntermediateDirectories: true)
+                try good.write(to: URL(fileURLWithPath: CountyCheckpoint.path(for: other)))
+                let (state, note) = CountyCheckpoint.load(store: other)
+                #expect(state == nil)
+                #expect(note?.contains("belongs to another store") == true)
+                // And `now` rebuilds rather than trusting it.
+                let (rebuilt, nowNote) = try CountyBuilder.now(other, save: false)
+                #expect(nowNote?.contains("another store") == true)
+                #expect(same(rebuilt, try CountyBuilder.build(other)))
+            }
+            // Of a different projection format.
+            var old = good
+            old[8] = 0
+            let crc = CRC32C.checksum(old.prefix(old.count - 4))
+            withUnsafeBytes(of: crc.littleEndian) { for (k, b) in $0.enumerated() { old[old.count - 4 + k] = b } }
+            try old.write(to: URL(fileURLWithPath: path))
+            #expect(CountyCheckpoint.load(store: store).note?.contains("projection format") == true)
+        }
+    }
+
+    @Test func aCheckpointOfARewrittenLogIsDetected() throws {
+        // Same store, but the record at the checkpoint's position is not the one it saw.
+        try withStore { store in
+            _ = try Importer.run(try sampleText(), store: store)
+            var state = try CountyBuilder.build(store)
+            state.position = 3  // claim a position whose record differs from what is saved below
+            try CountyCheckpoint.save(state, store: store)
+            let path = CountyCheckpoint.path(for: store)
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes[36] ^= 0xFF  // the saved checksum of record 3 no longer matches the log
+            let crc = CRC32C.checksum(bytes.prefix(bytes.count - 4))
+            withUnsafeBytes(of: crc.littleEndian) { for (k, b) in $0.enumerated() { bytes[bytes.count - 4 + k] = b } }
+            try bytes.write(to: URL(fileURLWithPath: path))
+            #expect(CountyCheckpoint.load(store: store).note?.contains("does not match this log at position 3") == true)
+        }
+    }
+}

@@ -55,14 +55,7 @@ for households in sizes {
         let store = try EventStore.open(path, configuration: config)
         var county = SyntheticCounty(.init(households: households, seed: 1))
         let t = try time {
-            try county.generate { events in
-                var k = 0
-                while k < events.count {
-                    let chunk = events[k..<min(events.count, k + 2000)]
-                    _ = try store.append(chunk.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
-                    k += chunk.count
-                }
-            }
+            try county.write(into: store)
             try store.sync()
         }
         print("generated \(households) households: \(store.endPosition) events in \(String(format: "%.1f", t)) s (\(Int(Double(store.endPosition) / t)) events/s); kept in \(path)")

@@ -60,7 +60,20 @@ public struct EffectiveDate: Hashable, Comparable, Sendable, CustomStringConvert
 
     public static func < (a: EffectiveDate, b: EffectiveDate) -> Bool { a.rawValue < b.rawValue }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    /// Days since 1970-01-01 (negative before it).
+    public var daysSinceEpoch: Int { RecordedTime.days(fromCivil: year, month, day) }
+
+    /// The calendar day before.
+    public var previousDay: EffectiveDate {
+        let (y, m, d) = RecordedTime.civil(fromDays: daysSinceEpoch - 1)
+        return EffectiveDate(year: y, month: m, day: d) ?? self
+    }
+
+    /// Calendar days from `self` to `other`, both included (a notice from 12-05 to 12-14 lasts 10).
+    public func daysThrough(_ other: EffectiveDate) -> Int { other.daysSinceEpoch - daysSinceEpoch + 1 }
+
+    /// The number of days in a month of the Gregorian calendar.
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

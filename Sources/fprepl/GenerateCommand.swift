@@ -42,17 +42,7 @@ struct GenerateCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var county = SyntheticCounty(.init(households: households, seed: seed, years: parts[0]...parts[1]))
-        var written = 0
-        try county.generate { events in
-            var k = 0
-            while k < events.count {
-                let chunk = events[k..<min(events.count, k + 2000)]
-                _ = try target.append(chunk.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
-                k += chunk.count
-                written += chunk.count
-                progress.update(done: written, unit: "events")
-            }
-        }
+        let written = try county.write(into: target) { progress.update(done: $0, unit: "events") }
         try target.sync()
         try target.close()
         progress.finish()

@@ -7,9 +7,7 @@ import Testing
     func generatedStore(_ households: Int, seed: UInt64, _ body: (EventStore) throws -> Void) throws {
         try withStore { store in
             var county = SyntheticCounty(.init(households: households, seed: seed))
-            try county.generate { events in
-                _ = try store.append(events.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
-            }
+            try county.write(into: store)
             try body(store)
         }
     }

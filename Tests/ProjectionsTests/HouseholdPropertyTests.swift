@@ -4,18 +4,6 @@ import SwiftProtobuf
 import Testing
 @testable import Projections
 
-/// A deterministic generator (SplitMix64), so a failing seed can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct HouseholdPropertyTests {
     static func person(_ n: Int) -> Fp_Person {
         var p = Fp_Person()
@@ -28,7 +16,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
     /// A random sequence that the status machine accepts, with corrections mixed in.
     static func sequence(seed: UInt64, length: Int) throws -> [LoggedEvent] {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
         var events: [LoggedEvent] = []
         var state: HouseholdState?
         var day = EffectiveDate(year: 2014, month: 1, day: 1)!

@@ -23,9 +23,7 @@ import Testing
     @Test func everyGeneratedEventPassesImportValidation() throws {
         try withStore { store in
             var county = SyntheticCounty(.init(households: 150, seed: 3))
-            try county.generate { events in
-                _ = try store.append(events.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
-            }
+            try county.write(into: store)
             let records = try store.read(from: 0, maxCount: Int.max)
             #expect(records.count > 150 * 50)
             let lines = try records.map { r in try CanonicalExport.line(r, typeOfPosition: { records[Int($0)].type }) }
@@ -39,9 +37,7 @@ import Testing
     @Test func theShapeFollowsSeed003() throws {
         try withStore { store in
             var county = SyntheticCounty(.init(households: 2000, seed: 11))
-            try county.generate { events in
-                _ = try store.append(events.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
-            }
+            try county.write(into: store)
             let perHousehold = Double(store.endPosition) / 2000
             #expect(perHousehold > 50 && perHousehold < 150, "about 100 events a household: \(perHousehold)")
             let start = try CountyBuilder.build(store, asOf: .effective(EffectiveDate("2014-12-31")!))

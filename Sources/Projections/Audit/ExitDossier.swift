@@ -107,19 +107,5 @@ public struct ExitDossier: Sendable, Equatable {
 /// Notice periods are counted in calendar days with both ends included: a notice from
 /// 2016-12-05 to 2016-12-14 lasts 10 days.
 public enum NoticePeriod {
-    public static func days(from: EffectiveDate, to: EffectiveDate) -> Int {
-        RecordedTimeDays.days(to) - RecordedTimeDays.days(from) + 1
-    }
-}
-
-/// Days since 1970-01-01 of a date (Howard Hinnant's days-from-civil).
-enum RecordedTimeDays {
-    static func days(_ d: EffectiveDate) -> Int {
-        let y = d.month <= 2 ? d.year - 1 : d.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (d.month > 2 ? d.month - 3 : d.month + 9) + 2) / 5 + d.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    public static func days(from: EffectiveDate, to: EffectiveDate) -> Int { from.daysThrough(to) }
 }

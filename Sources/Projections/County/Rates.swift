@@ -62,23 +62,3 @@ public enum Rates {
             compositePoverty: Ratio(numerator: poorPeople + omitted + wrongExits, denominator: rural))
     }
 }
-
-extension EffectiveDate {
-    /// The calendar day before.
-    public var previousDay: EffectiveDate {
-        if day > 1 { return EffectiveDate(year: year, month: month, day: day - 1) ?? self }
-        if month > 1 {
-            let m = month - 1
-            return EffectiveDate(year: year, month: m, day: Self.days(in: m, of: year)) ?? self
-        }
-        return EffectiveDate(year: year - 1, month: 12, day: 31) ?? self
-    }
-
-    static func days(in month: Int, of year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-}

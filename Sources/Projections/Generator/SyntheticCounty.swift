@@ -155,6 +155,26 @@ public struct SyntheticCounty {
         }
     }
 
+    /// Generates into a store, in appends of `batch` events.
+    ///
+    /// - Parameter progress: Called with the events written so far.
+    /// - Returns: The number of events written.
+    @discardableResult
+    public mutating func write(into store: EventStore, batch: Int = 2000, progress: ((Int) -> Void)? = nil) throws -> Int {
+        var written = 0
+        try generate { events in
+            var k = 0
+            while k < events.count {
+                let chunk = events[k..<min(events.count, k + batch)]
+                _ = try store.append(chunk.map { StreamWrite(stream: $0.stream, events: [$0.event]) })
+                k += chunk.count
+                written += chunk.count
+                progress?(written)
+            }
+        }
+        return written
+    }
+
     /// What will happen to a household, decided once up front.
     struct PlannedHousehold {
         var index: Int

@@ -1,3 +1,5 @@
+import EventStore
+
 /// A resident identity card number (公民身份号码, GB 11643-1999): 17 digits and a check
 /// character (a digit or `X`). Personal data: show it ``masked`` unless the viewer is
 /// entitled to see it.
@@ -44,7 +46,7 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
         guard last == "X" || (last.isASCII && last.isNumber) else { throw Problem.badCharacter(at: 18) }
         let birth = String(chars[6..<14])
         guard let y = Int(birth.prefix(4)), let m = Int(birth.dropFirst(4).prefix(2)), let d = Int(birth.suffix(2)),
-              (1900...2100).contains(y), (1...12).contains(m), d >= 1, d <= IDNumber.daysIn(m, y) else {
+              (1900...2100).contains(y), (1...12).contains(m), d >= 1, d <= EffectiveDate.daysIn(month: m, year: y) else {
             throw Problem.badBirthDate(birth)
         }
         let expected = IDNumber.checkCharacters[sum % 11]
@@ -78,14 +80,6 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { masked }
-
-    static func daysIn(_ m: Int, _ y: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
 }
 
 /// Masks a person's name for viewers not entitled to it: the family name stays, each

@@ -65,24 +65,11 @@ struct RecordResult {
     }
 }
 
-/// JSON string literal (RFC 8259): quotes, backslashes and control characters escaped;
-/// everything else, Chinese included, as UTF-8.
+/// A JSON string literal (RFC 8259), as the canonical export writes them.
 func jsonQuote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20:
-            let h = String(u.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
+    var out = ""
+    JSONWriter.quote(s, into: &out)
+    return out
 }
 
 /// A CSV field (RFC 4180): quoted when it holds a comma, quote, or line break.

@@ -88,7 +88,7 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
 
             let piped = try fprepl(["--store", dir], stdin: "status\nnope\n")
             #expect(piped.status == 1)
-            #expect(piped.err.hasPrefix("<stdin>:2: error: unknown command 'nope'; commands: status, household, history,"))
+            #expect(piped.err.hasPrefix("<stdin>:2: error: unknown command 'nope'; commands: status, household,"))
             #expect(piped.err.hasSuffix("; dot commands: .help, .mode, .as, .quit\n"))
         }
     }

@@ -2,8 +2,15 @@ import EventStore
 
 /// Parses one command line and runs it.
 enum CommandRunner {
-    static let commands = ["status", "household", "history", "exit-check", "stats", "rates", "asof", "import", "export", "help"]
+    static let commands = ["status", "household", "households", "count", "history", "exit-check", "stats", "rates", "asof", "import", "export", "help"]
     static let dotCommands = [".help", ".mode", ".as", ".quit"]
+
+    /// The text after the command word, as typed (quotes and spacing kept for the
+    /// query parser).
+    static func rest(_ text: String, after name: String) -> String {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        return String(trimmed.dropFirst(name.count))
+    }
 
     static func run(_ text: String, in session: Session) throws -> String {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -14,6 +21,8 @@ enum CommandRunner {
             guard args.isEmpty else { throw CommandError("status takes no arguments") }
             return try StatusCommand.run(session)
         case "household": return try HouseholdCommands.household(args, session)
+        case "households": return try HouseholdQueryCommands.households(rest(text, after: name), session)
+        case "count": return try HouseholdQueryCommands.count(rest(text, after: name), session)
         case "history": return try HouseholdCommands.history(args, session)
         case "exit-check": return try ExitCheckCommand.run(args, session)
         case "stats": return try CountyCommands.stats(args, session)
@@ -50,6 +59,10 @@ enum Help {
     static let entries: [(String, String, String)] = [
         ("status", "the store: path, events, streams, segments, bytes, last position", "status"),
         ("household", "one household's current state (as of the asof point)", "household 5301241012010001"),
+        ("households", "rows of the household projection: households [where EXPR] [order by FIELD [desc]] [limit N]",
+         "households where status = 返贫 and cause = 因病 order by income limit 10"),
+        ("count", "grouped counts of households and people: count households [where EXPR] by FIELD[,FIELD]",
+         "count households where status in (未脱贫, 返贫) by main_cause"),
         ("history", "a household's audit trail: every event, corrections shown beside what they correct", "history 5301241012010001"),
         ("exit-check", "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict", "exit-check 5301241012010001"),
         ("stats", "households, people, poor people, 贫困发生率 and cause shares by area", "stats by town"),

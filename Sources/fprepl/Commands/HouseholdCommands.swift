@@ -17,6 +17,16 @@ enum HouseholdCommands {
         guard let h = try HouseholdHistory.state(id: id, events: events, asOf: session.asOf) else {
             throw CommandError("household \(id) was not identified as of \(session.asOf)")
         }
+        return RecordResult(fields: fields(of: h, session)).render(session.mode)
+    }
+
+    /// A household as one JSON object with REPL.md's keys.
+    static func json(of h: HouseholdState, _ session: Session) -> String {
+        "{" + fields(of: h, session).map { jsonQuote($0.key) + ":" + $0.value.json }.joined(separator: ",") + "}"
+    }
+
+    /// The fields of a household, names masked for viewers not entitled to them.
+    static func fields(of h: HouseholdState, _ session: Session) -> [(key: String, label: String, value: ResultValue)] {
         let show = session.seesPersonalData
         let members = h.members.map { m in
             (show ? m.name : maskedName(m.name)) + "（" + m.relation + "）"
@@ -38,7 +48,7 @@ enum HouseholdCommands {
             ("version", "版本", .integer(Int64(h.version))),
             ("position", "位置", .integer(Int64(h.position))),
         ]
-        return RecordResult(fields: fields).render(session.mode)
+        return fields
     }
 
     static func history(_ args: [String], _ session: Session) throws -> String {

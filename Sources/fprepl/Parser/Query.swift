@@ -1,0 +1,226 @@
+/// A household query: `households [where EXPR] [order by FIELD [desc]] [limit N]` or
+/// `count households [where EXPR] by FIELD[,FIELD]` (`docs/repl.md`).
+struct HouseholdQuery: Equatable {
+    var filter: Expr?
+    var orderBy: (field: HouseholdField, descending: Bool)?
+    var limit: Int?
+    /// For `count`: the fields to group by.
+    var groupBy: [HouseholdField] = []
+
+    static func == (a: HouseholdQuery, b: HouseholdQuery) -> Bool {
+        a.filter == b.filter && a.orderBy?.field == b.orderBy?.field && a.orderBy?.descending == b.orderBy?.descending
+            && a.limit == b.limit && a.groupBy == b.groupBy
+    }
+}
+
+/// A condition on households.
+indirect enum Expr: Equatable {
+    case compare(HouseholdField, CompareOp, Literal)
+    case isIn(HouseholdField, [Literal])
+    case like(HouseholdField, String)
+    case and(Expr, Expr)
+    case or(Expr, Expr)
+}
+
+enum CompareOp: String, Equatable, CaseIterable {
+    case eq = "=", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+}
+
+/// A value in a query: a number or text (labels, ids, dates).
+enum Literal: Equatable, CustomStringConvertible {
+    case number(Double)
+    case text(String)
+
+    var description: String {
+        switch self {
+        case .number(let n): return n == n.rounded() ? String(Int(n)) : String(n)
+        case .text(let t): return t
+        }
+    }
+}
+
+/// The fields a household query may use (`REPL.md`).
+enum HouseholdField: String, CaseIterable, Equatable {
+    case id, village, town, county, status, attribute
+    case mainCause = "main_cause"
+    case cause, members, income
+    case identifiedYear = "identified_year"
+    case exitYear = "exit_year"
+    case helper, monitored
+
+    static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// Why a query does not parse, with the 1-based character column.
+struct QueryError: Error, Equatable {
+    var message: String
+    var column: Int
+}
+
+/// Parses household queries. Tokens: words (any run of characters that are not white
+/// space, quotes, parentheses, commas or comparison signs, so Chinese labels need no
+/// quotes), numbers, `'quoted text'`, `= != < <= > >= ( ) ,`.
+struct QueryParser {
+    enum Token: Equatable {
+        case word(String)
+        case quoted(String)
+        case symbol(String)
+    }
+
+    var tokens: [(token: Token, column: Int)] = []
+    var i = 0
+    let end: Int
+
+    init(_ text: String) throws {
+        let chars = Array(text)
+        var k = 0
+        func isSymbolStart(_ c: Character) -> Bool { "=!<>(),".contains(c) }
+        while k < chars.count {
+            let c = chars[k]
+            if c.isWhitespace { k += 1; continue }
+            let column = k + 1
+            if c == "'" {
+                var s = ""
+                k += 1
+                while k < chars.count && chars[k] != "'" { s.append(chars[k]); k += 1 }
+                guard k < chars.count else { throw QueryError(message: "the quoted text is not closed", column: column) }
+                k += 1
+                tokens.append((.quoted(s), column))
+            } else if isSymbolStart(c) {
+                if k + 1 < chars.count, chars[k + 1] == "=", "!<>".contains(c) {
+                    tokens.append((.symbol(String(c) + "="), column))
+                    k += 2
+                } else if c == "!" {
+                    throw QueryError(message: "'!' is only used in '!='", column: column)
+                } else {
+                    tokens.append((.symbol(String(c)), column))
+                    k += 1
+                }
+            } else {
+                var s = ""
+                while k < chars.count, !chars[k].isWhitespace, !isSymbolStart(chars[k]), chars[k] != "'" { s.append(chars[k]); k += 1 }
+                tokens.append((.word(s), column))
+            }
+        }
+        end = chars.count + 1
+    }
+
+    var column: Int { i < tokens.count ? tokens[i].column : end }
+    var atEnd: Bool { i >= tokens.count }
+
+    func peekWord(_ w: String) -> Bool {
+        if i < tokens.count, case .word(let s) = tokens[i].token { return s.lowercased() == w }
+        return false
+    }
+
+    mutating func expectWord(_ w: String) throws {
+        guard peekWord(w) else { throw QueryError(message: "expected '\(w)'", column: column) }
+        i += 1
+    }
+
+    mutating func field() throws -> HouseholdField {
+        guard i < tokens.count, case .word(let s) = tokens[i].token else {
+            throw QueryError(message: "expected a field; fields: \(HouseholdField.names)", column: column)
+        }
+        guard let f = HouseholdField(rawValue: s.lowercased()) else {
+            throw QueryError(message: "unknown field '\(s)'; fields: \(HouseholdField.names)", column: column)
+        }
+        i += 1
+        return f
+    }
+
+    mutating func literal() throws -> Literal {
+        guard i < tokens.count else { throw QueryError(message: "expected a value", column: column) }
+        switch tokens[i].token {
+        case .quoted(let s): i += 1; return .text(s)
+        case .word(let s):
+            i += 1
+            if let n = Double(s), s.first?.isNumber == true || s.first == "-" { return .number(n) }
+            return .text(s)
+        case .symbol(let s): throw QueryError(message: "expected a value, not '\(s)'", column: column)
+        }
+    }
+
+    /// `households [where EXPR] [order by FIELD [desc|asc]] [limit N]` after the command word.
+    static func parseHouseholds(_ text: String) throws -> HouseholdQuery {
+        var p = try QueryParser(text)
+        var q = HouseholdQuery()
+        if p.peekWord("where") { p.i += 1; q.filter = try p.expression() }
+        if p.peekWord("order") {
+            p.i += 1
+            try p.expectWord("by")
+            let f = try p.field()
+            var desc = false
+            if p.peekWord("desc") { desc = true; p.i += 1 } else if p.peekWord("asc") { p.i += 1 }
+            q.orderBy = (f, desc)
+        }
+        if p.peekWord("limit") {
+            p.i += 1
+            guard case .number(let n)? = try? p.literal(), n >= 0, n == n.rounded() else {
+                throw QueryError(message: "limit takes a whole number", column: p.column)
+            }
+            q.limit = Int(n)
+        }
+        guard p.atEnd else { throw QueryError(message: "unexpected text; the form is: households [where EXPR] [order by FIELD [desc]] [limit N]", column: p.column) }
+        return q
+    }
+
+    /// `count households [where EXPR] by FIELD[,FIELD]` after the word `count`.
+    static func parseCount(_ text: String) throws -> HouseholdQuery {
+        var p = try QueryParser(text)
+        try p.expectWord("households")
+        var q = HouseholdQuery()
+        if p.peekWord("where") { p.i += 1; q.filter = try p.expression() }
+        try p.expectWord("by")
+        q.groupBy.append(try p.field())
+        while p.i < p.tokens.count, p.tokens[p.i].token == .symbol(",") {
+            p.i += 1
+            q.groupBy.append(try p.field())
+        }
+        guard p.atEnd else { throw QueryError(message: "unexpected text; the form is: count households [where EXPR] by FIELD[,FIELD]", column: p.column) }
+        return q
+    }
+
+    // EXPR := TERM (or TERM)* ; TERM := FACTOR (and FACTOR)* ; FACTOR := ( EXPR ) | CONDITION
+    mutating func expression() throws -> Expr {
+        var e = try term()
+        while peekWord("or") { i += 1; e = .or(e, try term()) }
+        return e
+    }
+
+    mutating func term() throws -> Expr {
+        var e = try factor()
+        while peekWord("and") { i += 1; e = .and(e, try factor()) }
+        return e
+    }
+
+    mutating func factor() throws -> Expr {
+        if i < tokens.count, tokens[i].token == .symbol("(") {
+            i += 1
+            let e = try expression()
+            guard i < tokens.count, tokens[i].token == .symbol(")") else { throw QueryError(message: "expected ')'", column: column) }
+            i += 1
+            return e
+        }
+        let f = try field()
+        if peekWord("in") {
+            i += 1
+            guard i < tokens.count, tokens[i].token == .symbol("(") else { throw QueryError(message: "'in' takes a list: in (a, b)", column: column) }
+            i += 1
+            var values = [try literal()]
+            while i < tokens.count, tokens[i].token == .symbol(",") { i += 1; values.append(try literal()) }
+            guard i < tokens.count, tokens[i].token == .symbol(")") else { throw QueryError(message: "expected ')' to close the list", column: column) }
+            i += 1
+            return .isIn(f, values)
+        }
+        if peekWord("like") {
+            i += 1
+            return .like(f, try literal().description)
+        }
+        guard i < tokens.count, case .symbol(let s) = tokens[i].token, let op = CompareOp(rawValue: s) else {
+            throw QueryError(message: "expected a comparison (= != < <= > >=), 'in' or 'like' after \(f.rawValue)", column: column)
+        }
+        i += 1
+        return .compare(f, op, try literal())
+    }
+}

@@ -32,11 +32,13 @@ enum ExitCheckCommand {
             ("guarantees", "两不愁三保障", .text(d.guaranteesOK ? "✓ \(d.guaranteesDate?.description ?? "") 核查通过"
                                               : "✗ " + (d.guaranteesDate.map { "\($0) 核查未通过" } ?? "退出前12个月内无核查"))),
         ]
-        for s in d.steps {
-            lines.append(("step", s.name, .text("\(mark(s.ok)) \(s.date ?? "缺")" + (s.required ? "" : "（参考）"))))
+        let stepKeys = ["appraised", "verified", "consent", "village_notice", "announced"]
+        for (k, s) in d.steps.enumerated() {
+            let key = k < stepKeys.count ? stepKeys[k] : "step_\(k)"
+            lines.append((key, s.name, .text("\(mark(s.ok)) \(s.date ?? "缺")" + (s.required ? "" : "（参考）"))))
         }
         lines.append(("verdict", "结论", .text(d.verdictOK ? "ok 符合退出标准" : "failed 不符合：" + failures(d).joined(separator: "；"))))
-        return RecordResult(fields: lines).render(session.mode == .table ? .table : .line)
+        return RecordResult(fields: lines).render(session.mode)
     }
 
     static func failures(_ d: ExitDossier) -> [String] {

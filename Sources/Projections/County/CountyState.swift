@@ -1,3 +1,4 @@
+import Foundation
 import EventStore
 
 /// A village as the projection keeps it.
@@ -208,27 +209,60 @@ enum StreamPrefix {
     }
 }
 
-/// Households during a build: states in slots, found by the hash of the id's bytes
-/// (a collision is told apart by comparing the bytes).
+/// Households during a build: states in slots, found through an open-addressing
+/// table keyed by the FNV-1a hash of the id's bytes (no `Hasher`, no `String` per
+/// lookup); a collision is told apart by comparing the bytes.
 struct HouseholdSlots {
     var states: [HouseholdState?] = []
     var ids: [String] = []
-    private var idBytes: [[UInt8]] = []
-    private var index: [UInt64: Int] = [:]
-    private var collided: [UInt64: [Int]] = [:]
+    private var idBytes: [UInt8] = []          // every id's bytes, one after another
+    private var idRanges: [Range<Int>] = []
+    private var keys: [UInt64] = Array(repeating: 0, count: 1024)
+    private var slotOf: [Int32] = Array(repeating: -1, count: 1024)
 
     mutating func slot(for id: UnsafeRawBufferPointer) -> Int {
         let h = StreamHashing.fnv1a(id)
-        if let k = index[h] {
-            if idBytes[k].withUnsafeBytes({ $0.elementsEqual(id) }) { return k }
-            for k in collided[h] ?? [] where idBytes[k].withUnsafeBytes({ $0.elementsEqual(id) }) { return k }
-            let k = append(id)
-            collided[h, default: []].append(k)
-            return k
+        var mask = keys.count - 1
+        var k = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = Int(slotOf[k])
+            if s < 0 { break }
+            if keys[k] == h && sameID(s, id) { return s }
+            k = (k + 1) & mask
         }
-        let k = append(id)
-        index[h] = k
-        return k
+        let s = append(id)
+        if states.count * 2 > keys.count {
+            grow()
+            mask = keys.count - 1
+            k = Int(truncatingIfNeeded: h) & mask
+            while slotOf[k] >= 0 { k = (k + 1) & mask }
+        }
+        keys[k] = h
+        slotOf[k] = Int32(s)
+        return s
+    }
+
+    private func sameID(_ s: Int, _ id: UnsafeRawBufferPointer) -> Bool {
+        let r = idRanges[s]
+        guard r.count == id.count else { return false }
+        return idBytes.withUnsafeBytes { all in
+            guard let a = all.baseAddress, let b = id.baseAddress else { return r.isEmpty }
+            return memcmp(a + r.lowerBound, b, r.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let capacity = keys.count * 2
+        var newKeys = [UInt64](repeating: 0, count: capacity)
+        var newSlots = [Int32](repeating: -1, count: capacity)
+        for (k, s) in slotOf.enumerated() where s >= 0 {
+            var j = Int(truncatingIfNeeded: keys[k]) & (capacity - 1)
+            while newSlots[j] >= 0 { j = (j + 1) & (capacity - 1) }
+            newKeys[j] = keys[k]
+            newSlots[j] = s
+        }
+        keys = newKeys
+        slotOf = newSlots
     }
 
     /// Adds a household that is already folded (from a checkpoint).
@@ -241,7 +275,8 @@ struct HouseholdSlots {
     private mutating func append(_ id: UnsafeRawBufferPointer) -> Int {
         states.append(nil)
         ids.append(String(decoding: id, as: UTF8.self))
-        idBytes.append(Array(id))
+        idRanges.append(idBytes.count..<(idBytes.count + id.count))
+        idBytes.append(contentsOf: id)
         return states.count - 1
     }
 }

@@ -70,20 +70,25 @@ public enum HouseholdFold {
         return s
     }
 
-    /// Applies one event in place: the replay path, with no copy of the state.
-    public static func apply(_ state: inout HouseholdState?, _ event: LoggedEvent, id: String) throws {
+    /// Applies one event in place: the replay path, with no copy of the state. The id
+    /// is asked for only when the event identifies the household.
+    public static func apply(_ state: inout HouseholdState?, _ event: LoggedEvent, id: @autoclosure () -> String) throws {
+        // Pattern matches, not `== nil`: HouseholdState is Equatable, and comparing
+        // optionals of it would copy the whole state on every event.
+        var exists = false
+        if case .some = state { exists = true }
         if event.kind == .householdIdentified {
-            guard state == nil || state?.status == .removed else { touch(&state, event); return }
+            guard !exists || state?.status == .removed else { touch(&state, event); return }
             let m = try event.decode(Fp_HouseholdIdentified.self)
             state = HouseholdState(
-                id: id, village: m.village, status: .poor, attribute: m.attribute.rawValue, standard: m.standard.rawValue,
+                id: id(), village: m.village, status: .poor, attribute: m.attribute.rawValue, standard: m.standard.rawValue,
                 mainCause: m.mainCause.rawValue, otherCauses: m.otherCauses.map(\.rawValue), members: m.members.map(member),
                 identifiedYear: Int(m.identifiedYear), identifiedOn: event.effective, omissionCorrection: m.omissionCorrection,
                 exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [], measures: [], monitored: false,
                 monitoredSince: nil, relocationDebtFen: nil, version: event.version, position: event.position)
             return
         }
-        guard state != nil else { return }
+        guard exists else { return }
         try update(&state, event)
         touch(&state, event)
     }

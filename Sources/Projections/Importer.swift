@@ -122,9 +122,11 @@ public enum Importer {
                 let logged = LoggedEvent(position: position, version: version, type: event.type, effective: event.effective,
                                          recorded: RecordedTime.now(), actor: event.actor, payload: proposed.payload)
                 h.events.append(logged)
-                h.state = event.type == "Correction"
-                    ? try HouseholdHistory.state(id: id, events: h.events)
-                    : try HouseholdFold.apply(h.state, logged, id: id)
+                if event.type == "Correction" {
+                    h.state = try HouseholdHistory.state(id: id, events: h.events)
+                } else {
+                    try HouseholdFold.apply(&h.state, logged, id: id)
+                }
                 households[event.stream] = h
             }
             writes.append(StreamWrite(stream: event.stream, expected: event.expectedVersion, events: [proposed]))

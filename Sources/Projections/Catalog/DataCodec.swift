@@ -19,17 +19,22 @@ enum DataCodec {
     /// - Throws: ``FieldError`` naming the first field that is unknown, missing or wrong.
     static func encode(_ object: JSONObject, _ schema: MessageSchema, path: String,
                        correctionData: (JSONObject, String) throws -> [UInt8] = DataCodec.noCorrectionData) throws -> [UInt8] {
-        for m in object.members where schema.field(named: m.key) == nil {
-            let known = schema.fields.map(\.name)
-            throw FieldError(path: path + "." + m.key, message: known.isEmpty
-                ? "unknown field; \(schema.name.dropFirst(3)) has no fields"
-                : "unknown field; the fields are " + known.joined(separator: ", "))
+        // One pass over the members: each to its field's slot, unknown names refused.
+        var given = [JSONValue?](repeating: nil, count: schema.fields.count)
+        for m in object.members {
+            guard let k = schema.indexByName[m.key] else {
+                let known = schema.fields.map(\.name)
+                throw FieldError(path: path + "." + m.key, message: known.isEmpty
+                    ? "unknown field; \(schema.name.dropFirst(3)) has no fields"
+                    : "unknown field; the fields are " + known.joined(separator: ", "))
+            }
+            given[k] = m.value
         }
         var w = ProtoWriter()
         var oneofs: [String: [String]] = [:]
-        for f in schema.fields {
-            let fieldPath = path + "." + f.name
-            let value = object[f.name]
+        for (k, f) in schema.fields.enumerated() {
+            let value = given[k]
+            var fieldPath: String { path + "." + f.name }
             if let group = f.oneof {
                 if let v = value, v != .null { oneofs[group, default: []].append(f.name) } else { oneofs[group, default: []] += [] }
             }

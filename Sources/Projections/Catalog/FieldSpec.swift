@@ -69,12 +69,16 @@ public struct MessageSchema: Sendable {
     public let name: String
     public let fields: [FieldSpec]
 
+    /// The index in ``fields`` of each field name.
+    let indexByName: [String: Int]
+
     init(_ name: String, _ fields: [FieldSpec]) {
         self.name = name
         self.fields = fields.sorted { $0.number < $1.number }
+        indexByName = Dictionary(uniqueKeysWithValues: self.fields.enumerated().map { ($1.name, $0) })
     }
 
-    func field(named n: String) -> FieldSpec? { fields.first { $0.name == n } }
+    func field(named n: String) -> FieldSpec? { indexByName[n].map { fields[$0] } }
     func field(number n: Int) -> FieldSpec? { fields.first { $0.number == n } }
 }
 

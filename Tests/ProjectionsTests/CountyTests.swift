@@ -72,6 +72,8 @@ enum SmallCounty {
             #expect(county.incidence.rate == 7.0 / 350.0)
             #expect(county.causes.map(\.label) == ["因病", "因学", "缺技术"])
             #expect(county.causes.map(\.households) == [1, 1, 1])
+            // B (2015, then 返贫: its exit year stays) and E (2015); A was removed, C and D never exited.
+            #expect(county.exitsByYear.map(\.year) == [2015] && county.exitsByYear.map(\.households) == [2])
             let towns = Statistics.areas(state, by: .town)
             #expect(towns.map(\.code) == ["530124101", "530124102"])
             #expect(towns.map(\.name) == ["甲镇", "乙镇"])

@@ -35,11 +35,15 @@ public struct AreaStatistics: Sendable, Equatable {
     public var incidence: Ratio { Ratio(numerator: poorPeople, denominator: ruralPopulation) }
     /// Main causes of the poor households: label, households, in label order.
     public var causes: [(label: String, households: Int)]
+    /// Households by the year of their latest exit (脱贫年度), in year order; removed
+    /// households are not counted.
+    public var exitsByYear: [(year: Int, households: Int)] = []
 
     public static func == (a: AreaStatistics, b: AreaStatistics) -> Bool {
         a.code == b.code && a.name == b.name && a.households == b.households && a.people == b.people
             && a.poorHouseholds == b.poorHouseholds && a.poorPeople == b.poorPeople && a.ruralPopulation == b.ruralPopulation
             && a.causes.map(\.label) == b.causes.map(\.label) && a.causes.map(\.households) == b.causes.map(\.households)
+            && a.exitsByYear.map(\.year) == b.exitsByYear.map(\.year) && a.exitsByYear.map(\.households) == b.exitsByYear.map(\.households)
     }
 }
 
@@ -54,6 +58,7 @@ public enum Statistics {
                                         ruralPopulation: 0, causes: [])
         }
         var causeCounts: [String: [Int: Int]] = [:]
+        var exitCounts: [String: [Int: Int]] = [:]
         for v in state.villages.values {
             let code = level.code(ofVillage: v.code)
             let name: String
@@ -72,6 +77,7 @@ public enum Statistics {
             var a = entry(code, "")
             a.households += 1
             a.people += h.people
+            if let y = h.exitYear { exitCounts[code, default: [:]][y, default: 0] += 1 }
             if h.status.isPoor {
                 a.poorHouseholds += 1
                 a.poorPeople += h.people
@@ -81,6 +87,9 @@ public enum Statistics {
         }
         for (code, counts) in causeCounts {
             out[code]?.causes = Labels.cause.entries.compactMap { e in counts[e.number].map { (e.label, $0) } }
+        }
+        for (code, counts) in exitCounts {
+            out[code]?.exitsByYear = counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
         return out.values.sorted { $0.code < $1.code }
     }

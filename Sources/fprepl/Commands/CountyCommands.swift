@@ -20,6 +20,7 @@ enum CountyCommands {
             .init(key: "rural_population", label: "农村人口", numeric: true),
             .init(key: "poverty_incidence", label: "贫困发生率", numeric: true),
             .init(key: "causes", label: "致贫原因(户占比)", numeric: false),
+            .init(key: "exits_by_year", label: "脱贫户(按年度)", numeric: false),
         ]
         let rows: [[ResultValue]] = areas.map { a in
             let total = max(1, a.poorHouseholds)
@@ -30,7 +31,9 @@ enum CountyCommands {
                 .map { "\($0.label) \(percent(Double($0.households) / Double(total)))" }.joined(separator: ", ")
             return [.text(a.code), .text(a.name), .integer(Int64(a.households)), .integer(Int64(a.people)),
                     .integer(Int64(a.poorHouseholds)), .integer(Int64(a.poorPeople)), .integer(Int64(a.ruralPopulation)),
-                    .rate(a.incidence.rate), .raw(json: causesJSON, plain: causesPlain)]
+                    .rate(a.incidence.rate), .raw(json: causesJSON, plain: causesPlain),
+                    .raw(json: "{" + a.exitsByYear.map { "\"\($0.year)\":\($0.households)" }.joined(separator: ",") + "}",
+                         plain: a.exitsByYear.map { "\($0.year): \($0.households)" }.joined(separator: ", "))]
         }
         return TableResult(columns: columns, rows: rows).render(session.mode)
     }

@@ -114,8 +114,37 @@ final class Session {
         return ok
     }
 
-    /// The interactive loop: a prompt, one line at a time, until `.quit` or end of input.
+    /// The interactive loop: libedit line editing with history in `~/.fprepl_history`
+    /// and tab completion, until `.quit` or Ctrl-D; Ctrl-C cancels the line being typed.
     func runInteractive() -> Bool {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
+        guard let editor = LineEditor(program: "fprepl", historyPath: home + "/.fprepl_history") else {
+            return runPlainPrompt()
+        }
+        editor.completer = { before, word in Completion.candidates(before: before, word: word) }
+        FileHandle.standardOutput.write(Data("fp-ledger \(storePath): type help for the commands, .quit or Ctrl-D to leave\n".utf8))
+        var ok = true
+        while !quitRequested {
+            editor.prompt = asOf == .now ? "fp> " : "fp[asof \(asOf)]> "
+            switch editor.read() {
+            case .end:
+                FileHandle.standardOutput.write(Data("\n".utf8))
+                return ok
+            case .interrupted:
+                FileHandle.standardOutput.write(Data("\n".utf8))
+                continue
+            case .line(let line):
+                editor.remember(line)
+                for command in ScriptSplitter.split(line) where !execute(command.text, line: nil, source: nil) {
+                    ok = false
+                }
+            }
+        }
+        return ok
+    }
+
+    /// Without libedit: a prompt and plain lines.
+    private func runPlainPrompt() -> Bool {
         var ok = true
         while !quitRequested {
             FileHandle.standardOutput.write(Data("fp> ".utf8))

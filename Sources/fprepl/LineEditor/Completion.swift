@@ -1,0 +1,45 @@
+import Projections
+
+/// What tab completes: commands at the start of a line, then words that fit where the
+/// cursor is: query keywords and field names, the labels of status and causes, output
+/// modes, roles, `stats` levels.
+enum Completion {
+    static func candidates(before: String, word: String) -> [String] {
+        let words = before.split(separator: " ").map(String.init)
+        let done = word.isEmpty ? words : Array(words.dropLast())
+        guard let first = done.first else {
+            return (CommandRunner.commands + CommandRunner.dotCommands).sorted()
+        }
+        let last = done.last ?? ""
+        switch first {
+        case ".mode": return done.count == 1 ? OutputMode.allCases.map(\.rawValue) : []
+        case ".as": return done.count == 1 ? Role.allCases.map(\.rawValue) : []
+        case ".help", "help": return done.count == 1 ? CommandRunner.commands + CommandRunner.dotCommands : []
+        case "stats": return done.count == 1 ? ["by"] : (last == "by" ? AreaLevel.allCases.map(\.rawValue) : [])
+        case "asof": return done.count == 1 ? ["position", "recorded", "effective", "now"] : []
+        case "rates": return ["--from", "--to"]
+        case "export": return done.count >= 2 ? ["--from", "--stream"] : []
+        case "count" where done.count == 1: return ["households"]
+        case "households", "count":
+            let fields = HouseholdField.allCases.map(\.rawValue)
+            if ["where", "and", "or", "by", "(", ","].contains(last) || last.hasSuffix(",") { return fields }
+            if last == "order" { return ["by"] }
+            if let field = HouseholdField(rawValue: done.count >= 2 ? done[done.count - 2] : ""), ["=", "!=", "in"].contains(last) {
+                return values(of: field)
+            }
+            if let field = HouseholdField(rawValue: last) { _ = field; return ["=", "!=", "<", "<=", ">", ">=", "in", "like"] }
+            return ["where", "and", "or", "by", "order", "limit", "desc"]
+        default: return []
+        }
+    }
+
+    static func values(of field: HouseholdField) -> [String] {
+        switch field {
+        case .status: return HouseholdStatus.allCases.map(\.label)
+        case .mainCause, .cause: return Labels.cause.labels
+        case .attribute: return Labels.attribute.labels
+        case .monitored: return ["true", "false"]
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// Drives the real binary in a real terminal (tmux, on a private socket): Chinese input
+/// and backspace over a Chinese character, tab completion, Ctrl-C cancelling a line,
+/// the asof prompt, history recall and persistence, Ctrl-D leaving.
+@Suite(.serialized) struct InteractiveTests {
+    /// A socket of this test's own, so no other tmux server (a stale one included) can
+    /// receive its keys.
+    let socket = "fprepl-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
+
+    /// Runs tmux. Only capture-pane's output is read: a command that starts the tmux
+    /// server would hand it our pipe, and reading to its end would never finish.
+    func tmux(_ args: [String]) throws -> (out: String, status: Int32) {
+        let p = Process()
+        // Through a shell that closes every descriptor above 2 first: a tmux server
+        // started here would otherwise keep the test runner's pipes open, and the
+        // runner would wait for them forever.
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let quoted = (["tmux", "-L", socket] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        p.arguments = ["-c", "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] 2>/dev/null && eval \"exec $fd>&-\"; done; exec " + quoted.joined(separator: " ")]
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        let reads = args.first == "capture-pane"
+        let out = Pipe()
+        p.standardOutput = reads ? out : FileHandle.nullDevice
+        try p.run()
+        let data = reads ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+        p.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+    }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-t", "t", "-p"]).out }
+
+    /// Waits until the screen shows `text` (up to 10 s).
+    func waitFor(_ text: String) throws -> Bool {
+        for _ in 0..<100 {
+            if try screen().contains(text) { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    /// Waits until the session has ended (up to 5 s).
+    func waitForEnd() throws -> Bool {
+        for _ in 0..<50 {
+            if (try tmux(["has-session", "-t", "t"])).status != 0 { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    @Test func ctrlDOnAnEmptyLineLeaves() throws {
+        guard (try? tmux(["-V"]))?.status == 0 else {
+            Issue.record("tmux is needed for the interactive test (.ci/run installs it): apt-get install tmux")
+            return
+        }
+        let home = FileManager.default.temporaryDirectory.path + "/fprepl-tty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer {
+            _ = try? tmux(["kill-server"])
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        _ = try tmux(["new-session", "-d", "-s", "t", "-x", "120", "-y", "20",
+                      "env HOME=\(home) LANG=C.UTF-8 XDG_CACHE_HOME=\(home)/cache \(try Self.binary()) --demo"])
+        #expect(try waitFor("type help for the commands"))
+        _ = try tmux(["send-keys", "-t", "t", "C-d"])
+        let ended = try waitForEnd()
+        let shown = ended ? "" : try screen()
+        #expect(ended, "the screen:\n\(shown)")
+    }
+
+    static func binary() throws -> String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let c = dir.appendingPathComponent("fprepl").path
+            if FileManager.default.isExecutableFile(atPath: c) { return c }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw CocoaError(.fileNoSuchFile)
+    }
+
+    @Test func aTerminalSession() throws {
+        guard (try? tmux(["-V"]))?.status == 0 else {
+            Issue.record("tmux is needed for the interactive test (.ci/run installs it): apt-get install tmux")
+            return
+        }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var binary = ""
+        for _ in 0..<4 where binary.isEmpty {
+            let c = dir.appendingPathComponent("fprepl").path
+            if FileManager.default.isExecutableFile(atPath: c) { binary = c }
+            dir = dir.deletingLastPathComponent()
+        }
+        let home = FileManager.default.temporaryDirectory.path + "/fprepl-tty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer {
+            _ = try? tmux(["kill-server"])
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        _ = try tmux(["new-session", "-d", "-s", "t", "-x", "160", "-y", "50",
+                      "env HOME=\(home) LANG=C.UTF-8 XDG_CACHE_HOME=\(home)/cache \(binary) --demo"])
+        #expect(try waitFor("type help for the commands"))
+
+        // Tab completes a command; the answer follows.
+        _ = try tmux(["send-keys", "-t", "t", "statu", "Tab"])
+        usleep(200_000)
+        _ = try tmux(["send-keys", "-t", "t", "Enter"])
+        #expect(try waitFor("last position  45"))
+
+        // Chinese input, a backspace over one character, completion of a field.
+        _ = try tmux(["send-keys", "-t", "t", "count households where cause = 因病x"])
+        _ = try tmux(["send-keys", "-t", "t", "BSpace"])
+        _ = try tmux(["send-keys", "-t", "t", " by st", "Tab"])
+        usleep(200_000)
+        _ = try tmux(["send-keys", "-t", "t", "Enter"])
+        #expect(try waitFor("已脱贫(不再享受政策)           1       4"))
+
+        // Ctrl-C cancels the line, not the program; the prompt shows the asof point.
+        _ = try tmux(["send-keys", "-t", "t", "this is cancelled", "C-c"])
+        _ = try tmux(["send-keys", "-t", "t", "asof effective 2016-12-31", "Enter"])
+        #expect(try waitFor("fp[asof effective 2016-12-31]>"))
+        #expect(try !screen().contains("unknown command 'this"))
+
+        // History: Up recalls the last line.
+        _ = try tmux(["send-keys", "-t", "t", "Up"])
+        usleep(300_000)
+        #expect(try screen().split(separator: "\n").last { $0.hasPrefix("fp[") } == "fp[asof effective 2016-12-31]> asof effective 2016-12-31")
+        _ = try tmux(["send-keys", "-t", "t", "C-u"])  // kill the recalled line
+
+        // .quit leaves; the history was saved.
+        usleep(300_000)
+        _ = try tmux(["send-keys", "-t", "t", ".quit", "Enter"])
+        let ended = try waitForEnd()
+        let shown = ended ? "" : try screen()
+        #expect(ended, "the screen:\n\(shown)")
+        let history = try String(contentsOfFile: home + "/.fprepl_history", encoding: .utf8)
+        #expect(history.hasPrefix("_HiStOrY_V2_"))
+        #expect(history.contains("因病"))
+        #expect(history.contains("asof\\040effective\\0402016-12-31"))
+    }
+}

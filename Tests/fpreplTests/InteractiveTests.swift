@@ -59,6 +59,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer {
             _ = try? tmux(["kill-server"])
+            try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
             try? FileManager.default.removeItem(atPath: home)
         }
         _ = try tmux(["new-session", "-d", "-s", "t", "-x", "120", "-y", "20",
@@ -96,6 +97,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer {
             _ = try? tmux(["kill-server"])
+            try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
             try? FileManager.default.removeItem(atPath: home)
         }
         _ = try tmux(["new-session", "-d", "-s", "t", "-x", "160", "-y", "50",

@@ -146,12 +146,3 @@ public enum Importer {
         return ImportReport(events: writes.count, positions: result.positions)
     }
 }
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> Substring {
-        var s = Substring(self)
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return s
-    }
-}

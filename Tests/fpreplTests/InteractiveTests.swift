@@ -50,7 +50,9 @@ import Testing
         return false
     }
 
-    @Test func ctrlDOnAnEmptyLineLeaves() throws {
+    /// Starts `fprepl --demo` in a terminal with a home of its own, runs `body` with that
+    /// home, and cleans up: the session, the socket, the home. Fails when tmux is missing.
+    func withTerminalSession(width: Int = 160, _ body: (String) throws -> Void) throws {
         guard (try? tmux(["-V"]))?.status == 0 else {
             Issue.record("tmux is needed for the interactive test (.ci/run installs it): apt-get install tmux")
             return
@@ -62,13 +64,19 @@ import Testing
             try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
             try? FileManager.default.removeItem(atPath: home)
         }
-        _ = try tmux(["new-session", "-d", "-s", "t", "-x", "120", "-y", "20",
+        _ = try tmux(["new-session", "-d", "-s", "t", "-x", String(width), "-y", "50",
                       "env HOME=\(home) LANG=C.UTF-8 XDG_CACHE_HOME=\(home)/cache \(try Self.binary()) --demo"])
         #expect(try waitFor("type help for the commands"))
-        _ = try tmux(["send-keys", "-t", "t", "C-d"])
-        let ended = try waitForEnd()
-        let shown = ended ? "" : try screen()
-        #expect(ended, "the screen:\n\(shown)")
+        try body(home)
+    }
+
+    @Test func ctrlDOnAnEmptyLineLeaves() throws {
+        try withTerminalSession(width: 120) { _ in
+            _ = try tmux(["send-keys", "-t", "t", "C-d"])
+            let ended = try waitForEnd()
+            let shown = ended ? "" : try screen()
+            #expect(ended, "the screen:\n\(shown)")
+        }
     }
 
     static func binary() throws -> String {
@@ -82,63 +90,44 @@ import Testing
     }
 
     @Test func aTerminalSession() throws {
-        guard (try? tmux(["-V"]))?.status == 0 else {
-            Issue.record("tmux is needed for the interactive test (.ci/run installs it): apt-get install tmux")
-            return
+        try withTerminalSession { home in
+
+            // Tab completes a command; the answer follows.
+            _ = try tmux(["send-keys", "-t", "t", "statu", "Tab"])
+            usleep(200_000)
+            _ = try tmux(["send-keys", "-t", "t", "Enter"])
+            #expect(try waitFor("last position  45"))
+
+            // Chinese input, a backspace over one character, completion of a field.
+            _ = try tmux(["send-keys", "-t", "t", "count households where cause = 因病x"])
+            _ = try tmux(["send-keys", "-t", "t", "BSpace"])
+            _ = try tmux(["send-keys", "-t", "t", " by st", "Tab"])
+            usleep(200_000)
+            _ = try tmux(["send-keys", "-t", "t", "Enter"])
+            #expect(try waitFor("已脱贫(不再享受政策)           1       4"))
+
+            // Ctrl-C cancels the line, not the program; the prompt shows the asof point.
+            _ = try tmux(["send-keys", "-t", "t", "this is cancelled", "C-c"])
+            _ = try tmux(["send-keys", "-t", "t", "asof effective 2016-12-31", "Enter"])
+            #expect(try waitFor("fp[asof effective 2016-12-31]>"))
+            #expect(try !screen().contains("unknown command 'this"))
+
+            // History: Up recalls the last line.
+            _ = try tmux(["send-keys", "-t", "t", "Up"])
+            usleep(300_000)
+            #expect(try screen().split(separator: "\n").last { $0.hasPrefix("fp[") } == "fp[asof effective 2016-12-31]> asof effective 2016-12-31")
+            _ = try tmux(["send-keys", "-t", "t", "C-u"])  // kill the recalled line
+
+            // .quit leaves; the history was saved.
+            usleep(300_000)
+            _ = try tmux(["send-keys", "-t", "t", ".quit", "Enter"])
+            let ended = try waitForEnd()
+            let shown = ended ? "" : try screen()
+            #expect(ended, "the screen:\n\(shown)")
+            let history = try String(contentsOfFile: home + "/.fprepl_history", encoding: .utf8)
+            #expect(history.hasPrefix("_HiStOrY_V2_"))
+            #expect(history.contains("因病"))
+            #expect(history.contains("asof\\040effective\\0402016-12-31"))
         }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var binary = ""
-        for _ in 0..<4 where binary.isEmpty {
-            let c = dir.appendingPathComponent("fprepl").path
-            if FileManager.default.isExecutableFile(atPath: c) { binary = c }
-            dir = dir.deletingLastPathComponent()
-        }
-        let home = FileManager.default.temporaryDirectory.path + "/fprepl-tty-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer {
-            _ = try? tmux(["kill-server"])
-            try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
-            try? FileManager.default.removeItem(atPath: home)
-        }
-        _ = try tmux(["new-session", "-d", "-s", "t", "-x", "160", "-y", "50",
-                      "env HOME=\(home) LANG=C.UTF-8 XDG_CACHE_HOME=\(home)/cache \(binary) --demo"])
-        #expect(try waitFor("type help for the commands"))
-
-        // Tab completes a command; the answer follows.
-        _ = try tmux(["send-keys", "-t", "t", "statu", "Tab"])
-        usleep(200_000)
-        _ = try tmux(["send-keys", "-t", "t", "Enter"])
-        #expect(try waitFor("last position  45"))
-
-        // Chinese input, a backspace over one character, completion of a field.
-        _ = try tmux(["send-keys", "-t", "t", "count households where cause = 因病x"])
-        _ = try tmux(["send-keys", "-t", "t", "BSpace"])
-        _ = try tmux(["send-keys", "-t", "t", " by st", "Tab"])
-        usleep(200_000)
-        _ = try tmux(["send-keys", "-t", "t", "Enter"])
-        #expect(try waitFor("已脱贫(不再享受政策)           1       4"))
-
-        // Ctrl-C cancels the line, not the program; the prompt shows the asof point.
-        _ = try tmux(["send-keys", "-t", "t", "this is cancelled", "C-c"])
-        _ = try tmux(["send-keys", "-t", "t", "asof effective 2016-12-31", "Enter"])
-        #expect(try waitFor("fp[asof effective 2016-12-31]>"))
-        #expect(try !screen().contains("unknown command 'this"))
-
-        // History: Up recalls the last line.
-        _ = try tmux(["send-keys", "-t", "t", "Up"])
-        usleep(300_000)
-        #expect(try screen().split(separator: "\n").last { $0.hasPrefix("fp[") } == "fp[asof effective 2016-12-31]> asof effective 2016-12-31")
-        _ = try tmux(["send-keys", "-t", "t", "C-u"])  // kill the recalled line
-
-        // .quit leaves; the history was saved.
-        usleep(300_000)
-        _ = try tmux(["send-keys", "-t", "t", ".quit", "Enter"])
-        let ended = try waitForEnd()
-        let shown = ended ? "" : try screen()
-        #expect(ended, "the screen:\n\(shown)")
-        let history = try String(contentsOfFile: home + "/.fprepl_history", encoding: .utf8)
-        #expect(history.hasPrefix("_HiStOrY_V2_"))
-        #expect(history.contains("因病"))
-        #expect(history.contains("asof\\040effective\\0402016-12-31"))
     }
 }

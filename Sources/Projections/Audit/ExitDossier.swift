@@ -46,9 +46,7 @@ public struct ExitDossier: Sendable, Equatable {
     ///
     /// - Returns: `nil` when the household has no exit as of that point.
     public static func build(id: String, events: [LoggedEvent], asOf: AsOf, policy: Policy) throws -> ExitDossier? {
-        let known = events.filter { asOf.knows(position: $0.position, recorded: $0.recorded) }
-        var corrected = try Corrections.apply(known)
-        if case .effective(let d) = asOf { corrected = corrected.filter { $0.effective <= d } }
+        let corrected = try Corrections.visible(events, asOf: asOf)
         guard let exitIndex = corrected.lastIndex(where: { $0.type == "ExitApproved" }) else { return nil }
         let exit = corrected[exitIndex]
         let m = try exit.decode(Fp_ExitApproved.self)
@@ -56,7 +54,7 @@ public struct ExitDossier: Sendable, Equatable {
 
         // The household just before the exit.
         var state: HouseholdState?
-        for e in corrected[..<exitIndex] { state = try HouseholdFold.apply(state, e, id: id) }
+        for e in corrected[..<exitIndex] { try HouseholdFold.apply(&state, e, id: id) }
 
         // Income: the latest assessment of the exit year or the year before.
         var incomeYear: Int?, incomeFen: Int64?, share: Int64?

@@ -37,7 +37,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable {
     private static let byHash: [UInt64: (EventKind, [UInt8])] = Dictionary(
         uniqueKeysWithValues: allCases.filter { $0 != .unknown }.map { k in
             let bytes = Array(k.name.utf8)
-            return (bytes.withUnsafeBytes { fnv($0) }, (k, bytes))
+            return (bytes.withUnsafeBytes { StreamHashing.fnv1a($0) }, (k, bytes))
         })
 
     /// The kind of a type name.
@@ -45,12 +45,6 @@ public enum EventKind: UInt8, Sendable, CaseIterable {
 
     /// The kind of a type given as UTF-8 bytes, without building a string.
     public init(typeBytes: UnsafeRawBufferPointer) {
-        if let (k, name) = Self.byHash[Self.fnv(typeBytes)], typeBytes.elementsEqual(name) { self = k } else { self = .unknown }
-    }
-
-    static func fnv(_ b: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01b3 }
-        return h
+        if let (k, name) = Self.byHash[StreamHashing.fnv1a(typeBytes)], typeBytes.elementsEqual(name) { self = k } else { self = .unknown }
     }
 }

@@ -22,7 +22,7 @@ public enum AsOf: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether a record is part of what the ledger knew at this point (recorded
     /// as-of); effective as-of knows everything recorded.
-    func knows(position: UInt64, recorded: RecordedTime) -> Bool {
+    public func knows(position: UInt64, recorded: RecordedTime) -> Bool {
         switch self {
         case .now, .effective: return true
         case .position(let p): return position <= p

@@ -27,6 +27,17 @@ public enum Corrections {
         return out.filter { !retracted.contains($0.position) }
     }
 
+    /// A stream's events as seen from a point in time: those recorded by then (recorded
+    /// as-of; everything for `now` and effective as-of), corrected, and for effective
+    /// as-of only those in effect by that date. The corrections themselves are dropped.
+    ///
+    /// - Complexity: O(n) in the events.
+    public static func visible(_ events: [LoggedEvent], asOf: AsOf) throws -> [LoggedEvent] {
+        var corrected = try apply(events.filter { asOf.knows(position: $0.position, recorded: $0.recorded) })
+        if case .effective(let d) = asOf { corrected = corrected.filter { $0.effective <= d } }
+        return corrected
+    }
+
     /// For each corrected position, the positions of the corrections that name it.
     public static func links(_ events: [LoggedEvent]) throws -> [UInt64: [UInt64]] {
         var out: [UInt64: [UInt64]] = [:]
@@ -45,11 +56,8 @@ public enum HouseholdHistory {
     ///
     /// - Complexity: O(n) in the stream's events.
     public static func state(id: String, events: [LoggedEvent], asOf: AsOf = .now) throws -> HouseholdState? {
-        let known = events.filter { asOf.knows(position: $0.position, recorded: $0.recorded) }
-        var corrected = try Corrections.apply(known)
-        if case .effective(let d) = asOf { corrected = corrected.filter { $0.effective <= d } }
         var s: HouseholdState?
-        for e in corrected { s = try HouseholdFold.apply(s, e, id: id) }
+        for e in try Corrections.visible(events, asOf: asOf) { try HouseholdFold.apply(&s, e, id: id) }
         return s
     }
 }

@@ -54,13 +54,8 @@ enum HouseholdCommands {
     static func history(_ args: [String], _ session: Session) throws -> String {
         guard args.count == 1, let id = args.first else { throw CommandError("history takes one household id: history 5301241012010001") }
         let all = try events(id, session)
-        let known = all.filter { e in
-            switch session.asOf {
-            case .position(let p): return e.position <= p
-            case .recorded(let t): return e.recorded <= t
-            case .now, .effective: return true
-            }
-        }
+        // The audit trail keeps every record known at the point, corrections included.
+        let known = all.filter { session.asOf.knows(position: $0.position, recorded: $0.recorded) }
         let links = try Corrections.links(known)
         let rows: [[ResultValue]] = known.map { e in
             [.integer(Int64(e.position)), .integer(Int64(e.version)), .text(e.type), .text(e.effective.description),

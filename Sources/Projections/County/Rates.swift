@@ -23,7 +23,8 @@ public enum Rates {
     /// day: a household's members when the event is folded in (numerators), or at the
     /// start (denominators: the state as of the day before `from`).
     ///
-    /// - Complexity: three passes over the log (two for the start, one for the period).
+    /// - Complexity: four passes over the log: two builds (start and end of the
+    ///   period) of two passes each (corrections, then events).
     public static func compute(_ store: EventStore, from: EffectiveDate, to: EffectiveDate) throws -> RatesReport {
         let dayBefore = from.previousDay
         let start = try CountyBuilder.build(store, asOf: .effective(dayBefore))

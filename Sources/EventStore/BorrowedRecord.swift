@@ -37,6 +37,10 @@ public struct BorrowedRecord {
     public var metadata: UnsafeRawBufferPointer { view.metadata }
     /// The payload bytes, valid only inside the closure.
     public var payload: UnsafeRawBufferPointer { view.payload }
+    /// The record's canonical bytes: its body exactly as stored (frame bytes 8 ..< 8+L,
+    /// `docs/format.md`), what its Merkle leaf hash is computed over. Valid only inside
+    /// the closure.
+    public var canonicalBytes: UnsafeRawBufferPointer { view.body }
     /// A copy that outlives the closure.
     public func materialize() -> RecordedEvent { view.materialize() }
 }

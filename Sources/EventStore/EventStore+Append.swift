@@ -328,9 +328,14 @@ extension EventStore {
             w.buffer.truncate(to: range.lowerBound)
             throw e
         }
-        // Publish to readers.
+        // Extend the Merkle tree before readers can see the records. The records are
+        // written whatever happens here: a tree that falls behind catches up from the
+        // log on its next use.
         let added = Int64(range.count)
         let end = chunk.last?.positions.upperBound ?? 0
+        let leaves = Self.leafHashes(ofFrames: w.buffer.bytes(range))
+        try? tree.append(leaves, first: end - UInt64(leaves.count), sealedEnd: cursor.file.header.firstPosition, read: treeReader)
+        // Publish to readers.
         for c in chunk { for (s, v) in c.lastVersions { w.versions[s] = v } }
         let subscribers = state.withLock { s -> [AsyncStream<Void>.Continuation] in
             for c in chunk {
@@ -359,6 +364,8 @@ extension EventStore {
         }
         let (file, committed, entries, started) = current
         try file.handle.dataSync()
+        // The sealed records are on disk: so may be their hashes, and the tree's head.
+        try? tree.persist()
         let first = file.header.firstPosition
         let indexBytes = SegmentIndex.build(firstPosition: first, appendOrder: entries,
                                             coveredBytes: UInt64(committed), streamsStarted: started)

@@ -94,6 +94,8 @@ public final class EventStore: Sendable {
     let state: Mutex<State>
     let writer: Mutex<WriterState>
     let pending = Mutex(AppendQueue())
+    /// The Merkle tree over the records (`docs/verification.md`).
+    let tree: LogTree
 
     /// What readers and the writer share; short critical sections only.
     struct State {
@@ -124,6 +126,8 @@ public final class EventStore: Sendable {
         self.state = Mutex(state)
         self.writer = Mutex(WriterState(lastRecorded: lastRecorded))
         self.recovery = recovery
+        self.tree = LogTree(directory: directory, storeID: identity.storeID, writable: !configuration.readOnly,
+                            faults: configuration.faults)
     }
 
     deinit {

@@ -1,0 +1,151 @@
+extension EventStore {
+    /// A tree head: the number of records and the Merkle root over them. Publish it
+    /// (signed, as a ``LogCheckpoint``) and anyone can later check that the log still
+    /// holds exactly those records, with more after them.
+    public struct Digest: Sendable, Equatable {
+        /// Records covered: positions `0 ..< size`.
+        public var size: UInt64
+        /// RFC 6962 Merkle tree hash over their canonical bytes.
+        public var root: MerkleHash
+
+        public init(size: UInt64, root: MerkleHash) {
+            self.size = size
+            self.root = root
+        }
+    }
+
+    /// Proof that one record is in the tree of a given size.
+    public struct InclusionProof: Sendable, Equatable {
+        /// The record's position, which is its leaf index.
+        public var position: UInt64
+        /// The size of the tree the proof is for.
+        public var size: UInt64
+        /// SHA-256(0x00 ‖ canonical bytes).
+        public var leafHash: MerkleHash
+        /// The root of the tree of `size` records.
+        public var root: MerkleHash
+        /// The audit path, bottom up.
+        public var hashes: [MerkleHash]
+        /// The record's canonical bytes, so the leaf hash can be recomputed.
+        public var canonicalBytes: [UInt8]
+    }
+
+    /// Proof that the tree of `newSize` records extends the tree of `oldSize`.
+    public struct ConsistencyProof: Sendable, Equatable {
+        public var oldSize: UInt64
+        public var newSize: UInt64
+        public var oldRoot: MerkleHash
+        public var newRoot: MerkleHash
+        public var hashes: [MerkleHash]
+    }
+
+    /// The digest of the whole log as it stands.
+    ///
+    /// - Throws: ``StoreError`` when the log cannot be read to bring the tree up to
+    ///   date (damage).
+    /// - Complexity: O(1) when the tree is current; the first call after opening
+    ///   hashes the active segment's records.
+    public func digest() throws -> Digest {
+        let n = endPosition
+        try currentTree(through: n)
+        return Digest(size: n, root: try tree.root(size: n))
+    }
+
+    /// The digest of the first `size` records: what the log's digest was when it
+    /// held that many.
+    ///
+    /// - Throws: ``StoreError`` `invalidArgument` when the log holds fewer records.
+    /// - Complexity: O(log n) stored hashes.
+    public func digest(size: UInt64) throws -> Digest {
+        let n = endPosition
+        guard size <= n else {
+            throw StoreError(.invalidArgument, "the log holds \(n) record\(n == 1 ? "" : "s"), not \(size)", path: directory)
+        }
+        try currentTree(through: n)
+        return Digest(size: size, root: try tree.root(size: size))
+    }
+
+    /// Proof that the record at `position` is in the tree of `size` records (default:
+    /// the whole log).
+    ///
+    /// - Throws: ``StoreError`` `invalidArgument` when the position or size is out of
+    ///   range.
+    /// - Complexity: O(log n) stored hashes.
+    public func inclusionProof(position: UInt64, size: UInt64? = nil) throws -> InclusionProof {
+        let n = endPosition
+        let size = size ?? n
+        guard size <= n else {
+            throw StoreError(.invalidArgument, "the log holds \(n) record\(n == 1 ? "" : "s"), not \(size)", path: directory)
+        }
+        guard position < size else {
+            throw StoreError(.invalidArgument, "position \(position) is not in a tree of \(size) record\(size == 1 ? "" : "s")",
+                             path: directory)
+        }
+        try currentTree(through: n)
+        var bytes: [UInt8] = []
+        try forEachRecord(from: position, through: position) { r in
+            bytes = Array(r.canonicalBytes)
+            return false
+        }
+        return InclusionProof(position: position, size: size, leafHash: try tree.leaf(position), root: try tree.root(size: size),
+                              hashes: try tree.inclusionProof(index: position, size: size), canonicalBytes: bytes)
+    }
+
+    /// Proof that the tree of `newSize` records (default: the whole log) extends the
+    /// tree of `oldSize`.
+    ///
+    /// - Throws: ``StoreError`` `invalidArgument` when `oldSize` is 0 or the sizes are
+    ///   out of order or past the log's end.
+    /// - Complexity: O(log n) stored hashes.
+    public func consistencyProof(from oldSize: UInt64, to newSize: UInt64? = nil) throws -> ConsistencyProof {
+        let n = endPosition
+        let newSize = newSize ?? n
+        guard newSize <= n else {
+            throw StoreError(.invalidArgument, "the log holds \(n) record\(n == 1 ? "" : "s"), not \(newSize)", path: directory)
+        }
+        guard oldSize > 0 else {
+            throw StoreError(.invalidArgument, "a consistency proof starts from a size of at least 1", path: directory)
+        }
+        guard oldSize <= newSize else {
+            throw StoreError(.invalidArgument, "the old size \(oldSize) is larger than the new size \(newSize)", path: directory)
+        }
+        try currentTree(through: n)
+        return ConsistencyProof(oldSize: oldSize, newSize: newSize, oldRoot: try tree.root(size: oldSize),
+                                newRoot: try tree.root(size: newSize),
+                                hashes: try tree.consistencyProof(oldSize: oldSize, newSize: newSize))
+    }
+
+    /// Brings the tree up to `size` records from the log.
+    func currentTree(through size: UInt64) throws {
+        try tree.catchUp(to: size, sealedEnd: sealedEnd, read: treeReader)
+    }
+
+    /// Where the sealed segments end: records below are flushed and never change.
+    var sealedEnd: UInt64 {
+        state.withLock { s in s.active?.firstPosition ?? s.sealed.last?.endPosition ?? 0 }
+    }
+
+    /// Reads canonical bytes of records for the tree.
+    var treeReader: LogTree.RecordReader {
+        { [self] from, to, body in
+            guard from < to else { return }
+            try forEachRecord(from: from, through: to - 1) { r in
+                body(r.canonicalBytes)
+                return true
+            }
+        }
+    }
+
+    /// Leaf hashes of the whole frames in `bytes`, in order.
+    static func leafHashes(ofFrames bytes: UnsafeRawBufferPointer) -> [MerkleHash] {
+        var out: [MerkleHash] = []
+        var at = 0
+        while at + RecordFrame.frameHeaderSize <= bytes.count {
+            let length = Int(bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self).littleEndian)
+            let body = at + RecordFrame.frameHeaderSize
+            out.append(MerkleHash.leaf(UnsafeRawBufferPointer(rebasing: bytes[body..<(body + length)])))
+            at = body + length
+        }
+        return out
+    }
+}

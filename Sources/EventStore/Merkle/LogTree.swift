@@ -1,0 +1,322 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The store's RFC 6962 Merkle tree over its records, kept current as records are
+/// appended and persisted beside the log so that a digest or a proof at any size costs
+/// O(log n) reads and reopening does not rehash the log.
+///
+/// What is kept: the right edge of the tree (``MerkleFrontier``) in memory, and the
+/// hashes of the perfect subtrees at every eighth height (0 = the leaf hashes, 8, 16,
+/// ...) in `tree-HH.hashes` files, 32 bytes each, in index order. A subtree at any other
+/// height is folded from at most 128 stored hashes below it, read at once. Files are
+/// flushed and the `TREE` head written when a segment is sealed; hashes of the active
+/// segment live in memory and are recomputed from the log on open, the same way its
+/// index is (`docs/verification.md`).
+final class LogTree: Sendable {
+    /// Heights kept on disk are the multiples of this.
+    static let levelStride = 8
+
+    let directory: String
+    let storeID: [UInt8]
+    let writable: Bool
+    let faults: FaultInjector?
+    private let inner = Mutex(Inner())
+
+    /// The stored hashes of one height: those in the file, then those not yet written.
+    private struct Level {
+        var handle: FileHandle?
+        var persisted: UInt64 = 0
+        var pending: [MerkleHash] = []
+        var count: UInt64 { persisted + UInt64(pending.count) }
+    }
+
+    private struct Inner {
+        var loaded = false
+        var frontier = MerkleFrontier()
+        var levels: [Level] = []  // index k holds height k * levelStride
+        /// What loading found wrong with the persisted tree (it is then rebuilt).
+        var repairs: [String] = []
+    }
+
+    /// Reads the canonical bytes of records `from..<to` in order, calling the closure
+    /// with each.
+    typealias RecordReader = (UInt64, UInt64, (UnsafeRawBufferPointer) -> Void) throws -> Void
+
+    init(directory: String, storeID: [UInt8], writable: Bool, faults: FaultInjector?) {
+        self.directory = directory
+        self.storeID = storeID
+        self.writable = writable
+        self.faults = faults
+    }
+
+    deinit {
+        inner.withLock { s in for l in s.levels { l.handle?.close() } }
+    }
+
+    private func path(_ name: String) -> String { directory + "/" + name }
+
+    // MARK: Keeping current
+
+    /// Brings the tree up to `size` records, reading what it lacks from the log. A
+    /// writer first persists everything up to `sealedEnd` (the records in sealed
+    /// segments), so the next open starts from there.
+    func catchUp(to size: UInt64, sealedEnd: UInt64, read: RecordReader) throws {
+        try inner.withLock { s in
+            try prepare(&s, size: size, sealedEnd: sealedEnd, read: read)
+        }
+    }
+
+    /// Adds the leaf hashes of newly written records `first..<first + leaves.count`.
+    /// Records before `first` that the tree lacks are read from the log first.
+    func append(_ leaves: [MerkleHash], first: UInt64, sealedEnd: UInt64, read: RecordReader) throws {
+        try inner.withLock { s in
+            try prepare(&s, size: first, sealedEnd: sealedEnd, read: read)
+            let skip = Int(min(UInt64(leaves.count), s.frontier.size - first))
+            for leaf in leaves[skip...] { add(leaf, &s) }
+        }
+    }
+
+    /// Flushes the stored hashes and writes the head at the current size. Called by
+    /// the writer when it seals a segment; a failure leaves the head where it was,
+    /// which costs only a rehash on the next open.
+    func persist() throws {
+        try inner.withLock { s in try persist(&s) }
+    }
+
+    /// What loading found wrong and rebuilt, for the recovery report.
+    var repairs: [String] { inner.withLock { $0.repairs } }
+
+    private func prepare(_ s: inout Inner, size: UInt64, sealedEnd: UInt64, read: RecordReader) throws {
+        if !s.loaded {
+            load(&s, logSize: size)
+            s.loaded = true
+        }
+        if writable, s.frontier.size < sealedEnd, sealedEnd <= size {
+            try extend(&s, to: sealedEnd, read: read)
+            try? persist(&s)
+        }
+        if s.frontier.size < size { try extend(&s, to: size, read: read) }
+    }
+
+    private func extend(_ s: inout Inner, to end: UInt64, read: RecordReader) throws {
+        var leaves: [MerkleHash] = []
+        leaves.reserveCapacity(Int(min(end - s.frontier.size, 1 << 16)))
+        let from = s.frontier.size
+        try read(from, end) { bytes in leaves.append(MerkleHash.leaf(bytes)) }
+        guard leaves.count == Int(end - from) else {
+            throw StoreError(.corruptRecord, "the log ended at position \(from + UInt64(leaves.count)) while hashing up to \(end)",
+                             path: directory, position: from + UInt64(leaves.count))
+        }
+        for leaf in leaves { add(leaf, &s) }
+    }
+
+    private func add(_ leaf: MerkleHash, _ s: inout Inner) {
+        let index = s.frontier.size
+        store(leaf, height: 0, index: index, &s)
+        var frontier = MerkleFrontier()
+        swap(&frontier, &s.frontier)  // moved out, so the closure may touch the levels
+        frontier.append(leaf) { height, i, hash in
+            if height % Self.levelStride == 0 { store(hash, height: height, index: i, &s) }
+        }
+        swap(&frontier, &s.frontier)
+    }
+
+    private func store(_ hash: MerkleHash, height: Int, index: UInt64, _ s: inout Inner) {
+        let k = height / Self.levelStride
+        while s.levels.count <= k { s.levels.append(Level()) }
+        precondition(s.levels[k].count == index, "stored hashes out of order at height \(height)")
+        s.levels[k].pending.append(hash)
+    }
+
+    // MARK: Loading and persisting
+
+    /// Takes the persisted tree as far as its head vouches for it; anything doubtful
+    /// is dropped (and for a writer, cut from the files) to be rehashed from the log.
+    private func load(_ s: inout Inner, logSize: UInt64) {
+        let headPath = path(TreeHead.fileName)
+        var size: UInt64 = 0
+        var root = MerkleHash.emptyTree
+        if FileSystem.exists(headPath) {
+            do {
+                let h = try FileHandle.open(headPath, O_RDONLY)
+                defer { h.close() }
+                var bytes = [UInt8](repeating: 0, count: TreeHead.size + 1)
+                let n = try bytes.withUnsafeMutableBytes { try h.read(into: $0, at: 0) }
+                let head = try TreeHead.decode(Array(bytes[0..<n]), path: headPath)
+                if head.storeID != storeID {
+                    s.repairs.append("\(headPath): belongs to another store; the tree is rebuilt from the log")
+                } else if head.treeSize > logSize {
+                    s.repairs.append("\(headPath): covers \(head.treeSize) records but the log has \(logSize); the tree is rebuilt from the log")
+                } else {
+                    size = head.treeSize
+                    root = head.root
+                }
+            } catch {
+                s.repairs.append("\(headPath): \(error); the tree is rebuilt from the log")
+            }
+        }
+        // Open the level files and check each holds what the head needs.
+        var k = 0
+        while true {
+            let height = k * Self.levelStride
+            let name = path(TreeHead.levelFileName(height: height))
+            let need = height < 64 ? size >> UInt64(height) : 0
+            guard FileSystem.exists(name) || need > 0 else { break }
+            var level = Level()
+            if let h = try? FileHandle.open(name, writable ? (O_RDWR | O_CREAT) : O_RDONLY, faults: faults) {
+                level.handle = h
+                let have = UInt64(max(0, (try? h.size()) ?? 0)) / UInt64(MerkleHash.byteCount)
+                if have < need {
+                    s.repairs.append("\(name): holds \(have) hashes, the head needs \(need); the tree is rebuilt from the log")
+                    size = 0
+                }
+            } else if need > 0 {
+                s.repairs.append("\(name): cannot be opened; the tree is rebuilt from the log")
+                size = 0
+            }
+            s.levels.append(level)
+            k += 1
+        }
+        func take(_ size: UInt64) {
+            for k in s.levels.indices {
+                let height = k * Self.levelStride
+                s.levels[k].persisted = height < 64 ? size >> UInt64(height) : 0
+                s.levels[k].pending = []
+            }
+        }
+        take(size)
+        if size > 0 {
+            // The stored hashes must give the head's root, or they are not trusted.
+            let computed = try? MerkleProof.root(size: size) { (h: Int, i: UInt64) throws -> MerkleHash in try perfect(h, i, s) }
+            if computed != root {
+                s.repairs.append("\(headPath): the stored hashes do not give the recorded root; the tree is rebuilt from the log")
+                size = 0
+                take(0)
+            }
+        }
+        if writable {
+            for k in s.levels.indices {
+                try? s.levels[k].handle?.truncate(to: Int64(s.levels[k].persisted) * Int64(MerkleHash.byteCount))
+            }
+        }
+        if size > 0, let hashes = try? MerkleFrontier.decomposition(of: size).map({ try perfect($0.height, $0.index, s) }) {
+            s.frontier = MerkleFrontier(size: size, hashes: hashes)
+        } else {
+            take(0)
+            s.frontier = MerkleFrontier()
+        }
+    }
+
+    private func persist(_ s: inout Inner) throws {
+        guard writable else { return }
+        for k in s.levels.indices where !s.levels[k].pending.isEmpty {
+            let height = k * Self.levelStride
+            if s.levels[k].handle == nil {
+                s.levels[k].handle = try FileHandle.open(path(TreeHead.levelFileName(height: height)), O_RDWR | O_CREAT, faults: faults)
+            }
+            let h = s.levels[k].handle!
+            let offset = Int64(s.levels[k].persisted) * Int64(MerkleHash.byteCount)
+            try s.levels[k].pending.withUnsafeBytes { try h.write($0, at: offset) }
+            try h.dataSync()
+            s.levels[k].persisted += UInt64(s.levels[k].pending.count)
+            s.levels[k].pending = []
+        }
+        let head = TreeHead(storeID: storeID, treeSize: s.frontier.size, root: s.frontier.root)
+        try FileSystem.writeAtomically(head.encoded(), to: path(TreeHead.fileName), directory: directory, faults: faults)
+    }
+
+    // MARK: Answers
+
+    /// The tree's size so far.
+    var size: UInt64 { inner.withLock { $0.frontier.size } }
+
+    /// The root of the first `size` records; `size` must not exceed what the tree holds.
+    func root(size: UInt64) throws -> MerkleHash {
+        try inner.withLock { s in
+            precondition(size <= s.frontier.size)
+            if size == s.frontier.size { return s.frontier.root }
+            return try MerkleProof.root(size: size) { (h: Int, i: UInt64) throws -> MerkleHash in try perfect(h, i, s) }
+        }
+    }
+
+    /// The leaf hash of one record.
+    func leaf(_ index: UInt64) throws -> MerkleHash {
+        try inner.withLock { s in try perfect(0, index, s) }
+    }
+
+    func inclusionProof(index: UInt64, size: UInt64) throws -> [MerkleHash] {
+        try inner.withLock { s in
+            try MerkleProof.inclusion(index: index, size: size) { (h: Int, i: UInt64) throws -> MerkleHash in try perfect(h, i, s) }
+        }
+    }
+
+    func consistencyProof(oldSize: UInt64, newSize: UInt64) throws -> [MerkleHash] {
+        try inner.withLock { s in
+            try MerkleProof.consistency(oldSize: oldSize, newSize: newSize) { (h: Int, i: UInt64) throws -> MerkleHash in
+                try perfect(h, i, s)
+            }
+        }
+    }
+
+    /// Stored hashes of height `height` (a multiple of the stride), `range` of them.
+    func stored(height: Int, _ range: Range<UInt64>) throws -> [MerkleHash] {
+        try inner.withLock { s in try stored(height / Self.levelStride, range, s) }
+    }
+
+    /// How many hashes of `height` (a multiple of the stride) the tree holds.
+    func storedCount(height: Int) -> UInt64 {
+        inner.withLock { s in
+            let k = height / Self.levelStride
+            return k < s.levels.count ? s.levels[k].count : 0
+        }
+    }
+
+    /// The root of the perfect subtree of `height` at `index`: folded from the stored
+    /// hashes at the nearest stored height at or below it.
+    private func perfect(_ height: Int, _ index: UInt64, _ s: Inner) throws -> MerkleHash {
+        let k = height / Self.levelStride
+        let below = height - k * Self.levelStride
+        let first = index << UInt64(below)
+        var row = try stored(k, first..<(first + (1 << UInt64(below))), s)
+        while row.count > 1 {
+            var next: [MerkleHash] = []
+            next.reserveCapacity(row.count / 2)
+            var i = 0
+            while i < row.count {
+                next.append(MerkleHash.node(row[i], row[i + 1]))
+                i += 2
+            }
+            row = next
+        }
+        return row[0]
+    }
+
+    private func stored(_ k: Int, _ range: Range<UInt64>, _ s: Inner) throws -> [MerkleHash] {
+        guard k < s.levels.count, range.upperBound <= s.levels[k].count else {
+            throw StoreError(.invalidArgument, "the tree holds no subtree at height \(k * Self.levelStride) for \(range)", path: directory)
+        }
+        let level = s.levels[k]
+        var out: [MerkleHash] = []
+        out.reserveCapacity(range.count)
+        if range.lowerBound < level.persisted, let h = level.handle {
+            let upper = min(range.upperBound, level.persisted)
+            let n = Int(upper - range.lowerBound)
+            var bytes = [UInt8](repeating: 0, count: n * MerkleHash.byteCount)
+            let offset = Int64(range.lowerBound) * Int64(MerkleHash.byteCount)
+            let got = try bytes.withUnsafeMutableBytes { try h.read(into: $0, at: offset) }
+            guard got == bytes.count else {
+                throw StoreError(.corruptRecord, "tree file ends early", path: h.path, offset: offset + Int64(got))
+            }
+            for j in 0..<n {
+                out.append(MerkleHash(bytes: bytes[(j * 32)..<(j * 32 + 32)])!)
+            }
+        }
+        let start = max(range.lowerBound, level.persisted)
+        if start < range.upperBound {
+            out.append(contentsOf: level.pending[Int(start - level.persisted)..<Int(range.upperBound - level.persisted)])
+        }
+        return out
+    }
+}

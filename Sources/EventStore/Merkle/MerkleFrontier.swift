@@ -1,0 +1,59 @@
+/// The right edge of a Merkle tree (a "compact range" over `0..<size`): the roots of
+/// the perfect subtrees that make up the tree, one per set bit of `size`, largest
+/// first. Appending a leaf merges equal-height subtrees, O(log n) hashes at worst and
+/// one on average; the root folds them right to left.
+struct MerkleFrontier: Sendable, Equatable {
+    /// Leaves so far.
+    private(set) var size: UInt64 = 0
+    /// Perfect subtree roots, leftmost (tallest) first.
+    private(set) var hashes: [MerkleHash] = []
+
+    init() {}
+
+    /// A frontier from its subtree roots (as read back from storage).
+    init(size: UInt64, hashes: [MerkleHash]) {
+        precondition(hashes.count == size.nonzeroBitCount)
+        self.size = size
+        self.hashes = hashes
+    }
+
+    /// Heights of the perfect subtrees a tree of `size` leaves is made of, tallest
+    /// first, with each one's index at its height.
+    static func decomposition(of size: UInt64) -> [(height: Int, index: UInt64)] {
+        var out: [(Int, UInt64)] = []
+        var start: UInt64 = 0
+        var h = 63
+        while h >= 0 {
+            if size & (1 << UInt64(h)) != 0 {
+                out.append((h, start >> UInt64(h)))
+                start += 1 << UInt64(h)
+            }
+            h -= 1
+        }
+        return out
+    }
+
+    /// Appends a leaf; `completed` hears of every perfect subtree of height >= 1 that
+    /// the leaf completes, as (height, index at that height, hash), lowest first.
+    mutating func append(_ leaf: MerkleHash, completed: (Int, UInt64, MerkleHash) -> Void = { _, _, _ in }) {
+        let index = size
+        var h = leaf
+        var height = 0
+        var s = size
+        while s & 1 == 1 {
+            h = MerkleHash.node(hashes.removeLast(), h)
+            height += 1
+            s >>= 1
+            completed(height, index >> UInt64(height), h)
+        }
+        hashes.append(h)
+        size += 1
+    }
+
+    /// The tree's root: RFC 6962's MTH over all leaves so far.
+    var root: MerkleHash {
+        guard var r = hashes.last else { return .emptyTree }
+        for h in hashes.dropLast().reversed() { r = MerkleHash.node(h, r) }
+        return r
+    }
+}

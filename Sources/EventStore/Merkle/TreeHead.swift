@@ -1,0 +1,56 @@
+/// The `TREE` file: how many leaves the persisted hash files cover, and the root they
+/// give. Written atomically after the hash files are flushed, when a segment is
+/// sealed; hashes past it are not trusted on open (they are recomputed from the log).
+///
+/// ```
+///  0  8   magic "FPLTREE1"
+///  8  u16 format version (1)
+/// 10  u16 size (76)
+/// 12  u32 reserved, 0
+/// 16  16  store id
+/// 32  u64 tree size: leaves covered
+/// 40  32  root of the tree of that size
+/// 72  u32 CRC-32C of bytes 0 ..< 72
+/// ```
+struct TreeHead: Equatable {
+    static let size = 76
+    static let magic: [UInt8] = Array("FPLTREE1".utf8)
+    static let fileName = "TREE"
+
+    var storeID: [UInt8]
+    var treeSize: UInt64
+    var root: MerkleHash
+
+    func encoded() -> [UInt8] {
+        var b = TreeHead.magic
+        b.appendLE(UInt16(1))
+        b.appendLE(UInt16(TreeHead.size))
+        b.appendLE(UInt32(0))
+        b.append(contentsOf: storeID)
+        b.appendLE(treeSize)
+        b.append(contentsOf: root.bytes)
+        b.appendLE(CRC32C.checksum(b))
+        return b
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws -> TreeHead {
+        guard bytes.count == size, bytes.prefix(8).elementsEqual(magic) else {
+            throw StoreError(.corruptRecord, "not a tree head file", path: path, offset: 0)
+        }
+        let stored = bytes[72..<76].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian }
+        guard stored == CRC32C.checksum(bytes[0..<72]) else {
+            throw StoreError(.corruptRecord, "tree head checksum mismatch", path: path, offset: 72)
+        }
+        let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
+        guard version == 1 else {
+            throw StoreError(.unsupportedFormat, "tree format version \(version); this build reads version 1", path: path, offset: 8)
+        }
+        let n = bytes[32..<40].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+        return TreeHead(storeID: Array(bytes[16..<32]), treeSize: n, root: MerkleHash(bytes: bytes[40..<72])!)
+    }
+
+    /// The file holding the hashes of perfect subtrees of `height` (0, 8, 16, ...).
+    static func levelFileName(height: Int) -> String {
+        height < 10 ? "tree-0\(height).hashes" : "tree-\(height).hashes"
+    }
+}

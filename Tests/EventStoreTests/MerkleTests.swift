@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+@testable import EventStore
+
+/// RFC 6962's MTH written out as the RFC defines it, independent of the store's tree.
+func referenceRoot(_ leaves: ArraySlice<MerkleHash>) -> MerkleHash {
+    if leaves.isEmpty { return .emptyTree }
+    if leaves.count == 1 { return leaves.first! }
+    var k = 1
+    while k * 2 < leaves.count { k *= 2 }
+    let mid = leaves.startIndex + k
+    return MerkleHash.node(referenceRoot(leaves[..<mid]), referenceRoot(leaves[mid...]))
+}
+
+/// Perfect-subtree roots over an in-memory list of leaf hashes, every level precomputed.
+func perfectFrom(_ leaves: [MerkleHash]) -> (Int, UInt64) -> MerkleHash {
+    var levels = [leaves]
+    while levels.last!.count > 1 {
+        let row = levels.last!
+        levels.append(stride(from: 0, to: row.count - 1, by: 2).map { MerkleHash.node(row[$0], row[$0 + 1]) })
+    }
+    return { height, index in levels[height][Int(index)] }
+}
+
+let vectorLeaves: [[UInt8]] = [
+    [], [0x00], [0x10], [0x20, 0x21], [0x30, 0x31], [0x40, 0x41, 0x42, 0x43],
+    [0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57], Array(0x60...0x6f),
+]
+
+let vectorRoots = [
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+]
+
+/// The vector files (transparency-dev/merkle), found beside this source file.
+func vectorFiles(_ kind: String) throws -> [URL] {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("MerkleVectors/\(kind)")
+    let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
+    return e.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+}
+
+func hashes(_ any: Any?) -> [MerkleHash]? {
+    guard let list = any as? [String] else { return any is NSNull || any == nil ? [] : nil }
+    var out: [MerkleHash] = []
+    for s in list {
+        guard let h = MerkleHash(base64: s) else { return nil }  // not 32 bytes: rejected
+        out.append(h)
+    }
+    return out
+}
+
+@Suite struct MerkleTests {
+    @Test func rootsOfTheReferenceLeavesMatchTheVectors() {
+        var frontier = MerkleFrontier()
+        #expect(frontier.root.hex == vectorRoots[0])
+        let leaves = vectorLeaves.map { MerkleHash.leaf($0) }
+        for (i, leaf) in leaves.enumerated() {
+            frontier.append(leaf)
+            #expect(frontier.root.hex == vectorRoots[i + 1], "size \(i + 1)")
+            #expect(referenceRoot(leaves[0...i]).hex == vectorRoots[i + 1])
+            #expect(MerkleProof.root(size: UInt64(i + 1), perfect: perfectFrom(leaves)).hex == vectorRoots[i + 1])
+        }
+    }
+
+    @Test func everyInclusionVectorIsAcceptedOrRejectedAsItSays() throws {
+        let files = try vectorFiles("inclusion")
+        #expect(files.count > 90)
+        var accepted = 0, rejected = 0
+        for file in files {
+            let v = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+            let wantErr = v["wantErr"] as! Bool
+            let ok: Bool
+            if let leaf = MerkleHash(base64: v["leafHash"] as? String ?? ""), let root = MerkleHash(base64: v["root"] as? String ?? ""),
+               let proof = hashes(v["proof"]), let index = v["leafIdx"] as? Int64, let size = v["treeSize"] as? Int64,
+               index >= 0, size >= 0 {
+                ok = (try? MerkleProof.checkInclusion(leaf: leaf, index: UInt64(index), size: UInt64(size), proof: proof, root: root)) != nil
+            } else {
+                ok = false
+            }
+            #expect(ok == !wantErr, "\(file.path)")
+            if ok { accepted += 1 } else { rejected += 1 }
+        }
+        #expect(accepted > 5 && rejected > 50)
+    }
+
+    @Test func everyConsistencyVectorIsAcceptedOrRejectedAsItSays() throws {
+        let files = try vectorFiles("consistency")
+        #expect(files.count > 50)
+        for file in files {
+            let v = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+            let wantErr = v["wantErr"] as! Bool
+            let ok: Bool
+            if let r1 = MerkleHash(base64: v["root1"] as? String ?? ""), let r2 = MerkleHash(base64: v["root2"] as? String ?? ""),
+               let proof = hashes(v["proof"]), let s1 = v["size1"] as? Int64, let s2 = v["size2"] as? Int64, s1 >= 0, s2 >= 0 {
+                ok = (try? MerkleProof.checkConsistency(oldSize: UInt64(s1), newSize: UInt64(s2), oldRoot: r1, newRoot: r2,
+                                                        proof: proof)) != nil
+            } else if let s1 = v["size1"] as? Int64, s1 > 0, s1 == v["size2"] as? Int64, (v["proof"] as? [Any])?.isEmpty ?? true,
+                      let r1 = v["root1"] as? String, let r2 = v["root2"] as? String {
+                // Like transparency-dev's verifier, equal sizes with an empty proof compare the
+                // roots as given, whatever their length.
+                ok = r1 == r2
+            } else {
+                ok = false
+            }
+            #expect(ok == !wantErr, "\(file.path)")
+        }
+    }
+
+    @Test func proofsWeMakeVerifyForEverySizeAndIndex() throws {
+        let leaves = (0..<300).map { i in MerkleHash.leaf(Array("leaf \(i)".utf8)) }
+        let perfect = perfectFrom(leaves)
+        for size in 1...300 {
+            let root = referenceRoot(leaves[0..<size])
+            // Every index and every old size up to 130; beyond, every 7th.
+            let step = size <= 130 ? 1 : 7
+            for index in stride(from: 0, to: size, by: step) {
+                let proof = MerkleProof.inclusion(index: UInt64(index), size: UInt64(size), perfect: perfect)
+                try MerkleProof.checkInclusion(leaf: leaves[index], index: UInt64(index), size: UInt64(size), proof: proof, root: root)
+            }
+            for old in stride(from: 1, through: size, by: step) {
+                let proof = MerkleProof.consistency(oldSize: UInt64(old), newSize: UInt64(size), perfect: perfect)
+                try MerkleProof.checkConsistency(oldSize: UInt64(old), newSize: UInt64(size), oldRoot: referenceRoot(leaves[0..<old]),
+                                                 newRoot: root, proof: proof)
+            }
+        }
+        // A few large sizes, every index checked against the frontier's root.
+        for size in [255, 256, 257, 300] {
+            var f = MerkleFrontier()
+            for l in leaves[0..<size] { f.append(l) }
+            for index in stride(from: 0, to: size, by: 7) {
+                let proof = MerkleProof.inclusion(index: UInt64(index), size: UInt64(size), perfect: perfect)
+                try MerkleProof.checkInclusion(leaf: leaves[index], index: UInt64(index), size: UInt64(size), proof: proof, root: f.root)
+            }
+        }
+    }
+
+    @Test func aProofForAnotherLeafOrRootFailsWithAReason() {
+        let leaves = (0..<11).map { i in MerkleHash.leaf([UInt8(i)]) }
+        let perfect = perfectFrom(leaves)
+        let root = referenceRoot(leaves[...])
+        let proof = MerkleProof.inclusion(index: 4, size: 11, perfect: perfect)
+        #expect(throws: MerkleProof.Failure.self) {
+            try MerkleProof.checkInclusion(leaf: leaves[5], index: 4, size: 11, proof: proof, root: root)
+        }
+        do {
+            try MerkleProof.checkInclusion(leaf: leaves[4], index: 4, size: 11, proof: Array(proof.dropLast()), root: root)
+            Issue.record("a short proof was accepted")
+        } catch {
+            #expect(error.message.contains("needs \(proof.count)"))
+        }
+        let rewritten = referenceRoot(leaves[0..<6] + [MerkleHash.leaf([99])] + leaves[7...])
+        do {
+            try MerkleProof.checkConsistency(oldSize: 11, newSize: 11, oldRoot: root, newRoot: rewritten, proof: [])
+            Issue.record("a rewritten log was accepted")
+        } catch {
+            #expect(error.message.contains("history was rewritten"))
+        }
+        let c = MerkleProof.consistency(oldSize: 7, newSize: 11, perfect: perfect)
+        do {
+            try MerkleProof.checkConsistency(oldSize: 7, newSize: 11, oldRoot: referenceRoot(leaves[0..<7]), newRoot: rewritten, proof: c)
+            Issue.record("a consistency proof to another root was accepted")
+        } catch {
+            #expect(error.message.contains("new root"))
+        }
+    }
+
+    @Test func base64IsStrict() {
+        #expect(Base64.encode(Array("hello".utf8)) == "aGVsbG8=")
+        #expect(Base64.decode("aGVsbG8=") == Array("hello".utf8))
+        #expect(Base64.decode("aGVsbG8") == nil)
+        #expect(Base64.decode("aGVsbG9=") == nil)  // stray bits
+        #expect(Base64.decode("aGV=bG8=") == nil)
+        #expect(Base64.decode(" aGVsbG8=") == nil)
+        for n in 0..<40 {
+            let b = (0..<n).map { UInt8(truncatingIfNeeded: $0 * 37 + 5) }
+            #expect(Base64.decode(Base64.encode(b)) == b)
+            #expect(Base64.encode(b) == Data(b).base64EncodedString())
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //
 // Prints one line per figure: the median of R runs, then every run. Each run works in
 // a fresh store under --dir (default /tmp), removed afterwards. See docs/performance.md.
-import EventStore
+@_spi(Testing) import EventStore
 import Foundation
 
 struct Options {
@@ -68,11 +68,12 @@ func report(_ name: String, _ values: [Double], unit: String, format: (Double) -
 func wanted(_ name: String) -> Bool { options.only.isEmpty || options.only.contains(name) }
 
 /// Appends `total` events in batches of `batch` (each batch one stream), one thread.
-func appendRun(durability: EventStore.Durability, batch: Int, total: Int) throws -> Double {
+func appendRun(durability: EventStore.Durability, batch: Int, total: Int, tree: Bool = true) throws -> Double {
     let dir = freshDirectory("append")
     defer { remove(dir) }
     var c = EventStore.Configuration()
     c.durability = durability
+    c.maintainsTree = tree
     let store = try EventStore.open(dir, configuration: c)
     let batches = (0..<64).map { b in (0..<batch).map { makeEvent(b * batch + $0) } }
     let clock = ContinuousClock()
@@ -176,6 +177,32 @@ if wanted("append-none") {
     report("append, batches of 1000, no fsync", try (0..<options.runs).map { _ in
         try appendRun(durability: .none, batch: 1000, total: options.events)
     }, unit: "events/s")
+}
+if wanted("merkle") || wanted("sha") {
+    let clock = ContinuousClock()
+    let record = [UInt8](repeating: 7, count: 150)
+    var h = MerkleHash.emptyTree
+    var start = clock.now
+    for _ in 0..<1_000_000 { h = record.withUnsafeBytes { MerkleHash.leaf($0) } }
+    report("leaf hash of a 150-byte record", [seconds(clock.now - start) * 1e3], unit: "ns", format: { String(format: "%.0f", $0) })
+    start = clock.now
+    for _ in 0..<1_000_000 { h = MerkleHash.node(h, h) }
+    report("node hash", [seconds(clock.now - start) * 1e3], unit: "ns", format: { String(format: "%.0f", $0) })
+    precondition(h != .emptyTree)
+}
+if wanted("merkle") {
+    // Runs alternate with and without the tree so drift in the machine hits both alike.
+    for (name, durability, total) in [("no fsync", EventStore.Durability.none, options.events),
+                                      ("fsync per batch", .groupCommit, options.events / 2)] {
+        var with: [Double] = [], without: [Double] = []
+        for _ in 0..<options.runs {
+            without.append(try appendRun(durability: durability, batch: 1000, total: total, tree: false))
+            with.append(try appendRun(durability: durability, batch: 1000, total: total, tree: true))
+        }
+        report("append, batches of 1000, \(name), without the Merkle tree", without, unit: "events/s")
+        report("append, batches of 1000, \(name), keeping the Merkle tree", with, unit: "events/s")
+        print(String(format: "  keeping the tree costs %.1f%% of append throughput (%@)", (1 - median(with) / median(without)) * 100, name))
+    }
 }
 if wanted("append-group") {
     report("append, batches of 1000, fsync per batch (1 writer)", try (0..<options.runs).map { _ in

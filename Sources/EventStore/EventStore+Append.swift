@@ -328,13 +328,10 @@ extension EventStore {
             w.buffer.truncate(to: range.lowerBound)
             throw e
         }
-        // Extend the Merkle tree before readers can see the records. The records are
-        // written whatever happens here: a tree that falls behind catches up from the
-        // log on its next use.
+        // Publish to readers.
         let added = Int64(range.count)
         let end = chunk.last?.positions.upperBound ?? 0
-        let leaves = Self.leafHashes(ofFrames: w.buffer.bytes(range))
-        try? tree.append(leaves, first: end - UInt64(leaves.count), sealedEnd: cursor.file.header.firstPosition, read: treeReader)
+
         // Publish to readers.
         for c in chunk { for (s, v) in c.lastVersions { w.versions[s] = v } }
         let subscribers = state.withLock { s -> [AsyncStream<Void>.Continuation] in
@@ -351,6 +348,14 @@ extension EventStore {
         cursor.committedBytes += added
         for c in chunk { c.request.complete(.success(AppendResult(positions: c.positions, lastVersions: c.lastVersions))) }
         for s in subscribers { s.yield() }
+        // The Merkle tree follows on the other core: it hashes the new records from the
+        // log while this thread goes on writing. A digest or proof waits for it.
+        if configuration.maintainsTree {
+            treeKeeper.grew(to: end) { [weak self] target in
+                guard let self else { return }
+                try? self.tree.catchUp(to: target, sealedEnd: self.sealedEnd, read: self.treeReader)
+            }
+        }
         chunk.removeAll()
         w.buffer.removeAll()
     }
@@ -364,9 +369,12 @@ extension EventStore {
         }
         let (file, committed, entries, started) = current
         try file.handle.dataSync()
-        // The sealed records are on disk: so may be their hashes, and the tree's head.
-        try? tree.persist()
         let first = file.header.firstPosition
+        // The sealed records are on disk: so may be their hashes, and the tree's head.
+        if configuration.maintainsTree {
+            try? tree.catchUp(to: first + UInt64(entries.count), sealedEnd: first, read: treeReader)
+            try? tree.persist()
+        }
         let indexBytes = SegmentIndex.build(firstPosition: first, appendOrder: entries,
                                             coveredBytes: UInt64(committed), streamsStarted: started)
         let indexPath = path(StoreFiles.name(first: first, suffix: StoreFiles.indexSuffix))

@@ -45,6 +45,10 @@ public final class EventStore: Sendable {
         public var readOnly: Bool = false
         /// Create the directory (mode 0700) when it does not exist. Writers only.
         public var createIfMissing: Bool = true
+        /// Whether appends extend the Merkle tree as they go (the default). Off, the tree
+        /// is brought up to date only when a digest or proof is asked for: for
+        /// benchmarks that measure what keeping it current costs.
+        @_spi(Testing) public var maintainsTree = true
         /// Test-only fault injection.
         @_spi(Testing) public var faults: FaultInjector? = nil
 
@@ -96,6 +100,8 @@ public final class EventStore: Sendable {
     let pending = Mutex(AppendQueue())
     /// The Merkle tree over the records (`docs/verification.md`).
     let tree: LogTree
+    /// Hashes appended records into the tree in the background.
+    let treeKeeper = TreeKeeper()
 
     /// What readers and the writer share; short critical sections only.
     struct State {
@@ -371,6 +377,7 @@ public final class EventStore: Sendable {
     /// Flushes and releases the store: the write lock, open files, live tails.
     /// Further calls fail with a `readOnly`-coded error.
     public func close() throws {
+        treeKeeper.drain()  // nothing of ours may write after the lock is let go
         try writer.withLock { w in
             let file = state.withLock { s -> ActiveFile? in
                 s.closed = true

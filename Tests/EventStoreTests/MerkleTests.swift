@@ -185,3 +185,25 @@ func hashes(_ any: Any?) -> [MerkleHash]? {
         }
     }
 }
+
+import Crypto
+import CSHA256
+
+@Suite(.serialized) struct SHA256Tests {
+    /// The FIPS 180-4 examples, and swift-crypto's SHA256 for every length up to 300,
+    /// with the SHA extensions and with the portable code.
+    @Test(arguments: [true, false]) func agreesWithFIPSAndSwiftCrypto(hardware: Bool) {
+        fp_sha256_use_hw(hardware ? 1 : 0)
+        defer { fp_sha256_use_hw(1) }
+        #expect(MerkleHash.sha256(of: Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(MerkleHash.sha256(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hex
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(MerkleHash.emptyTree.hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        for n in 0...300 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ n) }
+            #expect(MerkleHash.leaf(bytes).bytes == Array(SHA256.hash(data: [0] + bytes)), "length \(n)")
+        }
+        let l = MerkleHash.leaf([1, 2, 3]), r = MerkleHash.leaf([4])
+        #expect(MerkleHash.node(l, r).bytes == Array(SHA256.hash(data: [1] + l.bytes + r.bytes)))
+    }
+}

@@ -1,4 +1,4 @@
-import Crypto
+import CSHA256
 
 /// A SHA-256 hash in the store's Merkle tree (RFC 6962 / RFC 9162): a record's leaf
 /// hash, an inner node, or a root.
@@ -48,13 +48,12 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
     public var description: String { hex }
 
     /// The root of the empty tree: SHA-256 of no bytes.
-    public static let emptyTree: MerkleHash = digest { _ in }
+    public static let emptyTree: MerkleHash = sha256(nil, 0, nil, 0, nil, 0)
 
     /// The leaf hash of a record's canonical bytes: SHA-256(0x00 ‖ bytes).
     public static func leaf(_ canonicalBytes: UnsafeRawBufferPointer) -> MerkleHash {
-        digest { h in
-            withUnsafeBytes(of: UInt8(0)) { h.update(bufferPointer: $0) }
-            h.update(bufferPointer: canonicalBytes)
+        withUnsafeBytes(of: UInt8(0)) { prefix in
+            sha256(prefix.baseAddress, 1, canonicalBytes.baseAddress, canonicalBytes.count, nil, 0)
         }
     }
 
@@ -65,22 +64,23 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
 
     /// An inner node: SHA-256(0x01 ‖ left ‖ right).
     public static func node(_ left: MerkleHash, _ right: MerkleHash) -> MerkleHash {
-        // One contiguous 65-byte input, one update call.
-        withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { buf in
-            buf[0] = 1
-            withUnsafeBytes(of: left) { (buf.baseAddress! + 1).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            withUnsafeBytes(of: right) { (buf.baseAddress! + 33).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            return digest { h in h.update(bufferPointer: UnsafeRawBufferPointer(buf)) }
+        withUnsafeBytes(of: UInt8(1)) { prefix in
+            withUnsafeBytes(of: left) { l in
+                withUnsafeBytes(of: right) { r in sha256(prefix.baseAddress, 1, l.baseAddress, 32, r.baseAddress, 32) }
+            }
         }
     }
 
-    private static func digest(_ feed: (inout SHA256) -> Void) -> MerkleHash {
-        var h = SHA256()
-        feed(&h)
-        let d = h.finalize()
+    /// SHA-256 of plain bytes (no prefix), for tests and tools.
+    static func sha256(of bytes: [UInt8]) -> MerkleHash {
+        bytes.withUnsafeBytes { sha256($0.baseAddress, $0.count, nil, 0, nil, 0) }
+    }
+
+    private static func sha256(_ a: UnsafeRawPointer?, _ an: Int, _ b: UnsafeRawPointer?, _ bn: Int,
+                               _ c: UnsafeRawPointer?, _ cn: Int) -> MerkleHash {
         var out = MerkleHash()
-        d.withUnsafeBytes { src in
-            withUnsafeMutableBytes(of: &out) { $0.copyMemory(from: src) }
+        withUnsafeMutableBytes(of: &out) { o in
+            fp_sha256_3(a, an, b, bn, c, cn, o.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         return out
     }

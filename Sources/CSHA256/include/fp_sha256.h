@@ -1,0 +1,18 @@
+// SHA-256 (FIPS 180-4) for the Merkle tree's leaf and node hashes: the CPU's SHA
+// extensions where it has them, portable C otherwise. Checked in the tests against
+// swift-crypto's SHA256 and the FIPS examples. One call hashes the concatenation of up
+// to three byte ranges, so `0x00 || record` and `0x01 || left || right` need no copy.
+#ifndef FP_SHA256_H
+#define FP_SHA256_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// SHA-256 of a || b || c into out (32 bytes). Any length may be 0.
+void fp_sha256_3(const void *a, size_t alen, const void *b, size_t blen, const void *c, size_t clen, uint8_t *out);
+
+/// 1 when the SHA extensions are in use, else 0.
+int fp_sha256_hw_available(void);
+
+/// Test hook: 0 forces the portable code, 1 restores detection.
+void fp_sha256_use_hw(int enabled);
+#endif

@@ -28,6 +28,15 @@ extension EventStore {
         public var hashes: [MerkleHash]
         /// The record's canonical bytes, so the leaf hash can be recomputed.
         public var canonicalBytes: [UInt8]
+
+        public init(position: UInt64, size: UInt64, leafHash: MerkleHash, root: MerkleHash, hashes: [MerkleHash], canonicalBytes: [UInt8]) {
+            self.position = position
+            self.size = size
+            self.leafHash = leafHash
+            self.root = root
+            self.hashes = hashes
+            self.canonicalBytes = canonicalBytes
+        }
     }
 
     /// Proof that the tree of `newSize` records extends the tree of `oldSize`.
@@ -37,6 +46,14 @@ extension EventStore {
         public var oldRoot: MerkleHash
         public var newRoot: MerkleHash
         public var hashes: [MerkleHash]
+
+        public init(oldSize: UInt64, newSize: UInt64, oldRoot: MerkleHash, newRoot: MerkleHash, hashes: [MerkleHash]) {
+            self.oldSize = oldSize
+            self.newSize = newSize
+            self.oldRoot = oldRoot
+            self.newRoot = newRoot
+            self.hashes = hashes
+        }
     }
 
     /// The digest of the whole log as it stands.

@@ -58,6 +58,12 @@ extension EventStore {
         } catch {
             report.damage = damaged(Self.storeError(error, activePath ?? directory))
         }
+        // Damage found on open (or by an earlier read) lies past the readable prefix
+        // just checked: it is still damage.
+        if report.damage == nil, let known = damage {
+            report.damage = known
+            report.digest = nil
+        }
         progress?(report.records, total)
         return report
     }

@@ -45,14 +45,9 @@ struct FpreplCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path: String
-        if demo {
-            path = try DemoStore.prepare()
-        } else if let store {
-            path = store
-        } else {
-            throw ValidationError("no store: give --store PATH, or --demo")
-        }
+        // Without a store, commands that need none (check, keygen, help) still run;
+        // the others say that a store is missing.
+        let path = demo ? try DemoStore.prepare() : store
         let interactive = commands == nil && file == nil && isatty(0) == 1
         let session = Session(storePath: path, readOnly: readOnly, role: role,
                               mode: format ?? .table, bail: bail, interactive: interactive)

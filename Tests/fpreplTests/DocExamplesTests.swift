@@ -86,6 +86,9 @@ import Testing
             if actual.last == "" { actual.removeLast() }
             // The demo's store path differs: the page shows the usual one.
             actual = actual.map { $0.replacingOccurrences(of: cache + "/fp-ledger/demo", with: "/root/.cache/fp-ledger/demo") }
+            // An example shows a command that works, unless it shows the error it gets.
+            #expect(r.status == 0 || example.expected.contains { $0.hasPrefix("error:") },
+                    "\(example.file):\(example.line): exit status \(r.status): \(r.err)")
             #expect(Self.matches(actual, example.expected),
                     "\(example.file):\(example.line): `fprepl \(example.arguments.joined(separator: " "))` printed:\n\(actual.joined(separator: "\n"))")
         }

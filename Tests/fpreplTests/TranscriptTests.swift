@@ -46,11 +46,14 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
         try withStore(events: 5) { dir in
             // 449 bytes = a 64-byte segment header + 5 records of 77 bytes (8 frame + 40 body
             // header + "household-0" 11 + "VisitRecorded" 13 + "op" 2 + 3 payload bytes).
+            var ro = EventStore.Configuration()
+            ro.readOnly = true
+            let root = try EventStore.open(dir, configuration: ro).digest().root.hex
             let json = try fprepl(["--store", dir, "--format", "json", "-c", "status"])
             #expect(json.status == 0)
             #expect(json.err == "")
             #expect(json.out == "{\"store\":\"\(dir)\",\"events\":5,\"streams\":3,\"segments\":1,\"bytes\":449,"
-                    + "\"last_position\":4,\"digest\":null}\n")
+                    + "\"last_position\":4,\"digest\":\"\(root)\"}\n")
 
             let table = try fprepl(["--store", dir, "-c", "status"])
             #expect(table.out == """
@@ -60,7 +63,7 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
                 segments       1
                 bytes          449
                 last position  4
-                digest         -
+                digest         \(root)
 
                 """)
 
@@ -68,7 +71,7 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
             #expect(line.out.contains("last_position = 4\n"))
 
             let csv = try fprepl(["--store", dir, "-c", ".mode csv\nstatus"])
-            #expect(csv.out == "store,events,streams,segments,bytes,last_position,digest\r\n\(dir),5,3,1,449,4,\r\n")
+            #expect(csv.out == "store,events,streams,segments,bytes,last_position,digest\r\n\(dir),5,3,1,449,4,\(root)\r\n")
         }
     }
 

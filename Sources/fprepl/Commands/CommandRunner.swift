@@ -2,7 +2,8 @@ import EventStore
 
 /// Parses one command line and runs it.
 enum CommandRunner {
-    static let commands = ["status", "household", "households", "count", "history", "exit-check", "stats", "rates", "asof", "import", "export", "help"]
+    static let commands = ["status", "household", "households", "count", "history", "exit-check", "stats", "rates", "asof", "import", "export",
+                           "digest", "verify", "checkpoint", "keygen", "prove", "check", "help"]
     static let dotCommands = [".help", ".mode", ".as", ".quit"]
 
     /// The text after the command word, as typed (quotes and spacing kept for the
@@ -30,6 +31,12 @@ enum CommandRunner {
         case "import": return try TransferCommands.importFile(args, session)
         case "export": return try TransferCommands.exportFile(args, session)
         case "asof": return try TransferCommands.asof(args, session)
+        case "digest": return try VerificationCommands.digest(args, session)
+        case "verify": return try VerificationCommands.verify(args, session)
+        case "checkpoint": return try VerificationCommands.checkpoint(args, session)
+        case "keygen": return try VerificationCommands.keygen(args, session)
+        case "prove": return try VerificationCommands.prove(args, session)
+        case "check": return try VerificationCommands.check(args, session)
         case "help", ".help":
             return Help.text(for: args.first)
         case ".mode":
@@ -70,6 +77,16 @@ enum Help {
         ("asof", "set the point in time later queries answer for; alone, show it", "asof effective 2016-12-31"),
         ("import", "append the events of a canonical JSONL file, all or nothing", "import Events/samples/household-life.jsonl"),
         ("export", "write canonical JSONL (names and id numbers masked for analysts)", "export out.jsonl --stream household-5301241012010001"),
+        ("digest", "the Merkle tree head: how many records, and the SHA-256 root over them (RFC 6962)", "digest"),
+        ("verify", "check every record's checksum and recompute the Merkle tree; with a checkpoint, check the log still holds it",
+         "verify --checkpoint march.checkpoint --key inspector-2026.pub"),
+        ("keygen", "make an Ed25519 key pair for signing checkpoints: NAME.key (secret) and NAME.pub", "keygen inspector-2026"),
+        ("checkpoint", "sign the log's digest (C2SP checkpoint), or check a signed one against the log",
+         "checkpoint --sign inspector-2026.key --out march.checkpoint"),
+        ("prove", "print a proof (JSON) that a record is in the log, or that the log extends an earlier size",
+         "prove consistency 1200 --out since-march.json"),
+        ("check", "check a proof against a root you trust, without any store",
+         "check consistency since-march.json --old-checkpoint march.checkpoint --new-checkpoint today.checkpoint --key inspector-2026.pub"),
         (".mode", "output mode for what follows: table, json, csv or line", ".mode json"),
         (".as", "viewer role: auditor and inspector see names and id numbers, analyst sees them masked", ".as auditor"),
         (".help", "this list, or one command's help", ".help status"),

@@ -5,7 +5,8 @@ import Projections
 /// One run of fprepl: the store, the output mode and the viewer's role, and the loop
 /// that reads commands, runs them and prints their results or errors.
 final class Session {
-    let storePath: String
+    /// The store directory; `nil` when none was given (`check` and `keygen` need none).
+    let storePath: String?
     let readOnly: Bool
     var role: Role
     var mode: OutputMode
@@ -16,7 +17,7 @@ final class Session {
     private var openedStore: EventStore?
     private var quitRequested = false
 
-    init(storePath: String, readOnly: Bool, role: Role, mode: OutputMode, bail: Bool, interactive: Bool) {
+    init(storePath: String?, readOnly: Bool, role: Role, mode: OutputMode, bail: Bool, interactive: Bool) {
         self.storePath = storePath
         self.readOnly = readOnly
         self.role = role
@@ -32,6 +33,7 @@ final class Session {
             try s.refresh()
             return s
         }
+        guard let storePath else { throw CommandError(Self.noStore) }
         var c = EventStore.Configuration()
         c.readOnly = true
         let s = try EventStore.open(storePath, configuration: c)
@@ -39,6 +41,12 @@ final class Session {
         for line in Self.warnings(s.recovery) { printError("warning: " + line) }
         return s
     }
+
+    static let noStore = "no store: give --store PATH, or --demo"
+
+    /// Whether long work shows a progress bar: only for a person at a terminal, never
+    /// in a script whose output is read by a program.
+    var showsProgress: Bool { isatty(0) == 1 && isatty(2) == 1 }
 
     /// What opening found, one line each: nothing repaired or damaged goes unmentioned.
     static func warnings(_ r: EventStore.RecoveryReport) -> [String] {
@@ -59,6 +67,7 @@ final class Session {
     /// The store, opened for writing (taking the lock) for commands that append.
     func writableStore() throws -> EventStore {
         if readOnly { throw CommandError("the store was opened with --read-only") }
+        guard let storePath else { throw CommandError(Self.noStore) }
         if let s = openedStore, !s.configuration.readOnly { return s }
         try? openedStore?.close()
         openedStore = nil
@@ -122,7 +131,7 @@ final class Session {
             return runPlainPrompt()
         }
         editor.completer = { before, word in Completion.candidates(before: before, word: word) }
-        FileHandle.standardOutput.write(Data("fp-ledger \(storePath): type help for the commands, .quit or Ctrl-D to leave\n".utf8))
+        FileHandle.standardOutput.write(Data("fp-ledger \(storePath ?? "(no store)"): type help for the commands, .quit or Ctrl-D to leave\n".utf8))
         var ok = true
         while !quitRequested {
             editor.prompt = asOf == .now ? "fp> " : "fp[asof \(asOf)]> "

@@ -295,3 +295,62 @@ if wanted("open") {
         return t
     }, unit: "ms", format: { String(format: "%.1f", $0) })
 }
+if wanted("verify") {
+    // The big store of "open": its tree built once, then digests, proofs and verify.
+    let dir = options.dir + "/fp-bench-open-\(options.big)"
+    if !FileManager.default.fileExists(atPath: dir + "/STORE") {
+        print("building a \(options.big)-record store in \(dir) (kept for reuse; remove it when done)")
+        try buildStore(dir, count: options.big)
+    }
+    let clock = ContinuousClock()
+    let bytes = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".seg") }
+        .reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: dir + "/" + $1)[.size] as? Int) ?? 0) }
+    if !FileManager.default.fileExists(atPath: dir + "/TREE") {
+        let writer = try EventStore.open(dir)
+        let start = clock.now
+        _ = try writer.digest()
+        let s = seconds(clock.now - start)
+        print(String(format: "tree built from scratch and persisted: %.1f s, %.0f records/s", s, Double(options.big) / s))
+        try writer.close()
+    }
+    var ro = EventStore.Configuration()
+    ro.readOnly = true
+    report("open read-only and compute the digest (hashes the active segment)", try (0..<options.runs).map { _ in
+        let start = clock.now
+        let store = try EventStore.open(dir, configuration: ro)
+        _ = try store.digest()
+        return seconds(clock.now - start) * 1000
+    }, unit: "ms", format: { String(format: "%.1f", $0) })
+    let store = try EventStore.open(dir, configuration: ro)
+    let n = store.endPosition
+    var latencies: [Double] = []
+    for _ in 0..<2000 {
+        let p = UInt64.random(in: 0..<n)
+        let size = UInt64.random(in: (p + 1)...n)
+        let start = clock.now
+        let proof = try store.inclusionProof(position: p, size: size)
+        latencies.append(seconds(clock.now - start) * 1e6)
+        precondition(!proof.hashes.isEmpty || size == 1)
+    }
+    latencies.sort()
+    print(String(format: "inclusion proof at a random size of a %d-record store: p50 %.1f us, p99 %.1f us", n,
+                 latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
+    // Plain sequential read of the segment files, for comparison: the page cache's speed
+    // when the files are cached, the disk's when they are not.
+    report("read the segment files (no checks)", try (0..<options.runs).map { _ in
+        let start = clock.now
+        var total = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir).filter({ $0.hasSuffix(".seg") }) {
+            let h = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/" + name))
+            while let d = try h.read(upToCount: 1 << 20), !d.isEmpty { total += d.count }
+            try h.close()
+        }
+        return Double(total) / seconds(clock.now - start) / 1e6
+    }, unit: "MB/s")
+    report("verify: every checksum, the whole tree recomputed", (0..<options.runs).map { _ in
+        let start = clock.now
+        let r = store.verify()
+        precondition(r.damage == nil && r.digest != nil)
+        return Double(bytes) / seconds(clock.now - start) / 1e6
+    }, unit: "MB/s")
+}

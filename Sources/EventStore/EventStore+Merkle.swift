@@ -132,6 +132,12 @@ extension EventStore {
                                 hashes: try tree.consistencyProof(oldSize: oldSize, newSize: newSize))
     }
 
+    /// Whether the Merkle tree kept on disk covers fewer records than the sealed
+    /// segments hold (a store written before the tree existed, or whose tree files
+    /// were removed). A read-only open then hashes those records on every digest; one
+    /// open for writing hashes and persists them once.
+    public var merkleTreeIsBehind: Bool { tree.persistedSize() < sealedEnd }
+
     /// Brings the tree up to `size` records from the log.
     func currentTree(through size: UInt64) throws {
         try tree.catchUp(to: size, sealedEnd: sealedEnd, read: treeReader)

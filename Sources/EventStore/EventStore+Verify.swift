@@ -104,7 +104,7 @@ private struct TreeCheck {
     }
 
     /// A record whose leaf hash differs from the one kept: the record was changed, or
-    /// the kept leaf hash was. When the kept leaves of its block of 256 still fold to
+    /// the kept leaf hash was. When the kept leaves of its block (16 records) still fold to
     /// the block's kept hash, the leaves file is consistent and the record changed;
     /// when they do not, the leaves file is damaged.
     private func mismatch(position: UInt64, kept: MerkleHash, computed: MerkleHash, path: String) -> StoreError {

@@ -386,7 +386,15 @@ public final class EventStore: Sendable {
                 return s.active?.file
             }
             defer { lockFile.withLock { h in h?.close(); h = nil } }
-            if !configuration.readOnly, w.poisoned == nil { try file?.handle.dataSync() }
+            if !configuration.readOnly, w.poisoned == nil {
+                try file?.handle.dataSync()
+                // Everything is on disk now: so may its hashes be, so that the next open
+                // need not rehash the active segment.
+                if configuration.maintainsTree, state.withLock({ $0.damage }) == nil {
+                    try? tree.catchUp(to: endPosition, sealedEnd: sealedEnd, read: treeReader)
+                    try? tree.persist()
+                }
+            }
         }
     }
 

@@ -8,15 +8,17 @@ import Glibc
 /// O(log n) reads and reopening does not rehash the log.
 ///
 /// What is kept: the right edge of the tree (``MerkleFrontier``) in memory, and the
-/// hashes of the perfect subtrees at every eighth height (0 = the leaf hashes, 8, 16,
+/// hashes of the perfect subtrees at every fourth height (0 = the leaf hashes, 4, 8,
 /// ...) in `tree-HH.hashes` files, 32 bytes each, in index order. A subtree at any other
-/// height is folded from at most 128 stored hashes below it, read at once. Files are
+/// height is folded from at most 8 stored hashes below it, read at once. Files are
 /// flushed and the `TREE` head written when a segment is sealed; hashes of the active
 /// segment live in memory and are recomputed from the log on open, the same way its
 /// index is (`docs/verification.md`).
 final class LogTree: Sendable {
-    /// Heights kept on disk are the multiples of this.
-    static let levelStride = 8
+    /// Heights kept on disk are the multiples of this: a subtree at any height is then
+    /// folded from at most 8 stored hashes (7 node hashes), for about 34 bytes of
+    /// hashes per record in all.
+    static let levelStride = 4
 
     let directory: String
     let storeID: [UInt8]
@@ -82,7 +84,10 @@ final class LogTree: Sendable {
     /// the writer when it seals a segment; a failure leaves the head where it was,
     /// which costs only a rehash on the next open.
     func persist() throws {
-        try inner.withLock { s in try persist(&s) }
+        try inner.withLock { s in
+            guard s.loaded else { return }  // nothing known: the head on disk stays
+            try persist(&s)
+        }
     }
 
     /// What loading found wrong and rebuilt, for the recovery report.
@@ -94,22 +99,29 @@ final class LogTree: Sendable {
             s.loaded = true
         }
         if writable, s.frontier.size < sealedEnd, sealedEnd <= size {
-            try extend(&s, to: sealedEnd, read: read)
+            try extend(&s, to: sealedEnd, durableEnd: sealedEnd, read: read)
             try? persist(&s)
         }
         if s.frontier.size < size { try extend(&s, to: size, read: read) }
     }
 
-    private func extend(_ s: inout Inner, to end: UInt64, read: RecordReader) throws {
-        var leaves: [MerkleHash] = []
-        leaves.reserveCapacity(Int(min(end - s.frontier.size, 1 << 16)))
+    /// Hashes records from the tree's size up to `end`. A long catch-up over sealed
+    /// records (a store that never had a tree) persists as it goes, so memory stays
+    /// bounded and an interruption keeps what was done.
+    private func extend(_ s: inout Inner, to end: UInt64, durableEnd: UInt64 = 0, read: RecordReader) throws {
         let from = s.frontier.size
-        try read(from, end) { bytes in leaves.append(MerkleHash.leaf(bytes)) }
-        guard leaves.count == Int(end - from) else {
-            throw StoreError(.corruptRecord, "the log ended at position \(from + UInt64(leaves.count)) while hashing up to \(end)",
-                             path: directory, position: from + UInt64(leaves.count))
+        let persistEvery: UInt64 = 1 << 20
+        var failure: (any Error)?
+        try read(from, end) { bytes in
+            add(MerkleHash.leaf(bytes), &s)
+            if writable, s.frontier.size % persistEvery == 0, s.frontier.size <= durableEnd, failure == nil {
+                do { try persist(&s) } catch { failure = error }
+            }
         }
-        for leaf in leaves { add(leaf, &s) }
+        guard s.frontier.size == end else {
+            throw StoreError(.corruptRecord, "the log ended at position \(s.frontier.size) while hashing up to \(end)",
+                             path: directory, position: s.frontier.size)
+        }
     }
 
     private func add(_ leaf: MerkleHash, _ s: inout Inner) {
@@ -225,6 +237,18 @@ final class LogTree: Sendable {
         }
         let head = TreeHead(storeID: storeID, treeSize: s.frontier.size, root: s.frontier.root)
         try FileSystem.writeAtomically(head.encoded(), to: path(TreeHead.fileName), directory: directory, faults: faults)
+    }
+
+    /// How many records the persisted tree vouches for, read from `TREE` alone (0 when
+    /// it is missing, damaged or another store's).
+    func persistedSize() -> UInt64 {
+        let headPath = path(TreeHead.fileName)
+        guard let h = try? FileHandle.open(headPath, O_RDONLY) else { return 0 }
+        defer { h.close() }
+        var bytes = [UInt8](repeating: 0, count: TreeHead.size + 1)
+        guard let n = try? bytes.withUnsafeMutableBytes({ try h.read(into: $0, at: 0) }),
+              let head = try? TreeHead.decode(Array(bytes[0..<n]), path: headPath), head.storeID == storeID else { return 0 }
+        return head.treeSize
     }
 
     // MARK: Answers

@@ -49,7 +49,7 @@ struct TreeHead: Equatable {
         return TreeHead(storeID: Array(bytes[16..<32]), treeSize: n, root: MerkleHash(bytes: bytes[40..<72])!)
     }
 
-    /// The file holding the hashes of perfect subtrees of `height` (0, 8, 16, ...).
+    /// The file holding the hashes of perfect subtrees of `height` (0, 4, 8, ...).
     static func levelFileName(height: Int) -> String {
         height < 10 ? "tree-0\(height).hashes" : "tree-\(height).hashes"
     }

@@ -36,10 +36,27 @@ final class Session {
         guard let storePath else { throw CommandError(Self.noStore) }
         var c = EventStore.Configuration()
         c.readOnly = true
-        let s = try EventStore.open(storePath, configuration: c)
+        var s = try EventStore.open(storePath, configuration: c)
+        if s.merkleTreeIsBehind, !readOnly, s.damage == nil, let upgraded = persistMerkleTree(storePath) {
+            s = upgraded
+        }
         openedStore = s
         for line in Self.warnings(s.recovery) { printError("warning: " + line) }
         return s
+    }
+
+    /// Hashes the sealed segments of a store whose Merkle tree is missing or behind, and
+    /// persists the tree, once (under the write lock, only if no one else writes), so
+    /// that later read-only opens need not. Returns the store reopened read-only.
+    private func persistMerkleTree(_ path: String) -> EventStore? {
+        guard let writer = try? EventStore.open(path) else { return nil }
+        let progress = Progress(label: "building the Merkle tree", enabled: showsProgress)
+        _ = try? writer.digest()
+        progress.finish()
+        try? writer.close()
+        var c = EventStore.Configuration()
+        c.readOnly = true
+        return try? EventStore.open(path, configuration: c)
     }
 
     static let noStore = "no store: give --store PATH, or --demo"

@@ -1,3 +1,9 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension EventStore {
     /// What ``verify(progress:)`` found.
     public struct VerifyReport: Sendable, Equatable {
@@ -39,19 +45,50 @@ extension EventStore {
         // The tree as kept, brought up to the end (the unpersisted tail is hashed from
         // the log: there is nothing older to compare it with).
         let treeReady = (try? currentTree(through: total)) != nil
-        var check = TreeCheck(tree: tree)
+        let pieces = VerifyPieces(total: total)
+        let results = Mutex([PieceResult?](repeating: nil, count: pieces.count))
+        let next = Atomic<Int>(0)
+        let done = Atomic<UInt64>(0)
+        nonisolated(unsafe) let progress = progress
+        let workers = min(pieces.count, max(1, Self.verifyThreads))
+        // Pieces are aligned blocks of the tree, checked on every core at once; each
+        // gives its subtree roots, folded together at the end.
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < pieces.count else { return }
+                let range = pieces.range(i)
+                var check = TreeCheck(tree: tree, base: range.lowerBound)
+                var result = PieceResult()
+                do {
+                    try forEachRecord(from: range.lowerBound, through: range.upperBound - 1) { r in
+                        result.records += 1
+                        if result.records & 0xFFFF == 0 {
+                            let n = done.wrappingAdd(0x10000, ordering: .relaxed).newValue
+                            if worker == 0 { progress?(n, total) }
+                        }
+                        if treeReady { try check.add(MerkleHash.leaf(r.canonicalBytes), position: r.position, path: directory) }
+                        return true
+                    }
+                    result.hashes = check.frontier.hashes
+                } catch {
+                    result.failure = Self.storeError(error, activePath ?? directory)
+                }
+                results.withLock { $0[i] = result }
+            }
+        }
+        let all = results.withLock { $0 }.map { $0 ?? PieceResult() }
+        report.records = all.reduce(0) { $0 + $1.records }
         do {
-            try forEachRecord(from: 0, through: total == 0 ? nil : total - 1) { r in
-                report.records += 1
-                if report.records & 0xFFFF == 0 { progress?(r.position, total) }
-                if treeReady { try check.add(MerkleHash.leaf(r.canonicalBytes), position: r.position, path: directory) }
-                return true
+            // The first failure in log order, whatever thread found it first.
+            if let failure = all.compactMap(\.failure).min(by: { ($0.position ?? .max) < ($1.position ?? .max) }) {
+                throw failure
             }
             if treeReady {
+                let root = try pieces.fold(all.map(\.hashes), tree: tree, path: directory)
                 let kept = try tree.root(size: total)
-                guard check.frontier.root == kept else {
-                    throw StoreError(.corruptRecord, "the recomputed root \(check.frontier.root.hex) differs from the kept root \(kept.hex)",
-                                     path: directory)
+                guard root == kept else {
+                    throw StoreError(.corruptRecord, "the recomputed root \(root.hex) differs from the kept root \(kept.hex)", path: directory)
                 }
                 report.digest = Digest(size: total, root: kept)
             }
@@ -69,32 +106,104 @@ extension EventStore {
     }
 }
 
-/// Recomputes the tree leaf by leaf and compares it with the hashes the store kept.
-private struct TreeCheck {
-    let tree: LogTree
-    var frontier = MerkleFrontier()
-    var keptLeaves: [MerkleHash] = []
-    var keptFrom: UInt64 = 0
+extension EventStore {
+    /// Threads `verify` hashes on: the machine's cores.
+    static var verifyThreads: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
 
-    init(tree: LogTree) { self.tree = tree }
+/// What one piece of the log gave: its records, its subtree roots, or what was wrong.
+private struct PieceResult {
+    var records: UInt64 = 0
+    var hashes: [MerkleHash] = []
+    var failure: StoreError?
+}
 
-    mutating func add(_ leaf: MerkleHash, position: UInt64, path: String) throws {
-        if position >= keptFrom + UInt64(keptLeaves.count) {
-            keptFrom = position
-            let end = min(tree.storedCount(height: 0), position + 4096)
-            keptLeaves = position < end ? try tree.stored(height: 0, position..<end) : []
-        }
-        let i = Int(position - keptFrom)
-        if i < keptLeaves.count, keptLeaves[i] != leaf {
-            throw mismatch(position: position, kept: keptLeaves[i], computed: leaf, path: path)
-        }
+/// The log cut into blocks of 2^s records aligned in the tree (the last one shorter),
+/// so each block is a perfect subtree (or the ragged right edge) checked on its own.
+private struct VerifyPieces {
+    let total: UInt64
+    let shift: Int
+    var count: Int { total == 0 ? 0 : Int((total + (1 << UInt64(shift)) - 1) >> UInt64(shift)) }
+
+    init(total: UInt64) {
+        self.total = total
+        // About 32 pieces, none smaller than 4,096 records.
+        let bits = 64 - total.leadingZeroBitCount
+        shift = max(12, bits - 5)
+    }
+
+    func range(_ i: Int) -> Range<UInt64> {
+        let lo = UInt64(i) << UInt64(shift)
+        return lo..<min(total, lo + (1 << UInt64(shift)))
+    }
+
+    /// The root over all pieces: whole blocks merge as leaves of height `shift`
+    /// (each merge checked against the stored hash of its height where one is kept),
+    /// then the last block's own subtrees follow.
+    func fold(_ pieces: [[MerkleHash]], tree: LogTree, path: String) throws -> MerkleHash {
+        guard total > 0 else { return .emptyTree }
+        var top = MerkleFrontier()
         var mismatch: (Int, UInt64)?
-        let tree = self.tree
-        frontier.append(leaf) { height, index, hash in
-            guard mismatch == nil, height % LogTree.levelStride == 0, index < tree.storedCount(height: height) else { return }
-            if (try? tree.stored(height: height, index..<(index + 1)).first) != hash { mismatch = (height, index) }
+        let whole = Int(total >> UInt64(shift))
+        for i in 0..<whole {
+            top.append(pieces[i][0]) { j, index, hash in
+                let height = shift + j
+                guard mismatch == nil, height % LogTree.levelStride == 0, index < tree.storedCount(height: height) else { return }
+                if (try? tree.stored(height: height, index..<(index + 1)).first) != hash { mismatch = (height, index) }
+            }
         }
         if let (height, index) = mismatch {
+            let first = index << UInt64(height)
+            throw StoreError(.corruptRecord,
+                             "the tree's stored hash of records \(first)...\(first + (1 << UInt64(height)) - 1) does not match them (height \(height)): the tree file is damaged",
+                             path: path + "/" + TreeHead.levelFileName(height: height), position: first)
+        }
+        let hashes = top.hashes + (whole < pieces.count ? pieces[whole] : [])
+        guard var r = hashes.last else { return .emptyTree }
+        for h in hashes.dropLast().reversed() { r = MerkleHash.node(h, r) }
+        return r
+    }
+}
+
+/// Recomputes the tree leaf by leaf over one piece starting at `base` (a multiple of
+/// 2^h for every height h the piece reaches) and compares it with the kept hashes.
+private struct TreeCheck {
+    let tree: LogTree
+    let base: UInt64
+    var frontier = MerkleFrontier()
+    /// How many hashes of each stored height the tree held when the check began.
+    let counts: [UInt64]
+    /// A run of kept hashes per stored height, read 4,096 at a time.
+    var runs: [(from: UInt64, hashes: [MerkleHash])]
+
+    init(tree: LogTree, base: UInt64) {
+        self.tree = tree
+        self.base = base
+        counts = stride(from: 0, to: 64, by: LogTree.levelStride).map { tree.storedCount(height: $0) }
+        runs = Array(repeating: (0, []), count: counts.count)
+    }
+
+    /// The kept hash of `height` at `index`, `nil` when the tree keeps none there.
+    mutating func kept(height: Int, index: UInt64) throws -> MerkleHash? {
+        let k = height / LogTree.levelStride
+        guard index < counts[k] else { return nil }
+        if index < runs[k].from || index >= runs[k].from + UInt64(runs[k].hashes.count) {
+            runs[k] = (index, try tree.stored(height: height, index..<min(counts[k], index + 4096)))
+        }
+        return runs[k].hashes[Int(index - runs[k].from)]
+    }
+
+    mutating func add(_ leaf: MerkleHash, position: UInt64, path: String) throws {
+        if let kept = try kept(height: 0, index: position), kept != leaf {
+            throw mismatch(position: position, kept: kept, computed: leaf, path: path)
+        }
+        var completed: [(Int, UInt64, MerkleHash)] = []
+        let base = self.base
+        frontier.append(leaf) { height, relative, hash in
+            if height % LogTree.levelStride == 0 { completed.append((height, (base >> UInt64(height)) + relative, hash)) }
+        }
+        for (height, index, hash) in completed {
+            guard let kept = try kept(height: height, index: index), kept != hash else { continue }
             // Every leaf below matched: the stored subtree hash is what is wrong.
             let first = index << UInt64(height)
             throw StoreError(.corruptRecord,

@@ -123,18 +123,24 @@ struct StoreIdentity: Equatable {
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws -> StoreIdentity {
-        guard bytes.count == size, bytes.prefix(8).elementsEqual(magic) else {
-            throw StoreError(.corruptRecord, "not a store identity file", path: path, offset: 0)
-        }
-        let stored = bytes[40..<44].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian }
-        guard stored == CRC32C.checksum(bytes[0..<40]) else {
-            throw StoreError(.corruptRecord, "store identity checksum mismatch", path: path, offset: 40)
-        }
-        let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
-        guard version == 1 else {
-            throw StoreError(.unsupportedFormat, "store format version \(version); this build reads version 1", path: path, offset: 8)
-        }
+        try checkSmallFile(bytes, magic: magic, size: size, what: "store identity", path: path)
         let created = bytes[32..<40].withUnsafeBytes { Int64(bitPattern: $0.loadUnaligned(as: UInt64.self).littleEndian) }
         return StoreIdentity(storeID: Array(bytes[16..<32]), created: created)
+    }
+}
+
+/// Checks a small fixed-layout file (`STORE`, `TREE`): its length and magic, the CRC-32C
+/// of everything before its last four bytes, and format version 1 at offset 8.
+func checkSmallFile(_ bytes: [UInt8], magic: [UInt8], size: Int, what: String, path: String) throws {
+    guard bytes.count == size, bytes.prefix(magic.count).elementsEqual(magic) else {
+        throw StoreError(.corruptRecord, "not a \(what) file", path: path, offset: 0)
+    }
+    let stored = bytes[(size - 4)..<size].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian }
+    guard stored == CRC32C.checksum(bytes[0..<(size - 4)]) else {
+        throw StoreError(.corruptRecord, "\(what) checksum mismatch", path: path, offset: Int64(size - 4))
+    }
+    let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
+    guard version == 1 else {
+        throw StoreError(.unsupportedFormat, "\(what) format version \(version); this build reads version 1", path: path, offset: 8)
     }
 }

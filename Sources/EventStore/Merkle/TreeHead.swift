@@ -34,17 +34,7 @@ struct TreeHead: Equatable {
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws -> TreeHead {
-        guard bytes.count == size, bytes.prefix(8).elementsEqual(magic) else {
-            throw StoreError(.corruptRecord, "not a tree head file", path: path, offset: 0)
-        }
-        let stored = bytes[72..<76].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian }
-        guard stored == CRC32C.checksum(bytes[0..<72]) else {
-            throw StoreError(.corruptRecord, "tree head checksum mismatch", path: path, offset: 72)
-        }
-        let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
-        guard version == 1 else {
-            throw StoreError(.unsupportedFormat, "tree format version \(version); this build reads version 1", path: path, offset: 8)
-        }
+        try checkSmallFile(bytes, magic: magic, size: size, what: "tree head", path: path)
         let n = bytes[32..<40].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
         return TreeHead(storeID: Array(bytes[16..<32]), treeSize: n, root: MerkleHash(bytes: bytes[40..<72])!)
     }

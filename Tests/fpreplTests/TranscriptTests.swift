@@ -92,7 +92,7 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
             let piped = try fprepl(["--store", dir], stdin: "status\nnope\n")
             #expect(piped.status == 1)
             #expect(piped.err.hasPrefix("<stdin>:2: error: unknown command 'nope'; commands: status, household,"))
-            #expect(piped.err.hasSuffix("; dot commands: .help, .mode, .as, .quit\n"))
+            #expect(piped.err.hasSuffix("; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n"))
         }
     }
 
@@ -262,6 +262,54 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
                 """)
             let none = try fprepl(["--store", dir, "-c", "exit-check 5301241012010002"])
             #expect(none.err == "error: household 5301241012010002 has no exit (脱贫退出) as of now\n")
+        }
+    }
+}
+
+@Suite struct DotCommandTests {
+    @Test func outputSendsResultsToAFileAndBack() throws {
+        try withStore(events: 4) { dir in
+            let file = dir + "-out.csv"
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let r = try fprepl(["--store", dir, "-c", ".mode csv; .output \(file); status; .output; .mode json; digest"])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.hasPrefix("{\"size\":4,"))
+            let written = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(written.hasPrefix("store,events,streams,segments,bytes,last_position,digest\r\n\(dir),4,"))
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            #expect(try fprepl(["--store", dir, "-c", ".output /nonexistent/dir/x"]).err.hasPrefix("error: cannot write /nonexistent/dir/x"))
+        }
+    }
+
+    @Test func readRunsAScriptWithItsOwnLineNumbers() throws {
+        try withStore(events: 2) { dir in
+            let script = dir + "-script.fp"
+            defer { try? FileManager.default.removeItem(atPath: script) }
+            try ".mode json\n-- the size\ndigest\nbogus\ndigest\n".write(toFile: script, atomically: true, encoding: .utf8)
+            let r = try fprepl(["--store", dir, "-c", ".read \(script); status"])
+            #expect(r.status == 1)
+            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, exit-check, stats, rates, asof, import, export, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
+            #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\":2,") }.count == 2)
+            #expect(r.out.contains("\"events\":2"), "the command after .read runs")
+            // With --bail, the first error inside the script stops everything.
+            let b = try fprepl(["--store", dir, "--bail", "-c", ".read \(script); status"])
+            #expect(b.status == 1)
+            #expect(b.out.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+            // A script that reads itself stops, with one message.
+            try ".read \(script)\n".write(toFile: script, atomically: true, encoding: .utf8)
+            let loop = try fprepl(["--store", dir, "-c", ".read \(script)"])
+            #expect(loop.status == 1)
+            #expect(loop.err.contains("nested 16 deep"))
+        }
+    }
+
+    @Test func timerPrintsElapsedTimeToStderrOnly() throws {
+        try withStore(events: 1) { dir in
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", ".timer on; digest; .timer off; digest"])
+            #expect(r.status == 0)
+            #expect(r.err.components(separatedBy: "\n").filter { $0.hasPrefix("Run Time: ") && $0.hasSuffix(" s") }.count == 1)
+            #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{") }.count == 2)
         }
     }
 }

@@ -4,7 +4,7 @@ import EventStore
 enum CommandRunner {
     static let commands = ["status", "household", "households", "count", "history", "exit-check", "stats", "rates", "asof", "import", "export",
                            "digest", "verify", "checkpoint", "keygen", "prove", "check", "help"]
-    static let dotCommands = [".help", ".mode", ".as", ".quit"]
+    static let dotCommands = [".help", ".mode", ".output", ".read", ".timer", ".as", ".quit"]
 
     /// The text after the command word, as typed (quotes and spacing kept for the
     /// query parser).
@@ -44,6 +44,18 @@ enum CommandRunner {
                 throw CommandError(".mode takes one of: " + OutputMode.allCases.map(\.rawValue).joined(separator: ", "))
             }
             session.mode = mode
+            return ""
+        case ".output":
+            guard args.count <= 1 else { throw CommandError(".output takes a file, or nothing to return to stdout") }
+            try session.redirectOutput(to: args.first)
+            return ""
+        case ".read":
+            guard args.count == 1 else { throw CommandError(".read takes one script file") }
+            try session.read(script: args[0])
+            return ""
+        case ".timer":
+            guard args.count == 1, args[0] == "on" || args[0] == "off" else { throw CommandError(".timer takes on or off") }
+            session.timer = args[0] == "on"
             return ""
         case ".as":
             guard args.count == 1, let role = Role(rawValue: args[0]) else {
@@ -88,6 +100,9 @@ enum Help {
         ("check", "check a proof against a root you trust, without any store",
          "check consistency since-march.json --old-checkpoint march.checkpoint --new-checkpoint today.checkpoint --key inspector-2026.pub"),
         (".mode", "output mode for what follows: table, json, csv or line", ".mode json"),
+        (".output", "send results to a file (mode 0600); .output alone sends them back to stdout", ".output households.csv"),
+        (".read", "run the commands of a script file here; its errors name FILE:LINE", ".read monthly-check.fp"),
+        (".timer", "on: print each command's elapsed time to stderr", ".timer on"),
         (".as", "viewer role: auditor and inspector see names and id numbers, analyst sees them masked", ".as auditor"),
         (".help", "this list, or one command's help", ".help status"),
         (".quit", "leave fprepl (also Ctrl-D)", ".quit"),

@@ -123,6 +123,8 @@ final class Session {
     var seesPersonalData: Bool { role != .analyst }
 
     func close() {
+        try? outputFile?.close()
+        outputFile = nil
         try? openedStore?.close()
         openedStore = nil
     }
@@ -185,14 +187,55 @@ final class Session {
         return ok
     }
 
+    /// Where results go: stdout, or the file of `.output FILE`.
+    private var outputFile: FileHandle?
+    /// `.timer on`: the elapsed time of each command on stderr.
+    var timer = false
+    /// How deep `.read` is nested (a file that reads itself stops at 16).
+    private(set) var readDepth = 0
+
+    /// `.output FILE` sends results to FILE (created or emptied, mode 0600: results may
+    /// hold personal data); `.output` alone returns them to stdout.
+    func redirectOutput(to path: String?) throws {
+        try? outputFile?.close()
+        outputFile = nil
+        guard let path else { return }
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let h = FileHandle(forWritingAtPath: path) else {
+            throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        outputFile = h
+    }
+
+    /// `.read FILE`: runs a script's commands here, errors named `FILE:LINE`.
+    func read(script path: String) throws {
+        guard readDepth < 16 else { throw CommandError(".read is nested 16 deep; does \(path) read itself?") }
+        guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        // Each failing command has said why; the .read itself adds no line.
+        if !run(script: text, source: path) { throw SilentFailure() }
+    }
+
     /// Runs one command; prints its result to stdout or one error line to stderr.
     @discardableResult
     func execute(_ text: String, line: Int?, source: String?) -> Bool {
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer {
+            if timer, !text.trimmingCharacters(in: .whitespaces).hasPrefix(".timer") {
+                let d = clock.now - start
+                let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+                printError(String(format: "Run Time: %.3f s", seconds))
+            }
+        }
         do {
             let output = try CommandRunner.run(text, in: self)
             if quitRequested || output.isEmpty { return true }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            (outputFile ?? FileHandle.standardOutput).write(Data(output.utf8))
             return true
+        } catch is SilentFailure {
+            return false
         } catch {
             let message = (error as? CommandError)?.message ?? "\(error)"
             var prefix = ""
@@ -204,6 +247,9 @@ final class Session {
 
     func quit() { quitRequested = true }
 }
+
+/// A command that failed after saying why itself (`.read` of a script with errors).
+struct SilentFailure: Error {}
 
 /// A failed command, with the one line that says why.
 struct CommandError: Error {

@@ -89,6 +89,22 @@ import Testing
         throw CocoaError(.fileNoSuchFile)
     }
 
+    @Test func replayStepWaitsForEnterBetweenEvents() throws {
+        try withTerminalSession { _ in
+            _ = try tmux(["send-keys", "-t", "t", "replay 5301241012010001 --step", "Enter"])
+            #expect(try waitFor("Enter for the next event"))
+            #expect(try screen().contains("#5  v0  2014-10-20  HouseholdIdentified"))
+            #expect(try !screen().contains("HelperAssigned"), "the second event waits")
+            _ = try tmux(["send-keys", "-t", "t", "Enter"])
+            #expect(try waitFor("HelperAssigned"))
+            _ = try tmux(["send-keys", "-t", "t", "q", "Enter"])
+            usleep(300_000)
+            #expect(try !screen().contains("MeasureApplied"), "q stops the replay")
+            _ = try tmux(["send-keys", "-t", "t", "digest", "Enter"])
+            #expect(try waitFor("root"), "the prompt is back")
+        }
+    }
+
     @Test func aTerminalSession() throws {
         try withTerminalSession { home in
 

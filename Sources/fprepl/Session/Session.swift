@@ -207,6 +207,12 @@ final class Session {
         outputFile = h
     }
 
+    /// Writes part of a result now, where results go (for commands that show their
+    /// output step by step).
+    func emit(_ text: String) {
+        (outputFile ?? FileHandle.standardOutput).write(Data(text.utf8))
+    }
+
     /// `.read FILE`: runs a script's commands here, errors named `FILE:LINE`.
     func read(script path: String) throws {
         guard readDepth < 16 else { throw CommandError(".read is nested 16 deep; does \(path) read itself?") }
@@ -232,7 +238,7 @@ final class Session {
         do {
             let output = try CommandRunner.run(text, in: self)
             if quitRequested || output.isEmpty { return true }
-            (outputFile ?? FileHandle.standardOutput).write(Data(output.utf8))
+            emit(output)
             return true
         } catch is SilentFailure {
             return false

@@ -289,7 +289,7 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
             try ".mode json\n-- the size\ndigest\nbogus\ndigest\n".write(toFile: script, atomically: true, encoding: .utf8)
             let r = try fprepl(["--store", dir, "-c", ".read \(script); status"])
             #expect(r.status == 1)
-            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, stats, rates, asof, import, export, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
+            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
             #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\":2,") }.count == 2)
             #expect(r.out.contains("\"events\":2"), "the command after .read runs")
             // With --bail, the first error inside the script stops everything.
@@ -362,5 +362,26 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
                 #expect(r.status == 1 && r.out == "" && r.err.hasPrefix("error: "), "\(bad)")
             }
         }
+    }
+}
+
+@Suite struct RebuildTranscriptTests {
+    @Test func rebuildFoldsEverythingAndReplacesTheCheckpoint() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-rebuild-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
+        #expect(try fprepl(["--store", dir, "-c", "import \(sample)"]).status == 0)
+        let ro = try fprepl(["--store", dir, "--read-only", "--format", "json", "-c", "rebuild"])
+        #expect(ro.status == 0, "\(ro.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/projections/county.ckpt"), "read-only writes nothing")
+        let r = try fprepl(["--store", dir, "--format", "json", "-c", "rebuild; stats"])
+        #expect(r.status == 0, "\(r.err)")
+        let first = try #require(r.out.components(separatedBy: "\n").first)
+        let doc = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]
+        #expect(doc?["events"] as? Int == 46)
+        #expect(doc?["households"] as? Int == 2)
+        #expect((doc?["events_per_second"] as? Int ?? 0) > 0)
+        #expect(FileManager.default.fileExists(atPath: dir + "/projections/county.ckpt"))
+        #expect(try fprepl(["--store", dir, "-c", "rebuild now"]).err == "error: rebuild takes no arguments\n")
     }
 }

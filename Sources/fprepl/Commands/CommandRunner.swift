@@ -3,7 +3,7 @@ import EventStore
 /// Parses one command line and runs it.
 enum CommandRunner {
     static let commands = ["status", "household", "households", "count", "history", "replay", "exit-check", "stats", "rates", "asof", "import", "export",
-                           "digest", "verify", "checkpoint", "keygen", "prove", "check", "help"]
+                           "rebuild", "digest", "verify", "checkpoint", "keygen", "prove", "check", "help"]
     static let dotCommands = [".help", ".mode", ".output", ".read", ".timer", ".as", ".quit"]
 
     /// The text after the command word, as typed (quotes and spacing kept for the
@@ -32,6 +32,7 @@ enum CommandRunner {
         case "import": return try TransferCommands.importFile(args, session)
         case "export": return try TransferCommands.exportFile(args, session)
         case "asof": return try TransferCommands.asof(args, session)
+        case "rebuild": return try CountyCommands.rebuild(args, session)
         case "digest": return try VerificationCommands.digest(args, session)
         case "verify": return try VerificationCommands.verify(args, session)
         case "checkpoint": return try VerificationCommands.checkpoint(args, session)
@@ -92,6 +93,7 @@ enum Help {
         ("asof", "set the point in time later queries answer for; alone, show it", "asof effective 2016-12-31"),
         ("import", "append the events of a canonical JSONL file, all or nothing", "import Events/samples/household-life.jsonl"),
         ("export", "write canonical JSONL (names and id numbers masked for analysts)", "export out.jsonl --stream household-5301241012010001"),
+        ("rebuild", "fold every projection again from the first record and replace the checkpoint; prints events and events/second", "rebuild"),
         ("digest", "the Merkle tree head: how many records, and the SHA-256 root over them (RFC 6962)", "digest"),
         ("verify", "check every record's checksum and recompute the Merkle tree; with a checkpoint, check the log still holds it",
          "verify --checkpoint march.checkpoint --key inspector-2026.pub"),

@@ -81,4 +81,16 @@ enum CountyCommands {
         }
         return TableResult(columns: columns, rows: rows).render(session.mode)
     }
+
+    static func rebuild(_ args: [String], _ session: Session) throws -> String {
+        guard args.isEmpty else { throw CommandError("rebuild takes no arguments") }
+        let (state, events, seconds) = try VerificationCommands.storeCall { try session.rebuildCounty() }
+        return RecordResult(fields: [
+            ("events", "events", .integer(Int64(events))),
+            ("households", "households", .integer(Int64(state.households.count))),
+            ("villages", "villages", .integer(Int64(state.villages.count))),
+            ("seconds", "seconds", .raw(json: String(format: "%.3f", seconds), plain: String(format: "%.3f", seconds))),
+            ("events_per_second", "events/second", .integer(seconds > 0 ? Int64(Double(events) / seconds) : 0)),
+        ]).render(session.mode)
+    }
 }

@@ -119,6 +119,23 @@ final class Session {
         return state
     }
 
+    /// `rebuild`: every projection folded from the first record, the checkpoint beside
+    /// the log replaced (unless read-only), with a progress bar on a terminal.
+    func rebuildCounty() throws -> (state: CountyState, events: UInt64, seconds: Double) {
+        let store = try HouseholdCommands.openForReading(self)
+        let progress = Progress(label: "rebuilding", enabled: showsProgress)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let state = try CountyBuilder.build(store, asOf: .now) { done, total in
+            progress.update(done: Int(done), total: Int(total), unit: "events")
+        }
+        let d = clock.now - start
+        progress.finish()
+        if !readOnly { try? CountyCheckpoint.save(state, store: store) }
+        countyCache = (.now, store.endPosition, state)
+        return (state, store.endPosition, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+
     /// Whether names and id numbers are shown to this viewer.
     var seesPersonalData: Bool { role != .analyst }
 

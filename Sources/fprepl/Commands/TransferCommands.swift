@@ -9,8 +9,11 @@ enum TransferCommands {
         guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
         let store = try session.writableStore()
         let report: ImportReport
+        let progress = Progress(label: "importing \(path)", enabled: session.showsProgress)
+        defer { progress.finish() }
         do {
-            report = try Importer.run(text, store: store)
+            // Lines checked, then the one all-or-nothing append.
+            report = try Importer.run(text, store: store) { done, total in progress.update(done: done, total: total, unit: "lines") }
         } catch let e as ImportError {
             throw CommandError("\(path): \(e); nothing was imported")
         } catch let e as StoreError {

@@ -102,6 +102,13 @@ import Testing
             #expect(try !screen().contains("MeasureApplied"), "q stops the replay")
             _ = try tmux(["send-keys", "-t", "t", "digest", "Enter"])
             #expect(try waitFor("root"), "the prompt is back")
+
+            // Tab completes household ids from the store: the common part of both ids.
+            _ = try tmux(["send-keys", "-t", "t", "household 53012", "Tab"])
+            usleep(500_000)
+            #expect(try screen().contains("fp> household 530124101201000"))
+            _ = try tmux(["send-keys", "-t", "t", "2", "Enter"])
+            #expect(try waitFor("户编号          5301241012010002"))
         }
     }
 

@@ -91,3 +91,19 @@ import Testing
         }
     }
 }
+
+@Suite struct CompletionTests {
+    @Test func householdIdsCompleteFromTheStoreWhereAnIdFits() {
+        let ids = { ["5301241012010001", "5301241012010002", "5301241013020001"] }
+        #expect(Completion.candidates(before: "household 53012410120", word: "53012410120", householdIDs: ids)
+                == ["5301241012010001", "5301241012010002"])
+        #expect(Completion.candidates(before: "replay ", word: "", householdIDs: ids).count == 3)
+        #expect(Completion.candidates(before: "replay 5301241012010001 ", word: "", householdIDs: ids) == ["--until", "--step"])
+        #expect(Completion.candidates(before: "status ", word: "", householdIDs: ids) == [])
+        var asked = false
+        _ = Completion.candidates(before: "stats ", word: "") { asked = true; return [] }
+        #expect(!asked, "the store is not read where no id fits")
+        #expect(Completion.candidates(before: "prove ", word: "") == ["inclusion", "consistency"])
+        #expect(Completion.candidates(before: "", word: "").contains("replay"))
+    }
+}

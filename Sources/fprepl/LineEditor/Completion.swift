@@ -2,9 +2,11 @@ import Projections
 
 /// What tab completes: commands at the start of a line, then words that fit where the
 /// cursor is: query keywords and field names, the labels of status and causes, output
-/// modes, roles, `stats` levels.
+/// modes, roles, `stats` levels, household ids from the store, each command's options.
 enum Completion {
-    static func candidates(before: String, word: String) -> [String] {
+    /// - Parameter householdIDs: The store's household ids, asked for only when a
+    ///   household id is what fits.
+    static func candidates(before: String, word: String, householdIDs: () -> [String] = { [] }) -> [String] {
         let words = before.split(separator: " ").map(String.init)
         let done = word.isEmpty ? words : Array(words.dropLast())
         guard let first = done.first else {
@@ -19,6 +21,14 @@ enum Completion {
         case "asof": return done.count == 1 ? ["position", "recorded", "effective", "now"] : []
         case "rates": return ["--from", "--to"]
         case "export": return done.count >= 2 ? ["--from", "--stream"] : []
+        case "household", "history", "replay", "exit-check":
+            if done.count == 1 { return householdIDs().filter { $0.hasPrefix(word) } }
+            if first == "replay" { return last == "--until" ? [] : ["--until", "--step"] }
+            return []
+        case "prove", "check": return done.count == 1 ? ["inclusion", "consistency"] : proofOptions(first)
+        case "checkpoint": return ["--sign", "--verify", "--origin", "--out"]
+        case "verify": return ["--checkpoint", "--key"]
+        case "keygen": return done.count >= 2 ? ["--dir"] : []
         case "count" where done.count == 1: return ["households"]
         case "households", "count":
             let fields = HouseholdField.allCases.map(\.rawValue)
@@ -31,6 +41,11 @@ enum Completion {
             return ["where", "and", "or", "by", "order", "limit", "desc"]
         default: return []
         }
+    }
+
+    static func proofOptions(_ command: String) -> [String] {
+        command == "prove" ? ["--size", "--out"]
+            : ["--root", "--checkpoint", "--key", "--old-root", "--new-root", "--old-checkpoint", "--new-checkpoint"]
     }
 
     static func values(of field: HouseholdField) -> [String] {

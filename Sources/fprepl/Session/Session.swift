@@ -166,7 +166,12 @@ final class Session {
         guard let editor = LineEditor(program: "fprepl", historyPath: home + "/.fprepl_history") else {
             return runPlainPrompt()
         }
-        editor.completer = { before, word in Completion.candidates(before: before, word: word) }
+        editor.completer = { [unowned self] before, word in
+            Completion.candidates(before: before, word: word) {
+                // The household projection (from the checkpoint when there is one).
+                (try? self.county().households.keys.sorted()) ?? []
+            }
+        }
         FileHandle.standardOutput.write(Data("fp-ledger \(storePath ?? "(no store)"): type help for the commands, .quit or Ctrl-D to leave\n".utf8))
         var ok = true
         while !quitRequested {

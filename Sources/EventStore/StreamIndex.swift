@@ -262,28 +262,38 @@ enum Bloom {
 struct ActiveIndex {
     /// One entry per record, in position order.
     var entries: [IndexEntry] = []
-    /// For each stream hash, the indices into `entries` of its records, in order.
-    var byHash: [UInt64: [Int32]] = [:]
+    /// For each stream hash, the index into `entries` of its latest record; with
+    /// `previous`, a chain back through the stream's records. No array per stream: an
+    /// active segment touching 200,000 households builds in one pass of small stores.
+    var latest: [UInt64: Int32] = [:]
+    /// For each entry, the index of the previous entry with the same hash, or -1.
+    var previous: [Int32] = []
     var streamsStarted: UInt64 = 0
 
     mutating func add(_ e: IndexEntry) {
-        byHash[e.hash, default: []].append(Int32(entries.count))
+        let index = Int32(entries.count)
+        previous.append(latest.updateValue(index, forKey: e.hash) ?? -1)
         entries.append(e)
         if e.version == 0 { streamsStarted += 1 }
     }
 
     mutating func removeLast(_ n: Int) {
         for _ in 0..<n {
-            guard let e = entries.popLast() else { return }
-            byHash[e.hash]?.removeLast()
-            if byHash[e.hash]?.isEmpty == true { byHash[e.hash] = nil }
+            guard let e = entries.popLast(), let prev = previous.popLast() else { return }
+            latest[e.hash] = prev < 0 ? nil : prev
             if e.version == 0 { streamsStarted -= 1 }
         }
     }
 
     /// Entries of streams with this hash from `version` on.
     func entries(hash: UInt64, from version: UInt64) -> [IndexEntry] {
-        guard let list = byHash[hash] else { return [] }
-        return list.lazy.map { entries[Int($0)] }.filter { $0.version >= version }
+        var out: [IndexEntry] = []
+        var i = latest[hash] ?? -1
+        while i >= 0 {
+            let e = entries[Int(i)]
+            if e.version >= version { out.append(e) }
+            i = previous[Int(i)]
+        }
+        return out.reversed()
     }
 }

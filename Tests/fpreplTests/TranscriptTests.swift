@@ -289,7 +289,7 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
             try ".mode json\n-- the size\ndigest\nbogus\ndigest\n".write(toFile: script, atomically: true, encoding: .utf8)
             let r = try fprepl(["--store", dir, "-c", ".read \(script); status"])
             #expect(r.status == 1)
-            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
+            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
             #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\":2,") }.count == 2)
             #expect(r.out.contains("\"events\":2"), "the command after .read runs")
             // With --bail, the first error inside the script stops everything.
@@ -383,5 +383,38 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
         #expect((doc?["events_per_second"] as? Int ?? 0) > 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/projections/county.ckpt"))
         #expect(try fprepl(["--store", dir, "-c", "rebuild now"]).err == "error: rebuild takes no arguments\n")
+    }
+}
+
+@Suite struct FundTranscriptTests {
+    @Test func fundsSpeaksREPLmdsKeysAndSaysWhatIsMissing() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-funds-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
+        #expect(try fprepl(["--store", dir, "-c", "import \(sample)"]).status == 0)
+        let r = try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-12-31; funds 2016-001"])
+        #expect(r.status == 0, "\(r.err)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(doc["fund"] as? String == "2016-001")
+        #expect(doc["allocated_fen"] as? Int == 50_000_000)
+        let units = try #require(doc["units"] as? [[String: Any]])
+        for key in ["unit", "received_fen", "paid_fen", "held_fen", "days_held"] { #expect(units[0][key] != nil, "\(key)") }
+        #expect(units.map { $0["held_fen"] as? Int ?? -1 } == [42_000_000, 4_800_000, 900_000])
+        let payments = try #require(doc["payments"] as? [[String: Any]])
+        for key in ["position", "to", "amount_fen", "effective"] { #expect(payments[0][key] != nil, "\(key)") }
+        // allocated = held + paid to households and projects + returned
+        let held = units.reduce(0) { $0 + ($1["held_fen"] as? Int ?? 0) }
+        let paid = payments.reduce(0) { $0 + ($1["amount_fen"] as? Int ?? 0) }
+        let returned = units.reduce(0) { $0 + ($1["returned_fen"] as? Int ?? 0) }
+        #expect(held + paid + returned == 50_000_000)
+
+        let h = try fprepl(["--store", dir, "--format", "json", "-c", "funds household 5301241012010001"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(h.out.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows[0]["path"] as? [String] == ["county-530124", "town-530124101", "village-530124101201"])
+        for bad in ["funds", "funds 2099-999", "funds household", "funds a b c"] {
+            let e = try fprepl(["--store", dir, "-c", bad])
+            #expect(e.status == 1 && e.out == "" && e.err.hasPrefix("error: "), "\(bad): \(e.err)")
+        }
     }
 }

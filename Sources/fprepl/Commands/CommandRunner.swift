@@ -2,7 +2,7 @@ import EventStore
 
 /// Parses one command line and runs it.
 enum CommandRunner {
-    static let commands = ["status", "household", "households", "count", "history", "replay", "exit-check", "stats", "rates", "asof", "import", "export",
+    static let commands = ["status", "household", "households", "count", "history", "replay", "exit-check", "funds", "stats", "rates", "asof", "import", "export",
                            "rebuild", "digest", "verify", "checkpoint", "keygen", "prove", "check", "help"]
     static let dotCommands = [".help", ".mode", ".output", ".read", ".timer", ".as", ".quit"]
 
@@ -26,6 +26,7 @@ enum CommandRunner {
         case "count": return try HouseholdQueryCommands.count(rest(text, after: name), session)
         case "history": return try HouseholdCommands.history(args, session)
         case "replay": return try ReplayCommand.run(args, session)
+        case "funds": return try FundCommands.run(args, session)
         case "exit-check": return try ExitCheckCommand.run(args, session)
         case "stats": return try CountyCommands.stats(args, session)
         case "rates": return try CountyCommands.rates(args, session)
@@ -87,6 +88,8 @@ enum Help {
         ("history", "a household's audit trail: every event, corrections shown beside what they correct", "history 5301241012010001"),
         ("replay", "rebuild a household event by event, showing the fields each event changed; --step waits for Enter between events",
          "replay 5301241012010001 --until 2017-12-31 --step"),
+        ("funds", "a fund's trail as a tree (each unit: received, paid on, returned, held, days held) and its payments; or every payment a household received",
+         "funds 2016-001"),
         ("exit-check", "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict", "exit-check 5301241012010001"),
         ("stats", "households, people, poor people, 贫困发生率 and cause shares by area", "stats by town"),
         ("rates", "错评率, 漏评率, 错退率, 综合贫困发生率 of a period (default: the latest year in the log)", "rates --from 2016-01-01 --to 2016-12-31"),

@@ -1,0 +1,203 @@
+import EventStore
+
+/// One fund followed from its allocation (下达) through every transfer to the
+/// households and projects it paid, and what was returned: per unit, what it received,
+/// paid on, returned and still holds, and how long money sat there.
+///
+/// Money moves first-in, first-out: a unit pays on (or returns) the money it received
+/// earliest. That decides which allocation path a payment came by and how long each yuan
+/// waited at each unit (`docs/funds.md`).
+public struct FundTrail: Sendable, Equatable {
+    /// The fund id (the stream without `fund-`).
+    public var fund: String
+    /// The allocation's document number (文号).
+    public var document: String = ""
+    /// 资金来源, as its label.
+    public var source: String = ""
+    public var purpose: String = ""
+    public var allocatedFen: Int64 = 0
+    /// When it was allocated; `nil` when the stream has no allocation (yet).
+    public var allocated: EffectiveDate?
+    /// Every unit the money reached, in the order it first did.
+    public var units: [UnitBalance] = []
+    /// Every payment to a household or project, in log order.
+    public var payments: [FundPayment] = []
+
+    /// What one unit did with the fund's money.
+    public struct UnitBalance: Sendable, Equatable {
+        /// `county-530124`, `town-530124101`, `village-530124101201` or `org-NAME`.
+        public var unit: String
+        /// How many transfers from the allocation the money first came here by (0 for
+        /// the allocation's receiver): the unit's depth in the trail's tree.
+        public var depth: Int = 0
+        public var receivedFen: Int64 = 0
+        /// Transferred on to other units, and paid to households and projects.
+        public var paidFen: Int64 = 0
+        public var returnedFen: Int64 = 0
+        /// Paid out or returned beyond what it had received: the excess.
+        public var overdrawnFen: Int64 = 0
+        /// The longest any of it sat here: from its arrival to its leaving, or to the
+        /// as-of date while it is still here (first-in, first-out).
+        public var daysHeld: Int = 0
+        /// What it holds now: received - paid - returned (never below zero).
+        public var heldFen: Int64 { max(0, receivedFen - paidFen - returnedFen + overdrawnFen) }
+    }
+
+    /// One payment to a household or project.
+    public struct FundPayment: Sendable, Equatable {
+        public var position: UInt64
+        public var effective: EffectiveDate
+        /// The paying unit.
+        public var from: String
+        /// `household-ID` or `project-ID`.
+        public var to: String
+        public var amountFen: Int64
+        public var purpose: String
+        public var voucher: String
+        /// The units the money came through, from the allocation's receiver to the payer
+        /// (of the earliest money paid, first-in, first-out).
+        public var path: [String]
+    }
+}
+
+extension FundTrail {
+    /// Folds one fund stream's events (corrections applied as of `asOf`).
+    ///
+    /// - Parameters:
+    ///   - fund: The fund id.
+    ///   - events: The stream's events, in order.
+    ///   - asOf: The point in time.
+    ///   - until: The date money still held is counted to (days held).
+    /// - Throws: When an event's payload does not decode.
+    public static func build(fund: String, events: [LoggedEvent], asOf: AsOf, until: EffectiveDate) throws -> FundTrail {
+        var trail = FundTrail(fund: fund)
+        var lots: [String: [Lot]] = [:]
+        var order: [String: Int] = [:]
+
+        func unit(_ name: String) -> Int {
+            if let i = order[name] { return i }
+            order[name] = trail.units.count
+            trail.units.append(UnitBalance(unit: name))
+            return trail.units.count - 1
+        }
+        func receive(_ name: String, _ amount: Int64, _ date: EffectiveDate, path: [String]) {
+            let i = unit(name)
+            if trail.units[i].receivedFen == 0 { trail.units[i].depth = path.count - 1 }
+            trail.units[i].receivedFen += amount
+            lots[name, default: []].append(Lot(amount: amount, since: date, path: path))
+        }
+        /// Takes `amount` from a unit, oldest money first; returns the pieces taken.
+        func take(_ name: String, _ amount: Int64, _ date: EffectiveDate) -> [Lot] {
+            let i = unit(name)
+            var rest = amount
+            var taken: [Lot] = []
+            while rest > 0, var lot = lots[name]?.first {
+                let piece = min(rest, lot.amount)
+                trail.units[i].daysHeld = max(trail.units[i].daysHeld, date.daysSinceEpoch - lot.since.daysSinceEpoch)
+                taken.append(Lot(amount: piece, since: date, path: lot.path))
+                lot.amount -= piece
+                rest -= piece
+                if lot.amount == 0 { lots[name]?.removeFirst() } else { lots[name]?[0] = lot }
+            }
+            if rest > 0 {
+                trail.units[i].overdrawnFen += rest
+                taken.append(Lot(amount: rest, since: date, path: [name]))
+            }
+            return taken
+        }
+
+        for e in try Corrections.visible(events, asOf: asOf) {
+            switch e.kind {
+            case .fundAllocated:
+                let m = try e.decode(Fp_FundAllocated.self)
+                trail.document = m.document
+                trail.source = Labels.fundSource.label(for: m.source.rawValue) ?? ""
+                trail.purpose = m.purpose
+                trail.allocatedFen += m.amountFen
+                trail.allocated = trail.allocated ?? e.effective
+                receive(m.to, m.amountFen, e.effective, path: [m.to])
+            case .fundTransferred:
+                let m = try e.decode(Fp_FundTransferred.self)
+                trail.units[unit(m.from)].paidFen += m.amountFen
+                for piece in take(m.from, m.amountFen, e.effective) {
+                    receive(m.to, piece.amount, e.effective, path: piece.path + [m.to])
+                }
+            case .fundDisbursed:
+                let m = try e.decode(Fp_FundDisbursed.self)
+                trail.units[unit(m.from)].paidFen += m.amountFen
+                let pieces = take(m.from, m.amountFen, e.effective)
+                let to: String
+                switch m.recipient {
+                case .household(let h): to = "household-" + h
+                case .project(let p): to = "project-" + p
+                case nil: to = ""
+                }
+                trail.payments.append(FundPayment(position: e.position, effective: e.effective, from: m.from, to: to,
+                                                  amountFen: m.amountFen, purpose: m.purpose, voucher: m.voucher,
+                                                  path: pieces.first?.path ?? [m.from]))
+            case .fundReturned:
+                let m = try e.decode(Fp_FundReturned.self)
+                trail.units[unit(m.from)].returnedFen += m.amountFen
+                _ = take(m.from, m.amountFen, e.effective)
+            default:
+                continue
+            }
+        }
+        // Money still held has waited until the as-of date.
+        for (name, held) in lots {
+            guard let i = order[name] else { continue }
+            for lot in held where lot.amount > 0 {
+                trail.units[i].daysHeld = max(trail.units[i].daysHeld, until.daysSinceEpoch - lot.since.daysSinceEpoch)
+            }
+        }
+        return trail
+    }
+
+    /// Money at one unit: how much, since when, and by which units it came.
+    struct Lot {
+        var amount: Int64
+        var since: EffectiveDate
+        var path: [String]
+    }
+}
+
+/// Every fund of a store, as of a point.
+public enum FundLedger {
+    /// Reads every `fund-` stream (one pass over the log) and folds each.
+    ///
+    /// - Complexity: O(n) in the log; the fund events are decoded, the rest skipped by
+    ///   their stream name's first bytes.
+    public static func trails(_ store: EventStore, asOf: AsOf) throws -> [FundTrail] {
+        var streams: [String: [LoggedEvent]] = [:]
+        var order: [String] = []
+        let prefix = Array("fund-".utf8)
+        try store.forEachRecord { r in
+            guard r.streamBytes.starts(with: prefix) else { return true }
+            let name = String(r.stream.dropFirst(5))
+            if streams[name] == nil { order.append(name) }
+            streams[name, default: []].append(LoggedEvent(r.materialize()))
+            return true
+        }
+        let until = asOfDate(asOf)
+        return try order.map { try FundTrail.build(fund: $0, events: streams[$0] ?? [], asOf: asOf, until: until) }
+    }
+
+    /// One fund, read through the stream index.
+    public static func trail(_ store: EventStore, fund: String, asOf: AsOf) throws -> FundTrail? {
+        let events = try store.readStream("fund-" + fund).map(LoggedEvent.init)
+        guard !events.isEmpty else { return nil }
+        return try FundTrail.build(fund: fund, events: events, asOf: asOf, until: asOfDate(asOf))
+    }
+
+    /// The date money still held is counted to: the as-of date when the point is a
+    /// date, the day of the recorded time, or today.
+    public static func asOfDate(_ asOf: AsOf) -> EffectiveDate {
+        switch asOf {
+        case .effective(let d): return d
+        case .recorded(let t): return EffectiveDate(t.description.prefix(10)) ?? today
+        case .now, .position: return today
+        }
+    }
+
+    static var today: EffectiveDate { EffectiveDate(RecordedTime.now().description.prefix(10))! }
+}

@@ -314,15 +314,17 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
     }
 }
 
+/// A store holding the bundled sample log (Events/samples/household-life.jsonl).
+func withSample<T>(_ body: (String) throws -> T) throws -> T {
+    let dir = FileManager.default.temporaryDirectory.path + "/fprepl-sample-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
+    let r = try fprepl(["--store", dir, "-c", "import \(sample)"])
+    #expect(r.status == 0, "\(r.err)")
+    return try body(dir)
+}
+
 @Suite struct ReplayTranscriptTests {
-    func withSample<T>(_ body: (String) throws -> T) throws -> T {
-        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-replay-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
-        let r = try fprepl(["--store", dir, "-c", "import \(sample)"])
-        #expect(r.status == 0, "\(r.err)")
-        return try body(dir)
-    }
 
     @Test func replayShowsWhatEachEventChangedAndCorrectionsToo() throws {
         try withSample { dir in
@@ -366,11 +368,7 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
 }
 
 @Suite struct RebuildTranscriptTests {
-    @Test func rebuildFoldsEverythingAndReplacesTheCheckpoint() throws {
-        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-rebuild-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
-        #expect(try fprepl(["--store", dir, "-c", "import \(sample)"]).status == 0)
+    @Test func rebuildFoldsEverythingAndReplacesTheCheckpoint() throws { try withSample { dir in
         let ro = try fprepl(["--store", dir, "--read-only", "--format", "json", "-c", "rebuild"])
         #expect(ro.status == 0, "\(ro.err)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/projections/county.ckpt"), "read-only writes nothing")
@@ -383,15 +381,11 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
         #expect((doc?["events_per_second"] as? Int ?? 0) > 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/projections/county.ckpt"))
         #expect(try fprepl(["--store", dir, "-c", "rebuild now"]).err == "error: rebuild takes no arguments\n")
-    }
+    } }
 }
 
 @Suite struct FundTranscriptTests {
-    @Test func fundsSpeaksREPLmdsKeysAndSaysWhatIsMissing() throws {
-        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-funds-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
-        #expect(try fprepl(["--store", dir, "-c", "import \(sample)"]).status == 0)
+    @Test func fundsSpeaksREPLmdsKeysAndSaysWhatIsMissing() throws { try withSample { dir in
         let r = try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-12-31; funds 2016-001"])
         #expect(r.status == 0, "\(r.err)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
@@ -416,5 +410,5 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
             let e = try fprepl(["--store", dir, "-c", bad])
             #expect(e.status == 1 && e.out == "" && e.err.hasPrefix("error: "), "\(bad): \(e.err)")
         }
-    }
+    } }
 }

@@ -289,7 +289,7 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
             try ".mode json\n-- the size\ndigest\nbogus\ndigest\n".write(toFile: script, atomically: true, encoding: .utf8)
             let r = try fprepl(["--store", dir, "-c", ".read \(script); status"])
             #expect(r.status == 1)
-            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
+            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, findings, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
             #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\":2,") }.count == 2)
             #expect(r.out.contains("\"events\":2"), "the command after .read runs")
             // With --bail, the first error inside the script stops everything.
@@ -410,5 +410,22 @@ func withSample<T>(_ body: (String) throws -> T) throws -> T {
             let e = try fprepl(["--store", dir, "-c", bad])
             #expect(e.status == 1 && e.out == "" && e.err.hasPrefix("error: "), "\(bad): \(e.err)")
         }
+    } }
+}
+
+@Suite struct FindingsTranscriptTests {
+    @Test func findingsSpeakREPLmdsKeysAndSayWhichRulesAreNotEvaluatedYet() throws { try withSample { dir in
+        let r = try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-06-30; findings funds-idle"])
+        #expect(r.status == 0, "\(r.err)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        #expect(rows.count == 3)
+        #expect(Set(rows[0].keys) == ["rule", "stream", "position", "effective", "detail"])
+        #expect(rows.map { $0["position"] as? Int ?? -1 } == [12, 13, 14])
+        #expect(try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-03-31; findings"]).out == "[]\n",
+                "on 2016-03-31 the county's money had waited 30 days: no finding yet")
+        #expect(try fprepl(["--store", dir, "-c", "findings no-visit"]).err
+                == "error: findings: the rule no-visit is not evaluated yet; evaluated: funds-idle, funds-overdrawn\n")
+        #expect(try fprepl(["--store", dir, "-c", "findings nonsense"]).err.hasPrefix("error: findings: unknown rule 'nonsense'"))
+        #expect(try fprepl(["--store", dir, "-c", "findings where stream = x"]).status == 1)
     } }
 }

@@ -22,6 +22,33 @@ public struct FundTrail: Sendable, Equatable {
     public var units: [UnitBalance] = []
     /// Every payment to a household or project, in log order.
     public var payments: [FundPayment] = []
+    /// How long each arrival of money waited at its unit (first-in, first-out), for the
+    /// `funds-idle` rule: one entry per unit and arriving event.
+    public var waits: [Wait] = []
+    /// Every event that paid out or returned more than its unit had, for `funds-overdrawn`.
+    public var overdrafts: [Overdraft] = []
+
+    /// Money that arrived at a unit by one event, and the longest any of it waited.
+    public struct Wait: Sendable, Equatable {
+        public var unit: String
+        /// The event that brought it (allocation or transfer).
+        public var position: UInt64
+        public var arrived: EffectiveDate
+        public var amountFen: Int64
+        /// The longest wait of any part of it, in days.
+        public var days: Int
+        /// Part of it is still at the unit at the as-of date.
+        public var stillHeld: Bool
+    }
+
+    /// A payment, transfer or return beyond what its unit had received.
+    public struct Overdraft: Sendable, Equatable {
+        public var unit: String
+        public var position: UInt64
+        public var effective: EffectiveDate
+        public var amountFen: Int64
+        public var excessFen: Int64
+    }
 
     /// What one unit did with the fund's money.
     public struct UnitBalance: Sendable, Equatable {
@@ -73,6 +100,19 @@ extension FundTrail {
         var trail = FundTrail(fund: fund)
         var lots: [String: [Lot]] = [:]
         var order: [String: Int] = [:]
+        var waitIndex: [String: Int] = [:]  // "unit#position" -> index in trail.waits
+
+        func waited(_ lot: Lot, _ unitName: String, days: Int, stillHeld: Bool) {
+            let key = unitName + "#" + String(lot.position)
+            if let i = waitIndex[key] {
+                trail.waits[i].days = max(trail.waits[i].days, days)
+                trail.waits[i].stillHeld = trail.waits[i].stillHeld || stillHeld
+            } else {
+                waitIndex[key] = trail.waits.count
+                trail.waits.append(Wait(unit: unitName, position: lot.position, arrived: lot.since, amountFen: lot.original,
+                                        days: days, stillHeld: stillHeld))
+            }
+        }
 
         func unit(_ name: String) -> Int {
             if let i = order[name] { return i }
@@ -80,28 +120,31 @@ extension FundTrail {
             trail.units.append(UnitBalance(unit: name))
             return trail.units.count - 1
         }
-        func receive(_ name: String, _ amount: Int64, _ date: EffectiveDate, path: [String]) {
+        func receive(_ name: String, _ amount: Int64, _ date: EffectiveDate, path: [String], by position: UInt64) {
             let i = unit(name)
             if trail.units[i].receivedFen == 0 { trail.units[i].depth = path.count - 1 }
             trail.units[i].receivedFen += amount
-            lots[name, default: []].append(Lot(amount: amount, since: date, path: path))
+            lots[name, default: []].append(Lot(amount: amount, original: amount, since: date, path: path, position: position))
         }
         /// Takes `amount` from a unit, oldest money first; returns the pieces taken.
-        func take(_ name: String, _ amount: Int64, _ date: EffectiveDate) -> [Lot] {
+        func take(_ name: String, _ amount: Int64, _ date: EffectiveDate, by position: UInt64) -> [Lot] {
             let i = unit(name)
             var rest = amount
             var taken: [Lot] = []
             while rest > 0, var lot = lots[name]?.first {
                 let piece = min(rest, lot.amount)
-                trail.units[i].daysHeld = max(trail.units[i].daysHeld, date.daysSinceEpoch - lot.since.daysSinceEpoch)
-                taken.append(Lot(amount: piece, since: date, path: lot.path))
+                let days = date.daysSinceEpoch - lot.since.daysSinceEpoch
+                trail.units[i].daysHeld = max(trail.units[i].daysHeld, days)
+                waited(lot, name, days: days, stillHeld: false)
+                taken.append(Lot(amount: piece, original: piece, since: date, path: lot.path, position: position))
                 lot.amount -= piece
                 rest -= piece
                 if lot.amount == 0 { lots[name]?.removeFirst() } else { lots[name]?[0] = lot }
             }
             if rest > 0 {
                 trail.units[i].overdrawnFen += rest
-                taken.append(Lot(amount: rest, since: date, path: [name]))
+                trail.overdrafts.append(Overdraft(unit: name, position: position, effective: date, amountFen: amount, excessFen: rest))
+                taken.append(Lot(amount: rest, original: rest, since: date, path: [name], position: position))
             }
             return taken
         }
@@ -115,17 +158,17 @@ extension FundTrail {
                 trail.purpose = m.purpose
                 trail.allocatedFen += m.amountFen
                 trail.allocated = trail.allocated ?? e.effective
-                receive(m.to, m.amountFen, e.effective, path: [m.to])
+                receive(m.to, m.amountFen, e.effective, path: [m.to], by: e.position)
             case .fundTransferred:
                 let m = try e.decode(Fp_FundTransferred.self)
                 trail.units[unit(m.from)].paidFen += m.amountFen
-                for piece in take(m.from, m.amountFen, e.effective) {
-                    receive(m.to, piece.amount, e.effective, path: piece.path + [m.to])
+                for piece in take(m.from, m.amountFen, e.effective, by: e.position) {
+                    receive(m.to, piece.amount, e.effective, path: piece.path + [m.to], by: e.position)
                 }
             case .fundDisbursed:
                 let m = try e.decode(Fp_FundDisbursed.self)
                 trail.units[unit(m.from)].paidFen += m.amountFen
-                let pieces = take(m.from, m.amountFen, e.effective)
+                let pieces = take(m.from, m.amountFen, e.effective, by: e.position)
                 let to: String
                 switch m.recipient {
                 case .household(let h): to = "household-" + h
@@ -138,7 +181,7 @@ extension FundTrail {
             case .fundReturned:
                 let m = try e.decode(Fp_FundReturned.self)
                 trail.units[unit(m.from)].returnedFen += m.amountFen
-                _ = take(m.from, m.amountFen, e.effective)
+                _ = take(m.from, m.amountFen, e.effective, by: e.position)
             default:
                 continue
             }
@@ -147,7 +190,9 @@ extension FundTrail {
         for (name, held) in lots {
             guard let i = order[name] else { continue }
             for lot in held where lot.amount > 0 {
-                trail.units[i].daysHeld = max(trail.units[i].daysHeld, until.daysSinceEpoch - lot.since.daysSinceEpoch)
+                let days = until.daysSinceEpoch - lot.since.daysSinceEpoch
+                trail.units[i].daysHeld = max(trail.units[i].daysHeld, days)
+                waited(lot, name, days: days, stillHeld: true)
             }
         }
         return trail
@@ -156,8 +201,12 @@ extension FundTrail {
     /// Money at one unit: how much, since when, and by which units it came.
     struct Lot {
         var amount: Int64
+        /// What arrived by that event, before any of it left.
+        var original: Int64
         var since: EffectiveDate
         var path: [String]
+        /// The event that brought it here.
+        var position: UInt64
     }
 }
 

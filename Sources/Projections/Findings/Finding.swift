@@ -1,0 +1,63 @@
+import EventStore
+
+/// What an inspection flags: a rule, the evidence (stream, position, effective date) and
+/// one line with the numbers. Findings are a projection: computed from the log as of a
+/// point, never written to it (`docs/findings.md`).
+public struct Finding: Sendable, Equatable {
+    /// The rule's id, as in DOMAIN.md's findings table (`funds-idle`).
+    public var rule: String
+    public var stream: String
+    public var position: UInt64
+    public var effective: EffectiveDate
+    public var detail: String
+
+    public init(rule: String, stream: String, position: UInt64, effective: EffectiveDate, detail: String) {
+        self.rule = rule
+        self.stream = stream
+        self.position = position
+        self.effective = effective
+        self.detail = detail
+    }
+}
+
+/// The rules evaluated so far, and those the findings table names that are not yet.
+public enum FindingRules {
+    /// Evaluated: each id with what it finds.
+    public static let evaluated: [(id: String, finds: String)] = [
+        ("funds-idle", "money sitting at one unit longer than the warning period"),
+        ("funds-overdrawn", "a unit paying out more than it received"),
+    ]
+
+    /// Named in the findings table of DOMAIN.md, not evaluated yet.
+    public static let pending = [
+        "exit-income-below-line", "exit-guarantees-unmet", "exit-procedure-incomplete", "identification-procedure-incomplete",
+        "exit-transfer-income-dominant", "quick-return", "helper-overloaded", "no-helper", "no-visit", "measure-mismatch",
+        "cause-without-evidence", "helper-is-beneficiary", "duplicate-person", "disbursed-to-ineligible",
+        "duplicate-disbursement", "disbursed-before-publicity", "relocation-debt", "loan-out-of-terms", "early-risk-elimination",
+    ]
+
+    /// The findings of every fund, in log order of their evidence.
+    ///
+    /// - Parameter policy: The policy in force on a date (the evidence's effective date).
+    public static func funds(_ trails: [FundTrail], policy: (EffectiveDate) -> Policy) -> [Finding] {
+        var out: [Finding] = []
+        for t in trails {
+            let stream = "fund-" + t.fund
+            for w in t.waits {
+                let p = policy(w.arrived)
+                let warning = Int(p.values["funds_idle_warning_days"] ?? 30)
+                let clawback = Int(p.values["funds_idle_clawback_days"] ?? 180)
+                guard w.days > warning else { continue }
+                let how = w.stillHeld ? "起滞留 \(w.days) 天仍未拨完" : "起滞留，最长 \(w.days) 天后才拨出"
+                let beyond = w.days > clawback ? "，超过收回期 \(clawback) 天" : "，超过预警期 \(warning) 天"
+                out.append(Finding(rule: "funds-idle", stream: stream, position: w.position, effective: w.arrived,
+                                   detail: "\(w.unit) 收到的 \(Fen(w.amountFen).yuan) 元自 \(w.arrived) \(how)\(beyond)"))
+            }
+            for o in t.overdrafts {
+                out.append(Finding(rule: "funds-overdrawn", stream: stream, position: o.position, effective: o.effective,
+                                   detail: "\(o.unit) 拨出 \(Fen(o.amountFen).yuan) 元，超出其结存 \(Fen(o.excessFen).yuan) 元"))
+            }
+        }
+        return out.sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
+    }
+}

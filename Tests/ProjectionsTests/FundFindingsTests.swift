@@ -15,7 +15,7 @@ import Testing
         let store = try EventStore.open(dir)
         _ = try Importer.run(lines.joined(separator: "\n"), store: store)
         try correct?(store)
-        return FindingRules.funds(try FundLedger.trails(store, asOf: asOf)) { _ in Policy.default }
+        return FindingRules.funds(try FundLedger.read(store, asOf: asOf)) { _ in Policy.default }
     }
 
     @Test func moneyStillHeldIsIdleFromDay31() throws {
@@ -62,5 +62,39 @@ import Testing
             _ = try Importer.run(#"{"stream":"fund-F1","type":"Correction","effective":"2016-01-11","actor":"op","data":{"target":1,"action":"replace","approver":"县财政局","data":{"from":"county-530124","household":"H","amount_fen":100000,"purpose":"产业帮扶"}}}"#, store: store)
         }
         #expect(corrected.isEmpty)
+    }
+
+    static func notice(_ from: String, _ to: String) -> String {
+        #"{"stream":"project-P","type":"ProjectPublicized","effective":"\#(from)","actor":"op","data":{"from":"\#(from)","to":"\#(to)","channel":"村务公开栏"}}"#
+    }
+
+    static func pay(on date: String) -> String {
+        SmallFund.event("FundDisbursed", date, #"{"from":"county-530124","project":"P","amount_fen":20000,"purpose":"饮水安全"}"#)
+    }
+
+    @Test func projectMoneyBeforeItsNoticeEndedOrWithoutOne() throws {
+        let registered = #"{"stream":"project-P","type":"ProjectRegistered","effective":"2016-03-01","actor":"op","data":{"village":"530124101201","name":"管网","kind":"饮水安全","budget_fen":20000}}"#
+        func rule(_ lines: [String]) throws -> [Finding] {
+            try findings([Self.allocate, registered] + lines, asOf: .now).filter { $0.rule == "disbursed-before-publicity" }
+        }
+        // A notice of exactly ten days: paying on its last day is too early, the next day is not.
+        let early = try rule([Self.notice("2016-04-01", "2016-04-10"), Self.pay(on: "2016-04-10")])
+        #expect(early.map(\.detail) == ["county-530124 于 2016-04-10 向 project-P 拨付 200.00 元，公示 2016-04-01 至 2016-04-10，按 10 天公示期尚未结束"])
+        #expect(early.first?.stream == "fund-F1")
+        #expect(try rule([Self.notice("2016-04-01", "2016-04-10"), Self.pay(on: "2016-04-11")]).isEmpty)
+        // A notice shorter than the policy's ten days still has to run ten.
+        #expect(try rule([Self.notice("2016-04-01", "2016-04-05"), Self.pay(on: "2016-04-08")]).count == 1)
+        #expect(try rule([Self.notice("2016-04-01", "2016-04-05"), Self.pay(on: "2016-04-11")]).isEmpty)
+        // No notice at all, or only a later one.
+        #expect(try rule([Self.pay(on: "2016-04-11")]).map(\.detail) == ["county-530124 于 2016-04-11 向 project-P 拨付 200.00 元，此前没有公示"])
+        #expect(try rule([Self.pay(on: "2016-04-11"), Self.notice("2016-05-01", "2016-05-10")]).count == 1)
+    }
+
+    @Test func aCorrectionRetractingTheEarlyPaymentClearsIt() throws {
+        let lines = [Self.allocate, Self.notice("2016-04-01", "2016-04-10"), Self.pay(on: "2016-04-05")]
+        let f = try findings(lines, asOf: .now) { store in
+            _ = try Importer.run(#"{"stream":"fund-F1","type":"Correction","effective":"2016-04-06","actor":"op","data":{"target":2,"action":"retract","approver":"县财政局"}}"#, store: store)
+        }
+        #expect(f.filter { $0.rule == "disbursed-before-publicity" }.isEmpty)
     }
 }

@@ -26,6 +26,7 @@ public enum FindingRules {
     public static let evaluated: [(id: String, finds: String)] = [
         ("funds-idle", "money sitting at one unit longer than the warning period"),
         ("funds-overdrawn", "a unit paying out more than it received"),
+        ("disbursed-before-publicity", "project money paid before its notice period ended, or with no notice"),
     ]
 
     /// Named in the findings table of DOMAIN.md, not evaluated yet.
@@ -33,15 +34,33 @@ public enum FindingRules {
         "exit-income-below-line", "exit-guarantees-unmet", "exit-procedure-incomplete", "identification-procedure-incomplete",
         "exit-transfer-income-dominant", "quick-return", "helper-overloaded", "no-helper", "no-visit", "measure-mismatch",
         "cause-without-evidence", "helper-is-beneficiary", "duplicate-person", "disbursed-to-ineligible",
-        "duplicate-disbursement", "disbursed-before-publicity", "relocation-debt", "loan-out-of-terms", "early-risk-elimination",
+        "duplicate-disbursement", "relocation-debt", "loan-out-of-terms", "early-risk-elimination",
     ]
 
     /// The findings of every fund, in log order of their evidence.
     ///
     /// - Parameter policy: The policy in force on a date (the evidence's effective date).
-    public static func funds(_ trails: [FundTrail], policy: (EffectiveDate) -> Policy) -> [Finding] {
+    public static func funds(_ reading: FundLedger.Reading, policy: (EffectiveDate) -> Policy) -> [Finding] {
         var out: [Finding] = []
-        for t in trails {
+        for t in reading.trails {
+            for p in t.payments where p.to.hasPrefix("project-") {
+                let project = String(p.to.dropFirst(8))
+                let days = Int(policy(p.effective).values["publicity_days"] ?? 10)
+                // A notice's period runs to its own end, and at least the policy's days.
+                let periods = (reading.notices[project] ?? []).filter { $0.from <= p.effective }.map { n in
+                    (n.from, max(n.to.daysSinceEpoch, n.from.daysSinceEpoch + days - 1), n.to)
+                }
+                guard !periods.contains(where: { $0.1 < p.effective.daysSinceEpoch }) else { continue }
+                let why: String
+                if let last = periods.last {
+                    why = "公示 \(last.0) 至 \(last.2)，按 \(days) 天公示期尚未结束"
+                } else {
+                    why = "此前没有公示"
+                }
+                out.append(Finding(rule: "disbursed-before-publicity", stream: "fund-" + t.fund, position: p.position,
+                                   effective: p.effective,
+                                   detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)"))
+            }
             let stream = "fund-" + t.fund
             for w in t.waits {
                 let p = policy(w.arrived)

@@ -217,18 +217,43 @@ public enum FundLedger {
     /// - Complexity: O(n) in the log; the fund events are decoded, the rest skipped by
     ///   their stream name's first bytes.
     public static func trails(_ store: EventStore, asOf: AsOf) throws -> [FundTrail] {
-        var streams: [String: [LoggedEvent]] = [:]
+        try read(store, asOf: asOf).trails
+    }
+
+    /// The fund trails and the projects' publicity notices, as of a point.
+    public struct Reading: Sendable {
+        public var trails: [FundTrail]
+        /// Per project id (without `project-`), its notices: from, to (inclusive).
+        public var notices: [String: [(from: EffectiveDate, to: EffectiveDate)]]
+    }
+
+    /// One pass over the log: every fund stream folded, every project's notices.
+    public static func read(_ store: EventStore, asOf: AsOf) throws -> Reading {
+        var funds: [String: [LoggedEvent]] = [:]
+        var projects: [String: [LoggedEvent]] = [:]
         var order: [String] = []
-        let prefix = Array("fund-".utf8)
+        let fundPrefix = Array("fund-".utf8), projectPrefix = Array("project-".utf8)
         try store.forEachRecord { r in
-            guard r.streamBytes.starts(with: prefix) else { return true }
-            let name = String(r.stream.dropFirst(5))
-            if streams[name] == nil { order.append(name) }
-            streams[name, default: []].append(LoggedEvent(r.materialize()))
+            if r.streamBytes.starts(with: fundPrefix) {
+                let name = String(r.stream.dropFirst(5))
+                if funds[name] == nil { order.append(name) }
+                funds[name, default: []].append(LoggedEvent(r.materialize()))
+            } else if r.streamBytes.starts(with: projectPrefix) {
+                projects[String(r.stream.dropFirst(8)), default: []].append(LoggedEvent(r.materialize()))
+            }
             return true
         }
         let until = asOfDate(asOf)
-        return try order.map { try FundTrail.build(fund: $0, events: streams[$0] ?? [], asOf: asOf, until: until) }
+        let trails = try order.map { try FundTrail.build(fund: $0, events: funds[$0] ?? [], asOf: asOf, until: until) }
+        var notices: [String: [(from: EffectiveDate, to: EffectiveDate)]] = [:]
+        for (project, events) in projects {
+            for e in try Corrections.visible(events, asOf: asOf) where e.kind == .projectPublicized {
+                let m = try e.decode(Fp_ProjectPublicized.self)
+                guard let from = EffectiveDate(rawValue: m.from), let to = EffectiveDate(rawValue: m.to) else { continue }
+                notices[project, default: []].append((from, to))
+            }
+        }
+        return Reading(trails: trails, notices: notices)
     }
 
     /// One fund, read through the stream index.

@@ -16,9 +16,9 @@ enum FindingsCommand {
         }
         let store = try HouseholdCommands.openForReading(session)
         let county = try session.county()
-        let trails = try VerificationCommands.storeCall { try FundLedger.trails(store, asOf: session.asOf) }
+        let reading = try VerificationCommands.storeCall { try FundLedger.read(store, asOf: session.asOf) }
         let chosen = Set(args.isEmpty ? known : args)
-        let findings = FindingRules.funds(trails, policy: county.policy(on:)).filter { chosen.contains($0.rule) }
+        let findings = FindingRules.funds(reading, policy: county.policy(on:)).filter { chosen.contains($0.rule) }
         let columns: [TableResult.Column] = [
             .init(key: "rule", label: "规则", numeric: false), .init(key: "stream", label: "流", numeric: false),
             .init(key: "position", label: "位置", numeric: true), .init(key: "effective", label: "日期", numeric: false),

@@ -97,4 +97,22 @@ import Testing
         }
         #expect(f.filter { $0.rule == "disbursed-before-publicity" }.isEmpty)
     }
+
+    static func payH(on date: String, purpose: String = "产业帮扶", amount: Int = 10000) -> String {
+        SmallFund.event("FundDisbursed", date, #"{"from":"county-530124","household":"H","amount_fen":\#(amount),"purpose":"\#(purpose)"}"#)
+    }
+
+    @Test func aHouseholdPaidTwiceForOnePurposeWithin30Days() throws {
+        func rule(_ lines: [String], correct: ((EventStore) throws -> Void)? = nil) throws -> [Finding] {
+            try findings([Self.allocate] + lines, asOf: .now, correct: correct).filter { $0.rule == "duplicate-disbursement" }
+        }
+        let twice = try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-03-02", amount: 5000)])
+        #expect(twice == [Finding(rule: "duplicate-disbursement", stream: "fund-F1", position: 2, effective: EffectiveDate("2016-03-02")!,
+                                  detail: "household-H 于 2016-02-01（#1）和 2016-03-02 两次获得产业帮扶资金 100.00 元和 50.00 元，相隔 30 天")])
+        #expect(try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-03-03")]).isEmpty, "31 days apart")
+        #expect(try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-02-02", purpose: "教育帮扶")]).isEmpty, "another purpose")
+        #expect(try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-02-02")]) { store in
+            _ = try Importer.run(#"{"stream":"fund-F1","type":"Correction","effective":"2016-02-03","actor":"op","data":{"target":2,"action":"retract","approver":"县财政局"}}"#, store: store)
+        }.isEmpty, "the second payment retracted")
+    }
 }

@@ -424,7 +424,7 @@ func withSample<T>(_ body: (String) throws -> T) throws -> T {
         #expect(try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-03-31; findings"]).out == "[]\n",
                 "on 2016-03-31 the county's money had waited 30 days: no finding yet")
         #expect(try fprepl(["--store", dir, "-c", "findings no-visit"]).err
-                == "error: findings: the rule no-visit is not evaluated yet; evaluated: funds-idle, funds-overdrawn, disbursed-before-publicity\n")
+                == "error: findings: the rule no-visit is not evaluated yet; evaluated: funds-idle, funds-overdrawn, disbursed-before-publicity, duplicate-disbursement\n")
         #expect(try fprepl(["--store", dir, "-c", "findings nonsense"]).err.hasPrefix("error: findings: unknown rule 'nonsense'"))
         #expect(try fprepl(["--store", dir, "-c", "findings where stream = x"]).status == 1)
     } }

@@ -27,6 +27,7 @@ public enum FindingRules {
         ("funds-idle", "money sitting at one unit longer than the warning period"),
         ("funds-overdrawn", "a unit paying out more than it received"),
         ("disbursed-before-publicity", "project money paid before its notice period ended, or with no notice"),
+        ("duplicate-disbursement", "the same household paid twice for one purpose from one fund within 30 days"),
     ]
 
     /// Named in the findings table of DOMAIN.md, not evaluated yet.
@@ -34,7 +35,7 @@ public enum FindingRules {
         "exit-income-below-line", "exit-guarantees-unmet", "exit-procedure-incomplete", "identification-procedure-incomplete",
         "exit-transfer-income-dominant", "quick-return", "helper-overloaded", "no-helper", "no-visit", "measure-mismatch",
         "cause-without-evidence", "helper-is-beneficiary", "duplicate-person", "disbursed-to-ineligible",
-        "duplicate-disbursement", "relocation-debt", "loan-out-of-terms", "early-risk-elimination",
+        "relocation-debt", "loan-out-of-terms", "early-risk-elimination",
     ]
 
     /// The findings of every fund, in log order of their evidence.
@@ -43,6 +44,21 @@ public enum FindingRules {
     public static func funds(_ reading: FundLedger.Reading, policy: (EffectiveDate) -> Policy) -> [Finding] {
         var out: [Finding] = []
         for t in reading.trails {
+            // The same household, purpose and fund, paid again within 30 days of the last.
+            var lastPaid: [String: FundTrail.FundPayment] = [:]
+            for p in t.payments where p.to.hasPrefix("household-") {
+                let key = p.to + "\u{0}" + p.purpose
+                if let before = lastPaid[key] {
+                    let gap = p.effective.daysSinceEpoch - before.effective.daysSinceEpoch
+                    if gap <= 30 {
+                        out.append(Finding(rule: "duplicate-disbursement", stream: "fund-" + t.fund, position: p.position,
+                                           effective: p.effective,
+                                           detail: "\(p.to) 于 \(before.effective)（#\(before.position)）和 \(p.effective) 两次获得\(p.purpose)资金 "
+                                               + "\(Fen(before.amountFen).yuan) 元和 \(Fen(p.amountFen).yuan) 元，相隔 \(gap) 天"))
+                    }
+                }
+                lastPaid[key] = p
+            }
             for p in t.payments where p.to.hasPrefix("project-") {
                 let project = String(p.to.dropFirst(8))
                 let days = Int(policy(p.effective).values["publicity_days"] ?? 10)

@@ -91,7 +91,7 @@ enum Help {
          "replay 5301241012010001 --until 2017-12-31 --step"),
         ("funds", "a fund's trail as a tree (each unit: received, paid on, returned, held, days held) and its payments; or every payment a household received",
          "funds 2016-001"),
-        ("findings", "what an inspection flags, with its evidence: so far funds-idle, funds-overdrawn and disbursed-before-publicity", "findings funds-idle"),
+        ("findings", "what an inspection flags, with its evidence: so far funds-idle, funds-overdrawn, disbursed-before-publicity, duplicate-disbursement", "findings funds-idle"),
         ("exit-check", "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict", "exit-check 5301241012010001"),
         ("stats", "households, people, poor people, 贫困发生率 and cause shares by area", "stats by town"),
         ("rates", "错评率, 漏评率, 错退率, 综合贫困发生率 of a period (default: the latest year in the log)", "rates --from 2016-01-01 --to 2016-12-31"),

@@ -158,17 +158,4 @@ extension EventStore {
             }
         }
     }
-
-    /// Leaf hashes of the whole frames in `bytes`, in order.
-    static func leafHashes(ofFrames bytes: UnsafeRawBufferPointer) -> [MerkleHash] {
-        var out: [MerkleHash] = []
-        var at = 0
-        while at + RecordFrame.frameHeaderSize <= bytes.count {
-            let length = Int(bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self).littleEndian)
-            let body = at + RecordFrame.frameHeaderSize
-            out.append(MerkleHash.leaf(UnsafeRawBufferPointer(rebasing: bytes[body..<(body + length)])))
-            at = body + length
-        }
-        return out
-    }
 }

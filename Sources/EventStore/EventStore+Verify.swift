@@ -152,17 +152,19 @@ private struct VerifyPieces {
                 if (try? tree.stored(height: height, index..<(index + 1)).first) != hash { mismatch = (height, index) }
             }
         }
-        if let (height, index) = mismatch {
-            let first = index << UInt64(height)
-            throw StoreError(.corruptRecord,
-                             "the tree's stored hash of records \(first)...\(first + (1 << UInt64(height)) - 1) does not match them (height \(height)): the tree file is damaged",
-                             path: path + "/" + TreeHead.levelFileName(height: height), position: first)
-        }
-        let hashes = top.hashes + (whole < pieces.count ? pieces[whole] : [])
-        guard var r = hashes.last else { return .emptyTree }
-        for h in hashes.dropLast().reversed() { r = MerkleHash.node(h, r) }
-        return r
+        if let (height, index) = mismatch { throw storedHashDamaged(height: height, index: index, path: path) }
+        // The whole blocks' subtrees, then the last block's: the tree's right edge.
+        return MerkleFrontier(size: total, hashes: top.hashes + (whole < pieces.count ? pieces[whole] : [])).root
     }
+}
+
+/// A stored subtree hash that differs from the one recomputed from records that all
+/// matched their kept leaf hashes: the tree file is what is damaged.
+private func storedHashDamaged(height: Int, index: UInt64, path: String) -> StoreError {
+    let first = index << UInt64(height)
+    return StoreError(.corruptRecord,
+                      "the tree's stored hash of records \(first)...\(first + (1 << UInt64(height)) - 1) does not match them (height \(height)): the tree file is damaged",
+                      path: path + "/" + TreeHead.levelFileName(height: height), position: first)
 }
 
 /// Recomputes the tree leaf by leaf over one piece starting at `base` (a multiple of
@@ -205,10 +207,7 @@ private struct TreeCheck {
         for (height, index, hash) in completed {
             guard let kept = try kept(height: height, index: index), kept != hash else { continue }
             // Every leaf below matched: the stored subtree hash is what is wrong.
-            let first = index << UInt64(height)
-            throw StoreError(.corruptRecord,
-                             "the tree's stored hash of records \(first)...\(first + (1 << UInt64(height)) - 1) does not match them (height \(height)): the tree file is damaged",
-                             path: path + "/" + TreeHead.levelFileName(height: height), position: first)
+            throw storedHashDamaged(height: height, index: index, path: path)
         }
     }
 

@@ -147,7 +147,7 @@ public final class EventStore: Sendable {
 
     /// The store's random id, stamped in every segment header (16 bytes, hex).
     public var storeID: String {
-        identity.storeID.map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined()
+        HexDigits.encode(identity.storeID)
     }
 
     /// Opens (and for a writer on first use, creates) the store in `directory`.

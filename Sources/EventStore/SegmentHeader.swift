@@ -112,14 +112,10 @@ struct StoreIdentity: Equatable {
     }
 
     func encoded() -> [UInt8] {
-        var b = StoreIdentity.magic
-        b.appendLE(UInt16(1))
-        b.appendLE(UInt16(StoreIdentity.size))
-        b.appendLE(UInt32(0))
-        b.append(contentsOf: storeID)
-        b.appendLE(UInt64(bitPattern: created))
-        b.appendLE(CRC32C.checksum(b))
-        return b
+        smallFile(magic: StoreIdentity.magic, size: StoreIdentity.size) { b in
+            b.append(contentsOf: storeID)
+            b.appendLE(UInt64(bitPattern: created))
+        }
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws -> StoreIdentity {
@@ -127,6 +123,19 @@ struct StoreIdentity: Equatable {
         let created = bytes[32..<40].withUnsafeBytes { Int64(bitPattern: $0.loadUnaligned(as: UInt64.self).littleEndian) }
         return StoreIdentity(storeID: Array(bytes[16..<32]), created: created)
     }
+}
+
+/// A small fixed-layout file (`STORE`, `TREE`): magic, format version 1, its size, four
+/// reserved bytes, the body, and the CRC-32C of everything before it.
+func smallFile(magic: [UInt8], size: Int, body: (inout [UInt8]) -> Void) -> [UInt8] {
+    var b = magic
+    b.appendLE(UInt16(1))
+    b.appendLE(UInt16(size))
+    b.appendLE(UInt32(0))
+    body(&b)
+    b.appendLE(CRC32C.checksum(b))
+    precondition(b.count == size)
+    return b
 }
 
 /// Checks a small fixed-layout file (`STORE`, `TREE`): its length and magic, the CRC-32C

@@ -122,6 +122,25 @@ func printError(_ line: String) {
     _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }
 
+/// A file a command needs: its text, or the command fails saying why.
+func readTextFileForCommand(_ path: String) throws -> String {
+    guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    return text
+}
+
+/// Creates (or empties) a file with `mode` and writes `text`, or the command fails
+/// saying why. Files that may hold personal data get 0600.
+func writeFileForCommand(_ text: String, to path: String, mode: Int = 0o600) throws {
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
+        throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
 func readTextFile(_ path: String) -> String? {
     guard let f = fopen(path, "rb") else { return nil }
     defer { fclose(f) }

@@ -46,7 +46,7 @@ struct GenerateCommand: ParsableCommand {
         try target.sync()
         try target.close()
         progress.finish()
-        let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+        let seconds = (clock.now - start).seconds
         print("generated \(households) households, \(written) events into \(store) in \(String(format: "%.1f", seconds)) s")
     }
 }
@@ -71,7 +71,7 @@ final class Progress {
         let now = clock.now
         guard now - last > .milliseconds(100) else { return }
         last = now
-        let elapsed = Double((now - start).components.seconds) + Double((now - start).components.attoseconds) / 1e18
+        let elapsed = (now - start).seconds
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         var line = "\r\(label): \(done) \(unit), \(Int(rate))/s"
         if let total, total > 0, rate > 0 {

@@ -70,16 +70,6 @@ final class LogTree: Sendable {
         }
     }
 
-    /// Adds the leaf hashes of newly written records `first..<first + leaves.count`.
-    /// Records before `first` that the tree lacks are read from the log first.
-    func append(_ leaves: [MerkleHash], first: UInt64, sealedEnd: UInt64, read: RecordReader) throws {
-        try inner.withLock { s in
-            try prepare(&s, size: first, sealedEnd: sealedEnd, read: read)
-            let skip = Int(min(UInt64(leaves.count), s.frontier.size - first))
-            for leaf in leaves[skip...] { add(leaf, &s) }
-        }
-    }
-
     /// Flushes the stored hashes and writes the head at the current size. Called by
     /// the writer when it seals a segment; a failure leaves the head where it was,
     /// which costs only a rehash on the next open.
@@ -150,13 +140,8 @@ final class LogTree: Sendable {
         let headPath = path(TreeHead.fileName)
         var size: UInt64 = 0
         var root = MerkleHash.emptyTree
-        if FileSystem.exists(headPath) {
-            do {
-                let h = try FileHandle.open(headPath, O_RDONLY)
-                defer { h.close() }
-                var bytes = [UInt8](repeating: 0, count: TreeHead.size + 1)
-                let n = try bytes.withUnsafeMutableBytes { try h.read(into: $0, at: 0) }
-                let head = try TreeHead.decode(Array(bytes[0..<n]), path: headPath)
+        do {
+            if let head = try readHead() {
                 if head.storeID != storeID {
                     s.repairs.append("\(headPath): belongs to another store; the tree is rebuilt from the log")
                 } else if head.treeSize > logSize {
@@ -165,9 +150,9 @@ final class LogTree: Sendable {
                     size = head.treeSize
                     root = head.root
                 }
-            } catch {
-                s.repairs.append("\(headPath): \(error); the tree is rebuilt from the log")
             }
+        } catch {
+            s.repairs.append("\(headPath): \(error); the tree is rebuilt from the log")
         }
         // Open the level files and check each holds what the head needs.
         var k = 0
@@ -242,13 +227,19 @@ final class LogTree: Sendable {
     /// How many records the persisted tree vouches for, read from `TREE` alone (0 when
     /// it is missing, damaged or another store's).
     func persistedSize() -> UInt64 {
+        guard let head = try? readHead(), head.storeID == storeID else { return 0 }
+        return head.treeSize
+    }
+
+    /// The `TREE` file, `nil` when there is none.
+    private func readHead() throws -> TreeHead? {
         let headPath = path(TreeHead.fileName)
-        guard let h = try? FileHandle.open(headPath, O_RDONLY) else { return 0 }
+        guard FileSystem.exists(headPath) else { return nil }
+        let h = try FileHandle.open(headPath, O_RDONLY)
         defer { h.close() }
         var bytes = [UInt8](repeating: 0, count: TreeHead.size + 1)
-        guard let n = try? bytes.withUnsafeMutableBytes({ try h.read(into: $0, at: 0) }),
-              let head = try? TreeHead.decode(Array(bytes[0..<n]), path: headPath), head.storeID == storeID else { return 0 }
-        return head.treeSize
+        let n = try bytes.withUnsafeMutableBytes { try h.read(into: $0, at: 0) }
+        return try TreeHead.decode(Array(bytes[0..<n]), path: headPath)
     }
 
     // MARK: Answers

@@ -22,15 +22,11 @@ struct TreeHead: Equatable {
     var root: MerkleHash
 
     func encoded() -> [UInt8] {
-        var b = TreeHead.magic
-        b.appendLE(UInt16(1))
-        b.appendLE(UInt16(TreeHead.size))
-        b.appendLE(UInt32(0))
-        b.append(contentsOf: storeID)
-        b.appendLE(treeSize)
-        b.append(contentsOf: root.bytes)
-        b.appendLE(CRC32C.checksum(b))
-        return b
+        smallFile(magic: TreeHead.magic, size: TreeHead.size) { b in
+            b.append(contentsOf: storeID)
+            b.appendLE(treeSize)
+            b.append(contentsOf: root.bytes)
+        }
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws -> TreeHead {

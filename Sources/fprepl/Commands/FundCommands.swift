@@ -37,7 +37,7 @@ enum FundCommands {
         }
         func paymentRow(_ p: FundTrail.FundPayment) -> [ResultValue] {
             [.integer(Int64(p.position)), .text(p.effective.description), .text(p.from), .text(p.to), .fen(p.amountFen),
-             .text(p.purpose), .raw(json: "[" + p.path.map(jsonQuote).joined(separator: ",") + "]", plain: p.path.joined(separator: " → "))]
+             .text(p.purpose), pathValue(p.path)]
         }
         if session.mode == .json {
             let units = TableResult(columns: unitColumns, rows: t.units.map { unitRow($0, indent: false) }).render(.json)
@@ -56,6 +56,11 @@ enum FundCommands {
         return head + "\n" + units.render(session.mode) + "\n" + payments.render(session.mode)
     }
 
+    /// A payment's path: a JSON array of units; `a → b → c` for people.
+    static func pathValue(_ path: [String]) -> ResultValue {
+        .raw(json: "[" + path.map(jsonQuote).joined(separator: ",") + "]", plain: path.joined(separator: " → "))
+    }
+
     static func household(_ id: String, _ store: EventStore, _ session: Session) throws -> String {
         let trails = try VerificationCommands.storeCall { try FundLedger.trails(store, asOf: session.asOf) }
         let target = "household-" + id
@@ -65,7 +70,7 @@ enum FundCommands {
                 payments.append((p.position, [
                     .integer(Int64(p.position)), .text(p.effective.description), .text(t.fund), .text(t.document),
                     .text(t.source), .text(p.from), .fen(p.amountFen), .text(p.purpose), .text(p.voucher),
-                    .raw(json: "[" + p.path.map(jsonQuote).joined(separator: ",") + "]", plain: p.path.joined(separator: " → ")),
+                    pathValue(p.path),
                 ]))
             }
         }

@@ -46,7 +46,14 @@ enum ReplayCommand {
         for (k, e) in known.enumerated() {
             if let p = untilPosition, e.position > p { break }
             if let d = untilDate, e.effective > d { break }
-            let after = try HouseholdHistory.state(id: id, events: Array(known[0...k]), asOf: .position(e.position))
+            // An event adds to the state before it; a correction may change any earlier
+            // one, so the household is refolded from the start with it applied.
+            var after = before
+            if e.kind == .correction {
+                after = try HouseholdHistory.state(id: id, events: Array(known[0...k]), asOf: .position(e.position))
+            } else {
+                try HouseholdFold.apply(&after, e, id: id)
+            }
             steps.append(Step(event: e, summary: summary(e), changes: diff(before, after, session)))
             before = after
         }

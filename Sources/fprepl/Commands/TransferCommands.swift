@@ -6,7 +6,7 @@ import Projections
 enum TransferCommands {
     static func importFile(_ args: [String], _ session: Session) throws -> String {
         guard args.count == 1, let path = args.first else { throw CommandError("import takes one file: import events.jsonl") }
-        guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let text = try readTextFileForCommand(path)
         let store = try session.writableStore()
         let report: ImportReport
         let progress = Progress(label: "importing \(path)", enabled: session.showsProgress)
@@ -60,9 +60,7 @@ enum TransferCommands {
             if !session.seesPersonalData { line = Masking.maskPersonalData(inExportLine: line, type: r.type) }
             out += line + "\n"
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(out.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        try writeFileForCommand(out, to: path)
         return "exported \(records.count) events to \(path)" + (session.seesPersonalData ? "" : " (names and id numbers masked)") + "\n"
     }
 

@@ -67,8 +67,8 @@ enum VerificationCommands {
         for p in [keyPath, pubPath] where FileManager.default.fileExists(atPath: p) {
             throw CommandError("keygen: \(p) exists; a key is never overwritten")
         }
-        try write(key.text, to: keyPath, mode: 0o600)
-        try write(key.verifier.text, to: pubPath, mode: 0o644)
+        try writeFileForCommand(key.text, to: keyPath, mode: 0o600)
+        try writeFileForCommand(key.verifier.text, to: pubPath, mode: 0o644)
         return RecordResult(fields: [
             ("name", "name", .text(name)),
             ("signing_key", "signing key (secret)", .text(keyPath)),
@@ -96,7 +96,7 @@ enum VerificationCommands {
         guard let keyPath = options.value("--sign") else {
             throw CommandError("checkpoint --sign KEY [--origin O] [--out FILE] signs the log's digest; checkpoint --verify PUBKEY FILE checks one")
         }
-        guard let text = readTextFile(keyPath) else { throw CommandError("cannot read \(keyPath): \(String(cString: strerror(errno)))") }
+        let text = try readTextFileForCommand(keyPath)
         let key: CheckpointSigningKey
         do { key = try CheckpointSigningKey(text: text) } catch { throw CommandError("\(keyPath): \(error)") }
         let store = try HouseholdCommands.openForReading(session)
@@ -108,7 +108,7 @@ enum VerificationCommands {
                                          ("root", "root", .text(cp.root.base64)), ("checkpoint", "checkpoint", .text(note))]).render(.json)
         }
         if let out = options.value("--out") {
-            try write(note, to: out, mode: 0o644)
+            try writeFileForCommand(note, to: out, mode: 0o644)
             return "wrote the checkpoint of \(cp.size) records, signed by \(key.name), to \(out)\n"
         }
         return note
@@ -140,7 +140,7 @@ enum VerificationCommands {
         default: throw CommandError(usage)
         }
         if let out = options.value("--out") {
-            try write(json, to: out, mode: 0o644)
+            try writeFileForCommand(json, to: out, mode: 0o644)
             return "wrote the \(kind) proof to \(out)\n"
         }
         return json
@@ -153,7 +153,7 @@ enum VerificationCommands {
             + "check consistency PROOF (--old-root HEX --new-root HEX | --old-checkpoint FILE --new-checkpoint FILE --key PUBKEY)"
         guard options.positional.count == 2 else { throw CommandError(usage) }
         let (kind, path) = (options.positional[0], options.positional[1])
-        guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let text = try readTextFileForCommand(path)
         let proof = try ProofFile.parse(text, path: path)
         switch (kind, proof) {
         case ("inclusion", .inclusion(let p)):
@@ -210,19 +210,13 @@ enum VerificationCommands {
     }
 
     static func verifierKey(_ path: String) throws -> CheckpointVerifierKey {
-        guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let text = try readTextFileForCommand(path)
         do { return try CheckpointVerifierKey(text: text) } catch { throw CommandError("\(path): \(error)") }
     }
 
     static func openCheckpoint(_ path: String, key: CheckpointVerifierKey) throws -> LogCheckpoint {
-        guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let text = try readTextFileForCommand(path)
         do { return try LogCheckpoint.open(text, verifiedBy: key) } catch { throw CommandError("\(path): \(error)") }
-    }
-
-    static func write(_ text: String, to path: String, mode: Int) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
-            throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
     }
 
     /// `--flag value` options and positional words, checked against what a command takes.
@@ -274,13 +268,17 @@ enum ProofFile {
 
     static func inclusion(_ p: EventStore.InclusionProof) -> String {
         "{\"proof\":\"inclusion\",\"position\":\(p.position),\"size\":\(p.size),\"leaf_hash\":\"\(p.leafHash.hex)\","
-            + "\"root\":\"\(p.root.hex)\",\"hashes\":[" + p.hashes.map { "\"\($0.hex)\"" }.joined(separator: ",") + "],"
+            + "\"root\":\"\(p.root.hex)\",\"hashes\":\(hexList(p.hashes)),"
             + "\"record\":\"\(Base64.encode(p.canonicalBytes))\"}\n"
     }
 
     static func consistency(_ p: EventStore.ConsistencyProof) -> String {
         "{\"proof\":\"consistency\",\"old_size\":\(p.oldSize),\"new_size\":\(p.newSize),\"old_root\":\"\(p.oldRoot.hex)\","
-            + "\"new_root\":\"\(p.newRoot.hex)\",\"hashes\":[" + p.hashes.map { "\"\($0.hex)\"" }.joined(separator: ",") + "]}\n"
+            + "\"new_root\":\"\(p.newRoot.hex)\",\"hashes\":\(hexList(p.hashes))}\n"
+    }
+
+    static func hexList(_ hashes: [MerkleHash]) -> String {
+        "[" + hashes.map { "\"\($0.hex)\"" }.joined(separator: ",") + "]"
     }
 
     static func parse(_ text: String, path: String) throws -> Parsed {

@@ -129,11 +129,11 @@ final class Session {
         let state = try CountyBuilder.build(store, asOf: .now) { done, total in
             progress.update(done: Int(done), total: Int(total), unit: "events")
         }
-        let d = clock.now - start
+        let seconds = (clock.now - start).seconds
         progress.finish()
         if !readOnly { try? CountyCheckpoint.save(state, store: store) }
         countyCache = (.now, store.endPosition, state)
-        return (state, store.endPosition, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        return (state, store.endPosition, seconds)
     }
 
     /// Whether names and id numbers are shown to this viewer.
@@ -222,8 +222,8 @@ final class Session {
         try? outputFile?.close()
         outputFile = nil
         guard let path else { return }
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let h = FileHandle(forWritingAtPath: path) else {
+        try writeFileForCommand("", to: path)
+        guard let h = FileHandle(forWritingAtPath: path) else {
             throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         outputFile = h
@@ -238,7 +238,7 @@ final class Session {
     /// `.read FILE`: runs a script's commands here, errors named `FILE:LINE`.
     func read(script path: String) throws {
         guard readDepth < 16 else { throw CommandError(".read is nested 16 deep; does \(path) read itself?") }
-        guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let text = try readTextFileForCommand(path)
         readDepth += 1
         defer { readDepth -= 1 }
         // Each failing command has said why; the .read itself adds no line.
@@ -252,9 +252,7 @@ final class Session {
         let start = clock.now
         defer {
             if timer, !text.trimmingCharacters(in: .whitespaces).hasPrefix(".timer") {
-                let d = clock.now - start
-                let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-                printError(String(format: "Run Time: %.3f s", seconds))
+                printError(String(format: "Run Time: %.3f s", (clock.now - start).seconds))
             }
         }
         do {

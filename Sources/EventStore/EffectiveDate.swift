@@ -69,6 +69,14 @@ public struct EffectiveDate: Hashable, Comparable, Sendable, CustomStringConvert
         return EffectiveDate(year: y, month: m, day: d) ?? self
     }
 
+    /// The same day `months` calendar months later (earlier when negative), on the
+    /// month's last day when it is shorter: 2016-08-31 plus 6 months is 2017-02-28.
+    public func adding(months: Int) -> EffectiveDate {
+        let total = year * 12 + (month - 1) + months
+        let y = total / 12, m = total % 12 + 1
+        return EffectiveDate(year: y, month: m, day: min(day, EffectiveDate.daysIn(month: m, year: y))) ?? self
+    }
+
     /// Calendar days from `self` to `other`, both included (a notice from 12-05 to 12-14 lasts 10).
     public func daysThrough(_ other: EffectiveDate) -> Int { other.daysSinceEpoch - daysSinceEpoch + 1 }
 

@@ -108,7 +108,8 @@ import Testing
         }
         let twice = try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-03-02", amount: 5000)])
         #expect(twice == [Finding(rule: "duplicate-disbursement", stream: "fund-F1", position: 2, effective: EffectiveDate("2016-03-02")!,
-                                  detail: "household-H 于 2016-02-01（#1）和 2016-03-02 两次获得产业帮扶资金 100.00 元和 50.00 元，相隔 30 天")])
+                                  detail: "household-H 于 2016-02-01（#1）和 2016-03-02 两次获得产业帮扶资金 100.00 元和 50.00 元，相隔 30 天",
+                                  household: "H")])
         #expect(try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-03-03")]).isEmpty, "31 days apart")
         #expect(try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-02-02", purpose: "教育帮扶")]).isEmpty, "another purpose")
         #expect(try rule([Self.payH(on: "2016-02-01"), Self.payH(on: "2016-02-02")]) { store in

@@ -3,7 +3,8 @@ import Testing
 
 /// Every `$ fprepl ...` (or `$ swift run fprepl ...`) example in README.md and docs/*.md
 /// is run against a fresh demo store, and its output compared with what the page shows.
-/// A line `...` in the page stands for any number of lines.
+/// A line `...` in the page stands for any number of lines. A store a page makes under
+/// `/tmp/fp-docs/` is made in a fresh directory of each run.
 @Suite(.serialized) struct DocExamplesTests {
     struct Example {
         var file: String
@@ -80,12 +81,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: cache) }
         var env = ProcessInfo.processInfo.environment
         env["XDG_CACHE_HOME"] = cache
+        // Stores the pages make under /tmp/fp-docs live in this run's own directory.
+        let scratch = cache + "/fp-docs"
         for example in try Self.examples() {
-            let r = try fprepl(example.arguments, environment: env)
+            let arguments = example.arguments.map { $0.replacingOccurrences(of: "/tmp/fp-docs", with: scratch) }
+            let r = try fprepl(arguments, environment: env)
             var actual = r.out.components(separatedBy: "\n")
             if actual.last == "" { actual.removeLast() }
             // The demo's store path differs: the page shows the usual one.
-            actual = actual.map { $0.replacingOccurrences(of: cache + "/fp-ledger/demo", with: "/root/.cache/fp-ledger/demo") }
+            actual = actual.map {
+                $0.replacingOccurrences(of: cache + "/fp-ledger/demo", with: "/root/.cache/fp-ledger/demo")
+                    .replacingOccurrences(of: scratch, with: "/tmp/fp-docs")
+            }
             // An example shows a command that works, unless it shows the error it gets.
             #expect(r.status == 0 || example.expected.contains { $0.hasPrefix("error:") },
                     "\(example.file):\(example.line): exit status \(r.status): \(r.err)")

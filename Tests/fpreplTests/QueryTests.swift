@@ -18,6 +18,19 @@ import Testing
         #expect(try QueryParser.parseHouseholds("").filter == nil)
     }
 
+    @Test func aChineseLabelKeepsItsParentheses() throws {
+        #expect(try QueryParser.parseHouseholds(" where status = 已脱贫(不再享受政策)").filter == .compare(.status, .eq, .text("已脱贫(不再享受政策)")))
+        #expect(try QueryParser.parseHouseholds(" where status in (已脱贫(不再享受政策), 返贫)").filter
+                == .isIn(.status, [.text("已脱贫(不再享受政策)"), .text("返贫")]))
+        // A group right after an ASCII word is still a group.
+        #expect(try QueryParser.parseHouseholds(" where status in(返贫)").filter == .isIn(.status, [.text("返贫")]))
+    }
+
+    @Test func findingsTakeOnlyWhere() throws {
+        #expect(try QueryParser.parseWhere("where cause = 因病").filter == .compare(.cause, .eq, .text("因病")))
+        #expect(throws: QueryError.self) { try QueryParser.parseWhere("where cause = 因病 limit 3") }
+    }
+
     @Test func andBindsTighterThanOr() throws {
         let q = try QueryParser.parseHouseholds(" where members = 1 or members = 2 and monitored = true")
         #expect(q.filter == .or(.compare(.members, .eq, .number(1)), .and(.compare(.members, .eq, .number(2)), .compare(.monitored, .eq, .text("true")))))

@@ -414,18 +414,26 @@ func withSample<T>(_ body: (String) throws -> T) throws -> T {
 }
 
 @Suite struct FindingsTranscriptTests {
-    @Test func findingsSpeakREPLmdsKeysAndSayWhichRulesAreNotEvaluatedYet() throws { try withSample { dir in
+    @Test func findingsSpeakREPLmdsKeysAndFilterByRuleAndHousehold() throws { try withSample { dir in
         let r = try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-06-30; findings funds-idle"])
         #expect(r.status == 0, "\(r.err)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
         #expect(rows.count == 3)
         #expect(Set(rows[0].keys) == ["rule", "stream", "position", "effective", "detail"])
         #expect(rows.map { $0["position"] as? Int ?? -1 } == [12, 13, 14])
-        #expect(try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-03-31; findings"]).out == "[]\n",
+        #expect(try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-03-31; findings funds-idle"]).out == "[]\n",
                 "on 2016-03-31 the county's money had waited 30 days: no finding yet")
-        #expect(try fprepl(["--store", dir, "-c", "findings no-visit"]).err
-                == "error: findings: the rule no-visit is not evaluated yet; evaluated: funds-idle, funds-overdrawn, disbursed-before-publicity, duplicate-disbursement\n")
-        #expect(try fprepl(["--store", dir, "-c", "findings nonsense"]).err.hasPrefix("error: findings: unknown rule 'nonsense'"))
-        #expect(try fprepl(["--store", dir, "-c", "findings where stream = x"]).status == 1)
+        // Rules chosen by name, and findings about households that match an expression.
+        let exits = try fprepl(["--store", dir, "--format", "csv", "-c", "findings quick-return exit-income-below-line where status = 已脱贫(不再享受政策)"])
+        #expect(exits.out == """
+            rule,stream,position,effective,detail
+            exit-income-below-line,household-5301241012010001,26,2016-12-20,"2016 年退出，2016 年人均纯收入 1,050.00 元 低于 2016 年标准 2,952.00 元"
+            quick-return,household-5301241012010001,30,2017-09-05,2016-12-20 退出，2017-09-05 返贫，相隔 259 天，不足 12 个月
+
+            """.replacingOccurrences(of: "\n", with: "\r\n"), "\(exits.err)")
+        #expect(try fprepl(["--store", dir, "--format", "json", "-c", "findings quick-return where status = 返贫"]).out == "[]\n")
+        #expect(try fprepl(["--store", dir, "-c", "findings nonsense"]).err.hasPrefix("error: findings: unknown rule 'nonsense'; rules: exit-income-below-line, "))
+        let badField = try fprepl(["--store", dir, "-c", "findings no-visit where stream = x"])
+        #expect(badField.status == 1 && badField.out == "" && badField.err.hasPrefix("error: column 25: unknown field 'stream'"), "\(badField.err)")
     } }
 }

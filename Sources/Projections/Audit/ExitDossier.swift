@@ -48,13 +48,30 @@ public struct ExitDossier: Sendable, Equatable {
     public static func build(id: String, events: [LoggedEvent], asOf: AsOf, policy: Policy) throws -> ExitDossier? {
         let corrected = try Corrections.visible(events, asOf: asOf)
         guard let exitIndex = corrected.lastIndex(where: { $0.type == "ExitApproved" }) else { return nil }
-        let exit = corrected[exitIndex]
+        // The household just before the exit, and every 两不愁三保障 assessment before it.
+        var state: HouseholdState?
+        var assessments: [Assessment] = []
+        for e in corrected[..<exitIndex] {
+            try HouseholdFold.apply(&state, e, id: id)
+            if e.kind == .guaranteesAssessed {
+                assessments.append(Assessment(effective: e.effective, passed: HouseholdRules.guaranteesPass(try e.decode(Fp_GuaranteesAssessed.self))))
+            }
+        }
+        return try assess(id: id, before: state, exit: corrected[exitIndex], assessments: assessments, policy: policy)
+    }
+
+    /// One 两不愁三保障 assessment: its date and whether it passed.
+    public struct Assessment: Sendable, Equatable {
+        public var effective: EffectiveDate
+        public var passed: Bool
+    }
+
+    /// The dossier of one exit: the household just before it, the exit event, and the
+    /// assessments recorded before it (the findings projection calls this as it folds).
+    public static func assess(id: String, before state: HouseholdState?, exit: LoggedEvent, assessments: [Assessment],
+                              policy: Policy) throws -> ExitDossier {
         let m = try exit.decode(Fp_ExitApproved.self)
         let year = Int(m.exitYear)
-
-        // The household just before the exit.
-        var state: HouseholdState?
-        for e in corrected[..<exitIndex] { try HouseholdFold.apply(&state, e, id: id) }
 
         // Income: the latest assessment of the exit year or the year before.
         var incomeYear: Int?, incomeFen: Int64?, share: Int64?
@@ -64,18 +81,16 @@ public struct ExitDossier: Sendable, Equatable {
             if inc.netFen > 0 { share = inc.transferFen * 100 / inc.netFen }
         }
 
-        // Guarantees: a passing assessment in the 12 months before the exit.
-        let yearBefore = EffectiveDate(year: exit.effective.year - 1, month: exit.effective.month,
-                                       day: min(exit.effective.day, 28)) ?? exit.effective
+        // Guarantees: a passing assessment in the 12 months before the exit (both days included).
+        let yearBefore = exit.effective.adding(months: -12)
         var guaranteesOK = false
         var guaranteesDate: EffectiveDate?
-        for e in corrected[..<exitIndex] where e.type == "GuaranteesAssessed" && e.effective >= yearBefore && e.effective <= exit.effective {
-            let g = try e.decode(Fp_GuaranteesAssessed.self)
-            if HouseholdRules.guaranteesPass(g) {
+        for a in assessments where a.effective >= yearBefore && a.effective <= exit.effective {
+            if a.passed {
                 guaranteesOK = true
-                guaranteesDate = e.effective
+                guaranteesDate = a.effective
             } else if !guaranteesOK {
-                guaranteesDate = e.effective
+                guaranteesDate = a.effective
             }
         }
 

@@ -44,10 +44,18 @@ public enum CountyBuilder {
     /// What a correction does to its target.
     enum Fix { case retract, replace([UInt8]) }
 
-    /// Hooks called during the fold (for rates).
+    /// Hooks called during the fold (rates, findings), with events as corrected and
+    /// visible at the point.
     public struct Observer {
+        /// Every household event: the event, the household id, the state before it.
         public var beforeEvent: ((LoggedEvent, String, HouseholdState?) -> Void)?
-        public init(beforeEvent: ((LoggedEvent, String, HouseholdState?) -> Void)? = nil) { self.beforeEvent = beforeEvent }
+        /// Every cadre event: the event and the cadre id.
+        public var cadreEvent: ((LoggedEvent, String) -> Void)?
+        public init(beforeEvent: ((LoggedEvent, String, HouseholdState?) -> Void)? = nil,
+                    cadreEvent: ((LoggedEvent, String) -> Void)? = nil) {
+            self.beforeEvent = beforeEvent
+            self.cadreEvent = cadreEvent
+        }
     }
 
     /// Folds the store as of a point.
@@ -106,7 +114,7 @@ public enum CountyBuilder {
             if r.position & 0xFFFF == 0 { progress?(r.position, limit + 1) }
             let stream = r.streamBytes
             let category = StreamPrefix.of(stream)
-            guard category != .other else { return true }  // funds, projects, cadres: their own projections
+            guard category != .other, category != .cadre || observer.cadreEvent != nil else { return true }  // funds, projects: their own projections
             let kind = EventKind(typeBytes: r.typeBytes)
             if kind == .correction { return true }
             if let d = effectiveLimit, r.effective > d { return true }
@@ -129,6 +137,9 @@ public enum CountyBuilder {
                 try HouseholdFold.apply(&slots.states[slot], event, id: slots.ids[slot])
             case .village:
                 try foldVillage(&state, String(decoding: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.village.count...]), as: UTF8.self), event)
+            case .cadre:
+                observer.cadreEvent?(event, String(decoding: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.cadre.count...]), as: UTF8.self))
+                return true
             case .policy:
                 if kind == .policySet {
                     let m = try event.decode(Fp_PolicySet.self)
@@ -187,15 +198,17 @@ public enum CountyBuilder {
 
 /// The stream categories the county fold reads, recognised from the name's bytes.
 enum StreamPrefix {
-    case household, village, policy, other
+    case household, village, policy, cadre, other
 
     static let householdBytes = Array("household-".utf8), villageBytes = Array("village-".utf8), policyBytes = Array("policy-".utf8)
+    static let cadreBytes = Array("cadre-".utf8)
 
     var count: Int {
         switch self {
         case .household: return 10
         case .village: return 8
         case .policy: return 7
+        case .cadre: return 6
         case .other: return 0
         }
     }
@@ -205,6 +218,7 @@ enum StreamPrefix {
         if starts(householdBytes) { return .household }
         if starts(villageBytes) { return .village }
         if starts(policyBytes) { return .policy }
+        if starts(cadreBytes) { return .cadre }
         return .other
     }
 }

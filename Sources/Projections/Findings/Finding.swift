@@ -10,89 +10,77 @@ public struct Finding: Sendable, Equatable {
     public var position: UInt64
     public var effective: EffectiveDate
     public var detail: String
+    /// The household it concerns (its id), when one does: the evidence's household, or
+    /// the household a fund paid. Queries filter on it (`findings where ...`).
+    public var household: String?
 
-    public init(rule: String, stream: String, position: UInt64, effective: EffectiveDate, detail: String) {
+    public init(rule: String, stream: String, position: UInt64, effective: EffectiveDate, detail: String, household: String? = nil) {
         self.rule = rule
         self.stream = stream
         self.position = position
         self.effective = effective
         self.detail = detail
+        self.household = household
     }
 }
 
-/// The rules evaluated so far, and those the findings table names that are not yet.
+/// The rules of DOMAIN.md's findings table, and the projection that evaluates them.
 public enum FindingRules {
-    /// Evaluated: each id with what it finds.
-    public static let evaluated: [(id: String, finds: String)] = [
+    /// Every rule, in the order of the findings table: its id and what it finds.
+    public static let all: [(id: String, finds: String)] = [
+        ("exit-income-below-line", "exit whose latest income assessment (same or previous year) is below that year's line, or with no assessment"),
+        ("exit-guarantees-unmet", "exit without a passing 两不愁三保障 assessment in the 12 months before it"),
+        ("exit-procedure-incomplete", "exit missing 民主评议, a village notice of at least the publicity period, or the announcement"),
+        ("identification-procedure-incomplete", "identification missing the two notices and the county announcement"),
+        ("exit-transfer-income-dominant", "exit where transfer income exceeds the policy share of income"),
+        ("quick-return", "返贫 within 12 months of exit"),
+        ("helper-overloaded", "a cadre helping more households than policy allows at one time"),
+        ("no-helper", "a poor or exited-with-policy household with no helper"),
+        ("no-visit", "a helped household with no visit in the visit interval, or none in a year"),
+        ("measure-mismatch", "a household with no measure addressing its main cause"),
+        ("cause-without-evidence", "main cause 因病 or 因残 with no member whose health says so"),
+        ("helper-is-beneficiary", "a cadre whose id number belongs to a registered poor person"),
+        ("duplicate-person", "one id number in two households at once"),
         ("funds-idle", "money sitting at one unit longer than the warning period"),
         ("funds-overdrawn", "a unit paying out more than it received"),
-        ("disbursed-before-publicity", "project money paid before its notice period ended, or with no notice"),
+        ("disbursed-to-ineligible", "money to a household not registered on that date, removed, or no longer entitled"),
         ("duplicate-disbursement", "the same household paid twice for one purpose from one fund within 30 days"),
+        ("disbursed-before-publicity", "project money paid before its notice period ended, or with no notice"),
+        ("relocation-debt", "relocation self-raised debt above the limit"),
+        ("loan-out-of-terms", "a small loan above the amount or term limit"),
+        ("early-risk-elimination", "risk eliminated before the minimum months or with no measure"),
     ]
 
-    /// Named in the findings table of DOMAIN.md, not evaluated yet.
-    public static let pending = [
-        "exit-income-below-line", "exit-guarantees-unmet", "exit-procedure-incomplete", "identification-procedure-incomplete",
-        "exit-transfer-income-dominant", "quick-return", "helper-overloaded", "no-helper", "no-visit", "measure-mismatch",
-        "cause-without-evidence", "helper-is-beneficiary", "duplicate-person", "disbursed-to-ineligible",
-        "relocation-debt", "loan-out-of-terms", "early-risk-elimination",
-    ]
-
-    /// The findings of every fund, in log order of their evidence.
+    /// Every finding as of a point, in log order of the evidence (then rule, stream).
     ///
-    /// - Parameter policy: The policy in force on a date (the evidence's effective date).
-    public static func funds(_ reading: FundLedger.Reading, policy: (EffectiveDate) -> Policy) -> [Finding] {
-        var out: [Finding] = []
-        for t in reading.trails {
-            // The same household, purpose and fund, paid again within 30 days of the last.
-            var lastPaid: [String: FundTrail.FundPayment] = [:]
-            for p in t.payments where p.to.hasPrefix("household-") {
-                let key = p.to + "\u{0}" + p.purpose
-                if let before = lastPaid[key] {
-                    let gap = p.effective.daysSinceEpoch - before.effective.daysSinceEpoch
-                    if gap <= 30 {
-                        out.append(Finding(rule: "duplicate-disbursement", stream: "fund-" + t.fund, position: p.position,
-                                           effective: p.effective,
-                                           detail: "\(p.to) 于 \(before.effective)（#\(before.position)）和 \(p.effective) 两次获得\(p.purpose)资金 "
-                                               + "\(Fen(before.amountFen).yuan) 元和 \(Fen(p.amountFen).yuan) 元，相隔 \(gap) 天"))
-                    }
-                }
-                lastPaid[key] = p
-            }
-            for p in t.payments where p.to.hasPrefix("project-") {
-                let project = String(p.to.dropFirst(8))
-                let days = Int(policy(p.effective).values["publicity_days"] ?? 10)
-                // A notice's period runs to its own end, and at least the policy's days.
-                let periods = (reading.notices[project] ?? []).filter { $0.from <= p.effective }.map { n in
-                    (n.from, max(n.to.daysSinceEpoch, n.from.daysSinceEpoch + days - 1), n.to)
-                }
-                guard !periods.contains(where: { $0.1 < p.effective.daysSinceEpoch }) else { continue }
-                let why: String
-                if let last = periods.last {
-                    why = "公示 \(last.0) 至 \(last.2)，按 \(days) 天公示期尚未结束"
-                } else {
-                    why = "此前没有公示"
-                }
-                out.append(Finding(rule: "disbursed-before-publicity", stream: "fund-" + t.fund, position: p.position,
-                                   effective: p.effective,
-                                   detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)"))
-            }
-            let stream = "fund-" + t.fund
-            for w in t.waits {
-                let p = policy(w.arrived)
-                let warning = Int(p.values["funds_idle_warning_days"] ?? 30)
-                let clawback = Int(p.values["funds_idle_clawback_days"] ?? 180)
-                guard w.days > warning else { continue }
-                let how = w.stillHeld ? "起滞留 \(w.days) 天仍未拨完" : "起滞留，最长 \(w.days) 天后才拨出"
-                let beyond = w.days > clawback ? "，超过收回期 \(clawback) 天" : "，超过预警期 \(warning) 天"
-                out.append(Finding(rule: "funds-idle", stream: stream, position: w.position, effective: w.arrived,
-                                   detail: "\(w.unit) 收到的 \(Fen(w.amountFen).yuan) 元自 \(w.arrived) \(how)\(beyond)"))
-            }
-            for o in t.overdrafts {
-                out.append(Finding(rule: "funds-overdrawn", stream: stream, position: o.position, effective: o.effective,
-                                   detail: "\(o.unit) 拨出 \(Fen(o.amountFen).yuan) 元，超出其结存 \(Fen(o.excessFen).yuan) 元"))
-            }
-        }
-        return out.sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
+    /// - Parameters:
+    ///   - store: The store.
+    ///   - asOf: The point in time: what was recorded by then, or what was in effect on a date.
+    ///   - progress: Called with positions done and the total while the county is folded.
+    /// - Complexity: three passes over the log: the county fold (corrections, then
+    ///   events, with the facts the rules need) and the fund trails.
+    public static func evaluate(_ store: EventStore, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> [Finding] {
+        try inspect(store, asOf: asOf, progress: progress).findings
     }
+
+    /// The findings and the county they were judged on (for filtering by household).
+    public struct Inspection: Sendable {
+        public var findings: [Finding]
+        public var county: CountyState
+    }
+
+    /// ``evaluate(_:asOf:progress:)``, with the county.
+    public static func inspect(_ store: EventStore, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
+        let facts = HouseholdFindings()
+        let county = try CountyBuilder.build(store, asOf: asOf, observer: facts.observer, progress: progress)
+        let reading = try FundLedger.read(store, asOf: asOf)
+        var all = try facts.findings(county: county, trails: reading.trails, horizon: reading.horizon)
+            + funds(reading, policy: county.policy(on:))
+        for k in all.indices where all[k].household == nil && all[k].stream.hasPrefix("household-") {
+            all[k].household = String(all[k].stream.dropFirst(10))
+        }
+        all.sort { ($0.position, $0.rule, $0.stream, $0.detail) < ($1.position, $1.rule, $1.stream, $1.detail) }
+        return Inspection(findings: all, county: county)
+    }
+
 }

@@ -223,6 +223,8 @@ public enum FundLedger {
     /// The fund trails and the projects' publicity notices, as of a point.
     public struct Reading: Sendable {
         public var trails: [FundTrail]
+        /// The day the record ends at the point (``horizon(_:asOf:)``).
+        public var horizon: EffectiveDate
         /// Per project id (without `project-`), its notices: from, to (inclusive).
         public var notices: [String: [(from: EffectiveDate, to: EffectiveDate)]]
     }
@@ -233,7 +235,9 @@ public enum FundLedger {
         var projects: [String: [LoggedEvent]] = [:]
         var order: [String] = []
         let fundPrefix = Array("fund-".utf8), projectPrefix = Array("project-".utf8)
+        var latest: EffectiveDate?
         try store.forEachRecord { r in
+            if asOf.knows(position: r.position, recorded: r.recorded), latest.map({ r.effective > $0 }) ?? true { latest = r.effective }
             if r.streamBytes.starts(with: fundPrefix) {
                 let name = String(r.stream.dropFirst(5))
                 if funds[name] == nil { order.append(name) }
@@ -243,7 +247,7 @@ public enum FundLedger {
             }
             return true
         }
-        let until = asOfDate(asOf)
+        let until = Self.horizon(asOf, latest: latest)
         let trails = try order.map { try FundTrail.build(fund: $0, events: funds[$0] ?? [], asOf: asOf, until: until) }
         var notices: [String: [(from: EffectiveDate, to: EffectiveDate)]] = [:]
         for (project, events) in projects {
@@ -253,25 +257,34 @@ public enum FundLedger {
                 notices[project, default: []].append((from, to))
             }
         }
-        return Reading(trails: trails, notices: notices)
+        return Reading(trails: trails, horizon: until, notices: notices)
     }
 
     /// One fund, read through the stream index.
     public static func trail(_ store: EventStore, fund: String, asOf: AsOf) throws -> FundTrail? {
         let events = try store.readStream("fund-" + fund).map(LoggedEvent.init)
         guard !events.isEmpty else { return nil }
-        return try FundTrail.build(fund: fund, events: events, asOf: asOf, until: asOfDate(asOf))
+        return try FundTrail.build(fund: fund, events: events, asOf: asOf, until: try horizon(store, asOf: asOf))
     }
 
-    /// The date money still held is counted to: the as-of date when the point is a
-    /// date, the day of the recorded time, or today.
-    public static func asOfDate(_ asOf: AsOf) -> EffectiveDate {
-        switch asOf {
-        case .effective(let d): return d
-        case .recorded(let t): return EffectiveDate(t.description.prefix(10)) ?? today
-        case .now, .position: return today
+    /// The day the record ends, to which money still held is counted and open gaps are
+    /// judged: the date itself for an effective as-of point, otherwise the latest
+    /// effective date of any record known at the point. A ledger whose last entry is
+    /// dated 2023-12-31 is judged as of that day, not as of the day it is read.
+    ///
+    /// - Complexity: O(n) in the records (headers only) unless the point is a date.
+    public static func horizon(_ store: EventStore, asOf: AsOf) throws -> EffectiveDate {
+        if case .effective(let d) = asOf { return d }
+        var latest: EffectiveDate?
+        try store.forEachRecord { r in
+            if asOf.knows(position: r.position, recorded: r.recorded), latest.map({ r.effective > $0 }) ?? true { latest = r.effective }
+            return true
         }
+        return horizon(asOf, latest: latest)
     }
 
-    static var today: EffectiveDate { EffectiveDate(RecordedTime.now().description.prefix(10))! }
+    static func horizon(_ asOf: AsOf, latest: EffectiveDate?) -> EffectiveDate {
+        if case .effective(let d) = asOf { return d }
+        return latest ?? EffectiveDate(year: 1970, month: 1, day: 1)!
+    }
 }

@@ -27,7 +27,7 @@ enum CommandRunner {
         case "history": return try HouseholdCommands.history(args, session)
         case "replay": return try ReplayCommand.run(args, session)
         case "funds": return try FundCommands.run(args, session)
-        case "findings": return try FindingsCommand.run(args, session)
+        case "findings": return try FindingsCommand.run(rest(text, after: name), session)
         case "exit-check": return try ExitCheckCommand.run(args, session)
         case "stats": return try CountyCommands.stats(args, session)
         case "rates": return try CountyCommands.rates(args, session)
@@ -91,7 +91,8 @@ enum Help {
          "replay 5301241012010001 --until 2017-12-31 --step"),
         ("funds", "a fund's trail as a tree (each unit: received, paid on, returned, held, days held) and its payments; or every payment a household received",
          "funds 2016-001"),
-        ("findings", "what an inspection flags, with its evidence: so far funds-idle, funds-overdrawn, disbursed-before-publicity, duplicate-disbursement", "findings funds-idle"),
+        ("findings", "what an inspection flags, with its evidence (the rules of docs/findings.md); name rules to choose them, where EXPR to keep those about matching households",
+         "findings no-visit quick-return where town = 530124101"),
         ("exit-check", "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict", "exit-check 5301241012010001"),
         ("stats", "households, people, poor people, 贫困发生率 and cause shares by area", "stats by town"),
         ("rates", "错评率, 漏评率, 错退率, 综合贫困发生率 of a period (default: the latest year in the log)", "rates --from 2016-01-01 --to 2016-12-31"),

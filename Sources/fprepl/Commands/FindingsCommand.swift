@@ -1,30 +1,53 @@
 import EventStore
 import Projections
 
-/// `findings [RULE...]`: what an inspection flags, as of the asof point (docs/findings.md).
+/// `findings [RULE...] [where EXPR]`: what an inspection flags, as of the asof point
+/// (docs/findings.md). `where` keeps the findings about a household that matches EXPR
+/// (the household fields of `households`).
 enum FindingsCommand {
-    static func run(_ args: [String], _ session: Session) throws -> String {
-        let known = FindingRules.evaluated.map(\.id)
-        if args.contains("where") {
-            throw CommandError("findings: where is not supported yet; name rules to choose them: " + known.joined(separator: ", "))
-        }
-        for rule in args where !known.contains(rule) {
-            if FindingRules.pending.contains(rule) {
-                throw CommandError("findings: the rule \(rule) is not evaluated yet; evaluated: " + known.joined(separator: ", "))
+    static func run(_ rest: String, _ session: Session) throws -> String {
+        let known = FindingRules.all.map(\.id)
+        // The rule names come before `where`; the expression is parsed as typed.
+        var rules: [String] = []
+        var filter: Expr?
+        var text = Substring(rest)
+        while true {
+            text = text.drop { $0 == " " || $0 == "\t" }
+            guard !text.isEmpty else { break }
+            let word = text.prefix { $0 != " " && $0 != "\t" }
+            if word.lowercased() == "where" {
+                let offset = rest.distance(from: rest.startIndex, to: text.startIndex)
+                let query = try HouseholdQueryCommands.parse({ try QueryParser.parseWhere(String(text)) }, prefix: "findings".count + offset)
+                filter = query.filter
+                break
             }
-            throw CommandError("findings: unknown rule '\(rule)'; rules: " + known.joined(separator: ", "))
+            guard known.contains(String(word)) else {
+                throw CommandError("findings: unknown rule '\(word)'; rules: " + known.joined(separator: ", "))
+            }
+            rules.append(String(word))
+            text = text.dropFirst(word.count)
         }
         let store = try HouseholdCommands.openForReading(session)
-        let county = try session.county()
-        let reading = try VerificationCommands.storeCall { try FundLedger.read(store, asOf: session.asOf) }
-        let chosen = Set(args.isEmpty ? known : args)
-        let findings = FindingRules.funds(reading, policy: county.policy(on:)).filter { chosen.contains($0.rule) }
+        let progress = Progress(label: "findings", enabled: session.showsProgress)
+        let inspection = try VerificationCommands.storeCall {
+            try FindingRules.inspect(store, asOf: session.asOf) { done, total in
+                progress.update(done: Int(done), total: Int(total), unit: "events")
+            }
+        }
+        progress.finish()
+        let chosen = Set(rules.isEmpty ? known : rules)
+        let rows = inspection.findings.filter { f in
+            guard chosen.contains(f.rule) else { return false }
+            guard let filter else { return true }
+            guard let id = f.household, let h = inspection.county.households[id] else { return false }
+            return QueryEvaluator.matches(filter, h)
+        }
         let columns: [TableResult.Column] = [
             .init(key: "rule", label: "规则", numeric: false), .init(key: "stream", label: "流", numeric: false),
             .init(key: "position", label: "位置", numeric: true), .init(key: "effective", label: "日期", numeric: false),
             .init(key: "detail", label: "说明", numeric: false),
         ]
-        return TableResult(columns: columns, rows: findings.map { f in
+        return TableResult(columns: columns, rows: rows.map { f in
             [.text(f.rule), .text(f.stream), .integer(Int64(f.position)), .text(f.effective.description), .text(f.detail)]
         }).render(session.mode)
     }

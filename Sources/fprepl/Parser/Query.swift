@@ -98,7 +98,16 @@ struct QueryParser {
                 }
             } else {
                 var s = ""
-                while k < chars.count, !chars[k].isWhitespace, !isSymbolStart(chars[k]), chars[k] != "'" { s.append(chars[k]); k += 1 }
+                while k < chars.count, !chars[k].isWhitespace, !isSymbolStart(chars[k]), chars[k] != "'" {
+                    s.append(chars[k])
+                    k += 1
+                    // A Chinese label may hold parentheses: 已脱贫(不再享受政策) is one word.
+                    if k < chars.count, chars[k] == "(", !s.unicodeScalars.allSatisfy(\.isASCII),
+                       let close = chars[k...].firstIndex(of: ")"), !chars[k..<close].contains(where: \.isWhitespace) {
+                        s.append(contentsOf: chars[k...close])
+                        k = close + 1
+                    }
+                }
                 tokens.append((.word(s), column))
             }
         }
@@ -162,6 +171,16 @@ struct QueryParser {
             q.limit = Int(n)
         }
         guard p.atEnd else { throw QueryError(message: "unexpected text; the form is: households [where EXPR] [order by FIELD [desc]] [limit N]", column: p.column) }
+        return q
+    }
+
+    /// `where EXPR` and nothing after it (`findings ... where EXPR`).
+    static func parseWhere(_ text: String) throws -> HouseholdQuery {
+        var p = try QueryParser(text)
+        var q = HouseholdQuery()
+        try p.expectWord("where")
+        q.filter = try p.expression()
+        guard p.atEnd else { throw QueryError(message: "unexpected text after the expression", column: p.column) }
         return q
     }
 

@@ -27,7 +27,7 @@ enum DemoStore {
         if !FileManager.default.fileExists(atPath: p + "/STORE") {
             let store = try EventStore.open(p)
             var n = 0
-            for name in SampleLogs.names { n += try Importer.run(try SampleLogs.text(name), store: store).events }
+            n += try Importer.run(try SampleLogs.text("household-life"), store: store).events
             try store.close()
             printError("note: created the demo store in \(p) (\(n) events from Events/samples)")
         }

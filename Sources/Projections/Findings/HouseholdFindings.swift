@@ -1,0 +1,377 @@
+import EventStore
+
+/// The rules of the findings table that concern households, cadres, loans and who was
+/// paid: facts gathered while the county is folded (as corrected and visible at the
+/// point), judged at the end with the policy in force on each fact's date, since a
+/// PolicySet may be recorded after the events it governs (`docs/findings.md`).
+final class HouseholdFindings {
+    /// Where a piece of evidence stands: its position and effective date.
+    struct Mark {
+        var position: UInt64
+        var effective: EffectiveDate
+    }
+
+    /// A change in whether a household stands registered for support: identified or
+    /// returned to poverty (true), removed or no longer entitled (false).
+    struct Standing {
+        var mark: Mark
+        var registered: Bool
+        var what: String
+    }
+
+    /// What the rules need of one household beyond its state.
+    struct Track {
+        var identified: Mark?
+        var assessments: [ExitDossier.Assessment] = []
+        var helperChanges: [(mark: Mark, cadre: String, assigned: Bool)] = []
+        var visits: [Mark] = []
+        var standings: [Standing] = []
+        /// Measures applied since the household was enrolled for monitoring.
+        var measuresWhileMonitored = 0
+    }
+
+    /// One person in one household for a while: from when they were entered to when
+    /// they left or the household was removed.
+    struct Membership {
+        var household: String
+        var person: String
+        var from: Mark
+        var to: EffectiveDate?
+    }
+
+    private(set) var tracks: [String: Track] = [:]
+    private var memberships: [String: [Membership]] = [:]          // by id number
+    private var openMembership: [String: (idNumber: String, index: Int)] = [:]  // household + "\0" + person
+    private var cadres: [String: (idNumber: String, mark: Mark)] = [:]
+    private var exits: [(id: String, before: HouseholdState, exit: LoggedEvent, assessments: [ExitDossier.Assessment])] = []
+    private var relocations: [(id: String, mark: Mark, debtFen: Int64)] = []
+    private var loans: [(id: String, mark: Mark, loan: String, amountFen: Int64, months: Int)] = []
+    private var eliminations: [(id: String, mark: Mark, since: EffectiveDate, measures: Int)] = []
+    /// Findings that need no policy, found as the events are folded.
+    private var found: [Finding] = []
+
+    /// The hooks that feed it during a county build.
+    var observer: CountyBuilder.Observer {
+        CountyBuilder.Observer(beforeEvent: { [unowned self] e, id, before in self.household(e, id, before) },
+                               cadreEvent: { [unowned self] e, id in self.cadre(e, id) })
+    }
+
+    private func household(_ e: LoggedEvent, _ id: String, _ before: HouseholdState?) {
+        let mark = Mark(position: e.position, effective: e.effective)
+        let stream = "household-" + id
+        switch e.kind {
+        case .householdIdentified:
+            guard before == nil || before?.status == .removed, let m = try? e.decode(Fp_HouseholdIdentified.self) else { return }
+            tracks[id, default: Track()].identified = mark
+            tracks[id]?.standings.append(Standing(mark: mark, registered: true, what: "识别纳入"))
+            for p in m.members { enter(household: id, person: p.personID, idNumber: p.idNumber, at: mark) }
+            let p = m.procedure
+            var missing: [String] = []
+            if p.villageNoticeFrom == 0 || p.villageNoticeTo == 0 { missing.append("村级公示") }
+            if p.townNoticeFrom == 0 || p.townNoticeTo == 0 { missing.append("乡镇公示") }
+            if p.countyApproved == 0 { missing.append("县级审定公告") }
+            if !missing.isEmpty {
+                found.append(Finding(rule: "identification-procedure-incomplete", stream: stream, position: e.position,
+                                     effective: e.effective, detail: "\(e.effective) 识别纳入，缺少" + missing.joined(separator: "、"), household: id))
+            }
+        case .memberChanged:
+            guard before != nil, let m = try? e.decode(Fp_MemberChanged.self) else { return }
+            switch m.change {
+            case .birth, .marriedIn, .movedIn: enter(household: id, person: m.person.personID, idNumber: m.person.idNumber, at: mark)
+            case .death, .marriedOut, .split, .movedOut: leave(household: id, person: m.person.personID, on: e.effective)
+            default: break
+            }
+        case .guaranteesAssessed:
+            guard before != nil, let m = try? e.decode(Fp_GuaranteesAssessed.self) else { return }
+            tracks[id]?.assessments.append(.init(effective: e.effective, passed: HouseholdRules.guaranteesPass(m)))
+        case .helperAssigned, .helperReleased:
+            guard let h = before else { return }
+            let assigned = e.kind == .helperAssigned
+            guard let cadre = assigned ? (try? e.decode(Fp_HelperAssigned.self))?.cadre : (try? e.decode(Fp_HelperReleased.self))?.cadre,
+                  h.helpers.contains(cadre) != assigned else { return }  // as the fold: a repeat changes nothing
+            tracks[id]?.helperChanges.append((mark, cadre, assigned))
+        case .visitRecorded:
+            guard before != nil else { return }
+            tracks[id]?.visits.append(mark)
+        case .measureApplied:
+            if before?.monitored == true { tracks[id]?.measuresWhileMonitored += 1 }
+        case .exitApproved:
+            guard let h = before, h.status.isPoor else { return }
+            exits.append((id, h, e, tracks[id]?.assessments ?? []))
+        case .returnedToPoverty:
+            guard let h = before, h.status.hasExited else { return }
+            tracks[id]?.standings.append(Standing(mark: mark, registered: true, what: "返贫"))
+            if let exited = h.exitedOn, e.effective < exited.adding(months: 12) {
+                let days = e.effective.daysSinceEpoch - exited.daysSinceEpoch
+                found.append(Finding(rule: "quick-return", stream: stream, position: e.position, effective: e.effective,
+                                     detail: "\(exited) 退出，\(e.effective) 返贫，相隔 \(days) 天，不足 12 个月", household: id))
+            }
+        case .removedAsMisidentified:
+            guard let h = before, h.status != .removed else { return }
+            tracks[id]?.standings.append(Standing(mark: mark, registered: false, what: "剔除"))
+            for m in h.members { leave(household: id, person: m.personID, on: e.effective) }
+        case .entitlementEnded:
+            guard before?.status == .exited else { return }
+            tracks[id]?.standings.append(Standing(mark: mark, registered: false, what: "不再享受政策"))
+        case .monitoringEnrolled:
+            guard let h = before, h.status != .removed, !h.monitored else { return }
+            tracks[id]?.measuresWhileMonitored = 0
+        case .riskEliminated:
+            guard let h = before, h.monitored, let since = h.monitoredSince else { return }
+            eliminations.append((id, mark, since, tracks[id]?.measuresWhileMonitored ?? 0))
+        case .relocationRecorded:
+            guard before != nil, let m = try? e.decode(Fp_RelocationRecorded.self) else { return }
+            relocations.append((id, mark, m.selfRaisedDebtFen))
+        case .loanIssued:
+            guard before != nil, let m = try? e.decode(Fp_LoanIssued.self) else { return }
+            loans.append((id, mark, m.loan, m.amountFen, Int(m.termMonths)))
+        default:
+            break
+        }
+    }
+
+    private func cadre(_ e: LoggedEvent, _ id: String) {
+        guard e.kind == .cadreRegistered, let m = try? e.decode(Fp_CadreRegistered.self) else { return }
+        cadres[id] = (m.idNumber, Mark(position: e.position, effective: e.effective))
+    }
+
+    private func enter(household: String, person: String, idNumber: String, at mark: Mark) {
+        let key = household + "\u{0}" + person
+        guard !idNumber.isEmpty, openMembership[key] == nil else { return }
+        memberships[idNumber, default: []].append(Membership(household: household, person: person, from: mark, to: nil))
+        openMembership[key] = (idNumber, memberships[idNumber]!.count - 1)
+    }
+
+    private func leave(household: String, person: String, on day: EffectiveDate) {
+        guard let (idNumber, index) = openMembership.removeValue(forKey: household + "\u{0}" + person) else { return }
+        memberships[idNumber]?[index].to = day
+    }
+
+    // MARK: - Judging
+
+    /// Every finding of these rules, with the county as of the point, the fund
+    /// payments, and the day the record ends (for what is still open then).
+    func findings(county: CountyState, trails: [FundTrail], horizon: EffectiveDate) throws -> [Finding] {
+        var out = found
+        try judgeExits(county, &out)
+        judgeVisits(county, horizon, &out)
+        judgeHelperLoad(county, &out)
+        judgeState(county, &out)
+        judgePersons(county, &out)
+        judgePayments(trails, &out)
+        for r in relocations {
+            let limit = county.policy(on: r.mark.effective).values["relocation_debt_limit_fen"] ?? 1_000_000
+            guard r.debtFen > limit else { continue }
+            out.append(Finding(rule: "relocation-debt", stream: "household-" + r.id, position: r.mark.position, effective: r.mark.effective,
+                               detail: "易地搬迁自筹 \(Fen(r.debtFen).yuan) 元，超过上限 \(Fen(limit).yuan) 元"))
+        }
+        for l in loans {
+            let p = county.policy(on: l.mark.effective)
+            let limit = p.values["loan_limit_fen"] ?? 5_000_000, term = Int(p.values["loan_term_limit_months"] ?? 36)
+            var over: [String] = []
+            if l.amountFen > limit { over.append("金额 \(Fen(l.amountFen).yuan) 元超过 \(Fen(limit).yuan) 元") }
+            if l.months > term { over.append("期限 \(l.months) 个月超过 \(term) 个月") }
+            guard !over.isEmpty else { continue }
+            out.append(Finding(rule: "loan-out-of-terms", stream: "household-" + l.id, position: l.mark.position, effective: l.mark.effective,
+                               detail: "小额信贷 \(l.loan) " + over.joined(separator: "，")))
+        }
+        for r in eliminations {
+            let months = Int(county.policy(on: r.mark.effective).values["risk_elimination_min_months"] ?? 6)
+            let earliest = r.since.adding(months: months)
+            var why: [String] = []
+            if r.mark.effective < earliest { why.append("监测不足 \(months) 个月（最早 \(earliest)）") }
+            if r.measures == 0 { why.append("监测期间没有帮扶措施") }
+            guard !why.isEmpty else { continue }
+            out.append(Finding(rule: "early-risk-elimination", stream: "household-" + r.id, position: r.mark.position, effective: r.mark.effective,
+                               detail: "\(r.since) 纳入监测，\(r.mark.effective) 风险消除：" + why.joined(separator: "，")))
+        }
+        return out
+    }
+
+    private func judgeExits(_ county: CountyState, _ out: inout [Finding]) throws {
+        for x in exits {
+            let policy = county.policy(on: x.exit.effective)
+            let d = try ExitDossier.assess(id: x.id, before: x.before, exit: x.exit, assessments: x.assessments, policy: policy)
+            let stream = "household-" + x.id
+            func add(_ rule: String, _ detail: String) {
+                out.append(Finding(rule: rule, stream: stream, position: x.exit.position, effective: x.exit.effective, detail: detail))
+            }
+            if let line = d.lineFen {
+                if let income = d.incomeFen, let year = d.incomeYear {
+                    if income < line {
+                        add("exit-income-below-line", "\(d.exitYear) 年退出，\(year) 年人均纯收入 \(Fen(income).yuan) 元 低于 \(d.exitYear) 年标准 \(Fen(line).yuan) 元")
+                    }
+                } else {
+                    add("exit-income-below-line", "\(d.exitYear) 年退出，没有 \(d.exitYear) 或 \(d.exitYear - 1) 年的收入核算（标准 \(Fen(line).yuan) 元）")
+                }
+            }
+            if !d.guaranteesOK {
+                let from = x.exit.effective.adding(months: -12)
+                let last = d.guaranteesDate.map { "，\($0) 的核查未通过" } ?? ""
+                add("exit-guarantees-unmet", "退出前 12 个月（\(from) 至 \(x.exit.effective)）没有通过的两不愁三保障核查" + last)
+            }
+            if !d.procedureOK {
+                let missing = d.steps.filter { $0.required && !$0.ok }.map { s in s.date.map { "\(s.name)（\($0)）" } ?? s.name }
+                add("exit-procedure-incomplete", "\(d.exitYear) 年退出，程序不全：" + missing.joined(separator: "、"))
+            }
+            let percent = policy.values["transfer_income_share_percent"] ?? 50
+            if let inc = x.before.income, inc.year == d.incomeYear, inc.netFen > 0, inc.transferFen * 100 > percent * inc.netFen {
+                let share = Double(inc.transferFen) * 100 / Double(inc.netFen)
+                add("exit-transfer-income-dominant",
+                    "转移性收入 \(Fen(inc.transferFen).yuan) 元占纯收入 \(Fen(inc.netFen).yuan) 元的 \(oneDecimal(share))%，超过 \(percent)%")
+            }
+        }
+    }
+
+    /// no-visit: while a household is helped and registered, no gap between the start
+    /// of help, its visits and the end of help (or the record) may exceed the visit
+    /// interval, nor a year.
+    private func judgeVisits(_ county: CountyState, _ horizon: EffectiveDate, _ out: inout [Finding]) {
+        enum Step { case help(String, Bool), visit, standing(Bool) }
+        for (id, t) in tracks where !t.visits.isEmpty || !t.helperChanges.isEmpty {
+            var steps: [(mark: Mark, step: Step)] = t.helperChanges.map { ($0.mark, .help($0.cadre, $0.assigned)) }
+            steps += t.visits.map { ($0, .visit) }
+            steps += t.standings.map { ($0.mark, .standing($0.registered)) }
+            steps.sort { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+            var helpers = 0, registered = false
+            var since: Mark?
+            let stream = "household-" + id
+            func limit(_ day: EffectiveDate) -> Int { min(365, Int(county.policy(on: day).values["visit_interval_days"] ?? 90)) }
+            for (mark, step) in steps {
+                let helpedBefore = helpers > 0 && registered
+                switch step {
+                case .help(_, let assigned): helpers += assigned ? 1 : -1
+                case .standing(let r): registered = r
+                case .visit: break
+                }
+                let helpedAfter = helpers > 0 && registered
+                if let s = since, helpedBefore {
+                    let gap = mark.effective.daysSinceEpoch - s.effective.daysSinceEpoch
+                    let isVisit: Bool
+                    if case .visit = step { isVisit = true } else { isVisit = false }
+                    if (isVisit || !helpedAfter) && gap > limit(s.effective) {
+                        let what = isVisit ? "相隔 \(gap) 天才走访" : "帮扶结束前 \(gap) 天没有走访"
+                        out.append(Finding(rule: "no-visit", stream: stream, position: mark.position, effective: mark.effective,
+                                           detail: "\(what)（\(s.effective) 至 \(mark.effective)），超过 \(limit(s.effective)) 天"))
+                    }
+                    if isVisit { since = mark }
+                }
+                if !helpedBefore && helpedAfter { since = mark }
+                if !helpedAfter { since = nil }
+            }
+            if let s = since {
+                let gap = horizon.daysSinceEpoch - s.effective.daysSinceEpoch
+                if gap > limit(s.effective) {
+                    out.append(Finding(rule: "no-visit", stream: stream, position: s.position, effective: s.effective,
+                                       detail: "至记录截止 \(horizon) 已 \(gap) 天没有走访（自 \(s.effective)），超过 \(limit(s.effective)) 天"))
+                }
+            }
+        }
+    }
+
+    /// helper-overloaded: each assignment that takes a cadre above the policy's
+    /// households per helper, counted by effective date.
+    private func judgeHelperLoad(_ county: CountyState, _ out: inout [Finding]) {
+        var changes: [(mark: Mark, household: String, cadre: String, assigned: Bool)] = []
+        for (id, t) in tracks { for c in t.helperChanges { changes.append((c.mark, id, c.cadre, c.assigned)) } }
+        changes.sort { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+        var helping: [String: Set<String>] = [:]
+        for c in changes {
+            if c.assigned { helping[c.cadre, default: []].insert(c.household) } else { helping[c.cadre]?.remove(c.household) }
+            let n = helping[c.cadre]?.count ?? 0
+            let max = Int(county.policy(on: c.mark.effective).values["max_households_per_helper"] ?? 5)
+            if c.assigned && n > max {
+                out.append(Finding(rule: "helper-overloaded", stream: "household-" + c.household, position: c.mark.position,
+                                   effective: c.mark.effective, detail: "干部 \(c.cadre) 自 \(c.mark.effective) 同时帮扶 \(n) 户，超过 \(max) 户"))
+            }
+        }
+    }
+
+    /// The rules on what a household is at the point: no-helper, measure-mismatch,
+    /// cause-without-evidence. The evidence is the identification.
+    private func judgeState(_ county: CountyState, _ out: inout [Finding]) {
+        for (id, h) in county.households where h.status != .removed {
+            guard let mark = tracks[id]?.identified else { continue }
+            let stream = "household-" + id
+            let supported = h.status == .poor || h.status == .returned || h.status == .exited
+            if supported && h.helpers.isEmpty {
+                let released = tracks[id]?.helperChanges.last(where: { !$0.assigned }).map(\.mark)
+                let at = released ?? mark
+                out.append(Finding(rule: "no-helper", stream: stream, position: at.position, effective: at.effective,
+                                   detail: "\(h.status.label)户没有帮扶责任人" + (released.map { "（\($0.effective) 起）" } ?? "")))
+            }
+            if supported && !h.measures.contains(where: { $0.addresses == h.mainCause }) {
+                out.append(Finding(rule: "measure-mismatch", stream: stream, position: mark.position, effective: mark.effective,
+                                   detail: "主要致贫原因\(h.mainCauseLabel)，\(h.measures.count) 项帮扶措施没有一项针对它"))
+            }
+            let healthNeeded: [Int]? = h.mainCauseLabel == "因病" ? [2, 3] : h.mainCauseLabel == "因残" ? [4] : nil
+            if let needed = healthNeeded, !h.members.contains(where: { needed.contains($0.health) }) {
+                let which = needed.compactMap { Labels.health.label(for: $0) }.joined(separator: "或")
+                out.append(Finding(rule: "cause-without-evidence", stream: stream, position: mark.position, effective: mark.effective,
+                                   detail: "主要致贫原因\(h.mainCauseLabel)，\(h.people) 名成员中没有\(which)"))
+            }
+        }
+    }
+
+    /// duplicate-person and helper-is-beneficiary, from the id numbers.
+    private func judgePersons(_ county: CountyState, _ out: inout [Finding]) {
+        for (_, spans) in memberships where spans.count > 1 {
+            // Each span that begins while the person is in another household: the
+            // later entry is the evidence; half-open spans, so a move on one day is not.
+            var reported = Set<Int>()
+            for i in spans.indices {
+                for j in spans.indices where i < j && spans[i].household != spans[j].household {
+                    let (a, b) = (spans[i].from.effective, spans[i].from.position) <= (spans[j].from.effective, spans[j].from.position)
+                        ? (i, j) : (j, i)
+                    let earlier = spans[a], later = spans[b]
+                    let start = later.from.effective
+                    guard earlier.to.map({ start < $0 }) ?? true, later.to.map({ start < $0 }) ?? true, !reported.contains(b) else { continue }
+                    reported.insert(b)
+                    out.append(Finding(rule: "duplicate-person", stream: "household-" + later.household, position: later.from.position,
+                                       effective: start,
+                                       detail: "成员 \(later.person) 与 household-\(earlier.household) 的成员 \(earlier.person) 身份证号相同，\(start) 起同时在册"))
+                }
+            }
+        }
+        for (cadre, c) in cadres.sorted(by: { $0.key < $1.key }) {
+            guard !c.idNumber.isEmpty, let spans = memberships[c.idNumber] else { continue }
+            for s in spans where s.to == nil {
+                guard let h = county.households[s.household], h.status == .poor || h.status == .returned || h.status == .exited else { continue }
+                let evidence = max(c.mark.position, s.from.position) == c.mark.position ? c.mark : s.from
+                out.append(Finding(rule: "helper-is-beneficiary", stream: "cadre-" + cadre, position: evidence.position,
+                                   effective: evidence.effective,
+                                   detail: "干部 \(cadre) 的身份证号属于 household-\(s.household)（\(h.status.label)）的成员 \(s.person)",
+                                   household: s.household))
+            }
+        }
+    }
+
+    /// disbursed-to-ineligible: money to a household not registered on the payment's
+    /// day: never identified, identified later, or removed or no longer entitled before
+    /// that day (a payment on the day of removal still counts as in time).
+    private func judgePayments(_ trails: [FundTrail], _ out: inout [Finding]) {
+        for t in trails {
+            for p in t.payments where p.to.hasPrefix("household-") {
+                let id = String(p.to.dropFirst(10))
+                let standings = (tracks[id]?.standings ?? []).sorted { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+                if standings.contains(where: { $0.registered && $0.mark.effective == p.effective }) { continue }
+                let why: String
+                if let last = standings.last(where: { $0.mark.effective < p.effective }) {
+                    guard !last.registered else { continue }
+                    why = "该户已于 \(last.mark.effective) \(last.what)"
+                } else if let first = standings.first {
+                    why = "该户 \(first.mark.effective) 才识别纳入"
+                } else {
+                    why = "该户不是建档立卡户"
+                }
+                out.append(Finding(rule: "disbursed-to-ineligible", stream: "fund-" + t.fund, position: p.position, effective: p.effective,
+                                   detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)", household: id))
+            }
+        }
+    }
+
+    private func oneDecimal(_ x: Double) -> String {
+        let tenths = Int((x * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -24,6 +24,17 @@ public struct Finding: Sendable, Equatable {
     }
 }
 
+extension Finding {
+    /// Log order of the evidence, then rule, stream and detail; positions decide
+    /// almost always, so the strings are compared only on a tie.
+    static func logOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.position != b.position { return a.position < b.position }
+        if a.rule != b.rule { return a.rule < b.rule }
+        if a.stream != b.stream { return a.stream < b.stream }
+        return a.detail < b.detail
+    }
+}
+
 /// The rules of DOMAIN.md's findings table, and the projection that evaluates them.
 public enum FindingRules {
     /// Every rule, in the order of the findings table: its id and what it finds.
@@ -79,7 +90,7 @@ public enum FindingRules {
         for k in all.indices where all[k].household == nil && all[k].stream.hasPrefix("household-") {
             all[k].household = String(all[k].stream.dropFirst(10))
         }
-        all.sort { ($0.position, $0.rule, $0.stream, $0.detail) < ($1.position, $1.rule, $1.stream, $1.detail) }
+        all.sort(by: Finding.logOrder)
         return Inspection(findings: all, county: county)
     }
 

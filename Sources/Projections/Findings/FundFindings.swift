@@ -29,7 +29,7 @@ extension FindingRules {
                 let project = String(p.to.dropFirst(8))
                 let days = Int(policy(p.effective).values["publicity_days"] ?? 10)
                 // A notice's period runs to its own end, and at least the policy's days.
-                let periods = (reading.notices[project] ?? []).filter { $0.from <= p.effective }.map { n in
+                let periods = reading.notices(project).filter { $0.from <= p.effective }.map { n in
                     (n.from, max(n.to.daysSinceEpoch, n.from.daysSinceEpoch + days - 1), n.to)
                 }
                 guard !periods.contains(where: { $0.1 < p.effective.daysSinceEpoch }) else { continue }
@@ -59,6 +59,6 @@ extension FindingRules {
                                    detail: "\(o.unit) 拨出 \(Fen(o.amountFen).yuan) 元，超出其结存 \(Fen(o.excessFen).yuan) 元"))
             }
         }
-        return out.sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
+        return out.sorted(by: Finding.logOrder)
     }
 }

@@ -18,6 +18,8 @@ public struct FundTrail: Sendable, Equatable {
     public var allocatedFen: Int64 = 0
     /// When it was allocated; `nil` when the stream has no allocation (yet).
     public var allocated: EffectiveDate?
+    /// Every allocation (下达) of money into the fund, in log order.
+    public var allocations: [Allocation] = []
     /// Every unit the money reached, in the order it first did.
     public var units: [UnitBalance] = []
     /// Every payment to a household or project, in log order.
@@ -39,6 +41,17 @@ public struct FundTrail: Sendable, Equatable {
         public var days: Int
         /// Part of it is still at the unit at the as-of date.
         public var stillHeld: Bool
+    }
+
+    /// Money put into the fund: by which document, to which unit (the channel it came
+    /// in by), for what.
+    public struct Allocation: Sendable, Equatable {
+        public var position: UInt64
+        public var effective: EffectiveDate
+        public var document: String
+        public var to: String
+        public var amountFen: Int64
+        public var purpose: String
     }
 
     /// A payment, transfer or return beyond what its unit had received.
@@ -158,6 +171,8 @@ extension FundTrail {
                 trail.purpose = m.purpose
                 trail.allocatedFen += m.amountFen
                 trail.allocated = trail.allocated ?? e.effective
+                trail.allocations.append(Allocation(position: e.position, effective: e.effective, document: m.document, to: m.to,
+                                                    amountFen: m.amountFen, purpose: m.purpose))
                 receive(m.to, m.amountFen, e.effective, path: [m.to], by: e.position)
             case .fundTransferred:
                 let m = try e.decode(Fp_FundTransferred.self)
@@ -220,19 +235,22 @@ public enum FundLedger {
         try read(store, asOf: asOf).trails
     }
 
-    /// The fund trails and the projects' publicity notices, as of a point.
+    /// The fund trails and the projects, as of a point.
     public struct Reading: Sendable {
         public var trails: [FundTrail]
         /// The day the record ends at the point (``horizon(_:asOf:)``).
         public var horizon: EffectiveDate
-        /// Per project id (without `project-`), its notices: from, to (inclusive).
-        public var notices: [String: [(from: EffectiveDate, to: EffectiveDate)]]
+        /// Every project, by id (without `project-`), with the money paid to it.
+        public var projects: [String: ProjectState]
+
+        /// A project's notices: from, to (inclusive).
+        public func notices(_ project: String) -> [ProjectState.Notice] { projects[project]?.notices ?? [] }
     }
 
-    /// One pass over the log: every fund stream folded, every project's notices.
+    /// One pass over the log: every fund stream folded, every project.
     public static func read(_ store: EventStore, asOf: AsOf) throws -> Reading {
         var funds: [String: [LoggedEvent]] = [:]
-        var projects: [String: [LoggedEvent]] = [:]
+        var projectEvents: [String: [LoggedEvent]] = [:]
         var order: [String] = []
         let fundPrefix = Array("fund-".utf8), projectPrefix = Array("project-".utf8)
         var latest: EffectiveDate?
@@ -243,21 +261,21 @@ public enum FundLedger {
                 if funds[name] == nil { order.append(name) }
                 funds[name, default: []].append(LoggedEvent(r.materialize()))
             } else if r.streamBytes.starts(with: projectPrefix) {
-                projects[String(r.stream.dropFirst(8)), default: []].append(LoggedEvent(r.materialize()))
+                projectEvents[String(r.stream.dropFirst(8)), default: []].append(LoggedEvent(r.materialize()))
             }
             return true
         }
         let until = Self.horizon(asOf, latest: latest)
         let trails = try order.map { try FundTrail.build(fund: $0, events: funds[$0] ?? [], asOf: asOf, until: until) }
-        var notices: [String: [(from: EffectiveDate, to: EffectiveDate)]] = [:]
-        for (project, events) in projects {
-            for e in try Corrections.visible(events, asOf: asOf) where e.kind == .projectPublicized {
-                let m = try e.decode(Fp_ProjectPublicized.self)
-                guard let from = EffectiveDate(rawValue: m.from), let to = EffectiveDate(rawValue: m.to) else { continue }
-                notices[project, default: []].append((from, to))
-            }
+        var projects: [String: ProjectState] = [:]
+        for (id, events) in projectEvents {
+            let p = try ProjectState.build(id: id, events: events, asOf: asOf)
+            if !p.village.isEmpty || !p.notices.isEmpty { projects[id] = p }
         }
-        return Reading(trails: trails, horizon: until, notices: notices)
+        for t in trails {
+            for p in t.payments where p.to.hasPrefix("project-") { projects[String(p.to.dropFirst(8))]?.receivedFen += p.amountFen }
+        }
+        return Reading(trails: trails, horizon: until, projects: projects)
     }
 
     /// One fund, read through the stream index.

@@ -2,7 +2,7 @@ import EventStore
 
 /// Parses one command line and runs it.
 enum CommandRunner {
-    static let commands = ["status", "household", "households", "count", "history", "replay", "exit-check", "funds", "findings", "stats", "rates", "asof", "import", "export",
+    static let commands = ["status", "household", "households", "count", "history", "replay", "exit-check", "funds", "ledger", "projects", "loans", "findings", "stats", "rates", "asof", "import", "export",
                            "rebuild", "digest", "verify", "checkpoint", "keygen", "prove", "check", "help"]
     static let dotCommands = [".help", ".mode", ".output", ".read", ".timer", ".as", ".quit"]
 
@@ -28,6 +28,9 @@ enum CommandRunner {
         case "replay": return try ReplayCommand.run(args, session)
         case "funds": return try FundCommands.run(args, session)
         case "findings": return try FindingsCommand.run(rest(text, after: name), session)
+        case "ledger": return try LedgerCommand.run(args, session)
+        case "projects": return try ProjectsCommand.run(args, session)
+        case "loans": return try LoansCommand.run(args, session)
         case "exit-check": return try ExitCheckCommand.run(args, session)
         case "stats": return try CountyCommands.stats(args, session)
         case "rates": return try CountyCommands.rates(args, session)
@@ -91,6 +94,10 @@ enum Help {
          "replay 5301241012010001 --until 2017-12-31 --step"),
         ("funds", "a fund's trail as a tree (each unit: received, paid on, returned, held, days held) and its payments; or every payment a household received",
          "funds 2016-001"),
+        ("ledger", "两笔账: money in, paid to villages (projects) and to households, still held; per exited household and village (lowest, mean, highest); by county, town, village, source, channel, purpose or year",
+         "ledger by source"),
+        ("projects", "each project: village, budget, money received, publicity, completion, acceptance, assets, income distributed", "projects p2016-07"),
+        ("loans", "small loans (扶贫小额信贷), all or one household's: issued, due, repaid, outstanding, overdue", "loans 5301241012010001"),
         ("findings", "what an inspection flags, with its evidence (the rules of docs/findings.md); name rules to choose them, where EXPR to keep those about matching households",
          "findings no-visit quick-return where town = 530124101"),
         ("exit-check", "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict", "exit-check 5301241012010001"),

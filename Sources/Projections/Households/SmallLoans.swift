@@ -1,0 +1,73 @@
+import EventStore
+
+/// A household's small loans (扶贫小额信贷) as of a point: issued, repaid, overdue
+/// (`docs/funds.md`).
+public struct SmallLoan: Sendable, Equatable {
+    /// The household id.
+    public var household: String
+    public var loan: String
+    public var issued: EffectiveDate
+    public var amountFen: Int64
+    public var termMonths: Int
+    public var bank: String
+    public var repaidFen: Int64 = 0
+    /// The day of the last repayment.
+    public var lastRepaid: EffectiveDate?
+    /// When the bank reported it overdue; cleared by a repayment of the whole amount.
+    public var overdueSince: EffectiveDate?
+
+    /// What is still owed.
+    public var outstandingFen: Int64 { max(0, amountFen - repaidFen) }
+    /// The day the term ends.
+    public var due: EffectiveDate { issued.adding(months: termMonths) }
+
+    /// 已还清, 逾期 or 未到期/在贷 (in force).
+    public var status: String {
+        if outstandingFen == 0 { return "已还清" }
+        return overdueSince != nil ? "逾期" : "在贷"
+    }
+
+    /// The loans of one household stream (corrections applied as of `asOf`), in the
+    /// order they were issued. Repayments and overdue reports of a loan never issued
+    /// are ignored (validation refuses them; a correction could leave one).
+    public static func of(household: String, events: [LoggedEvent], asOf: AsOf) throws -> [SmallLoan] {
+        var loans: [SmallLoan] = []
+        for e in try Corrections.visible(events, asOf: asOf) {
+            switch e.kind {
+            case .loanIssued:
+                let m = try e.decode(Fp_LoanIssued.self)
+                loans.append(SmallLoan(household: household, loan: m.loan, issued: e.effective, amountFen: m.amountFen,
+                                       termMonths: Int(m.termMonths), bank: m.bank))
+            case .loanRepaid:
+                let m = try e.decode(Fp_LoanRepaid.self)
+                guard let k = loans.lastIndex(where: { $0.loan == m.loan }) else { continue }
+                loans[k].repaidFen += m.amountFen
+                loans[k].lastRepaid = e.effective
+                if loans[k].outstandingFen == 0 { loans[k].overdueSince = nil }
+            case .loanOverdue:
+                let m = try e.decode(Fp_LoanOverdue.self)
+                guard let k = loans.lastIndex(where: { $0.loan == m.loan }), loans[k].outstandingFen > 0 else { continue }
+                loans[k].overdueSince = loans[k].overdueSince ?? e.effective
+            default:
+                continue
+            }
+        }
+        return loans
+    }
+
+    /// Every household's loans: one pass over the log, the loan events decoded.
+    public static func all(_ store: EventStore, asOf: AsOf) throws -> [SmallLoan] {
+        var events: [String: [LoggedEvent]] = [:]
+        var order: [String] = []
+        let prefix = Array("household-".utf8)
+        let kinds: Set<EventKind> = [.loanIssued, .loanRepaid, .loanOverdue, .correction]
+        try store.forEachRecord { r in
+            guard r.streamBytes.starts(with: prefix), kinds.contains(EventKind(typeBytes: r.typeBytes)) else { return true }
+            let id = String(r.stream.dropFirst(10))
+            if events[id] == nil { order.append(id) }
+            events[id, default: []].append(LoggedEvent(r.materialize()))
+            return true
+        }
+        return try order.flatMap { try of(household: $0, events: events[$0] ?? [], asOf: asOf) }
+    }
+}

@@ -63,6 +63,12 @@ public struct EffectiveDate: Hashable, Comparable, Sendable, CustomStringConvert
     /// Days since 1970-01-01 (negative before it).
     public var daysSinceEpoch: Int { RecordedTime.days(fromCivil: year, month, day) }
 
+    /// The day `days` days after 1970-01-01 (before it when negative).
+    public init(daysSinceEpoch days: Int) {
+        let (y, m, d) = RecordedTime.civil(fromDays: days)
+        self.init(unchecked: UInt32(y * 10000 + m * 100 + d))
+    }
+
     /// The calendar day before.
     public var previousDay: EffectiveDate {
         let (y, m, d) = RecordedTime.civil(fromDays: daysSinceEpoch - 1)

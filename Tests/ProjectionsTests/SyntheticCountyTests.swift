@@ -51,4 +51,20 @@ import Testing
             #expect(abs(removed - 0.25) < 0.04, "错评 share \(removed)")
         }
     }
+
+    /// Inspectors have something to find: every rule of the findings table has cases in
+    /// a county of 2,000 households, and none floods it.
+    @Test func everyFindingsRuleHasASprinkleOfCases() throws {
+        try withStore { store in
+            var county = SyntheticCounty(.init(households: 2000, seed: 7))
+            try county.write(into: store)
+            let found = try FindingRules.evaluate(store, asOf: .now)
+            var byRule: [String: Int] = [:]
+            for f in found { byRule[f.rule, default: 0] += 1 }
+            for (rule, _) in FindingRules.all {
+                let n = byRule[rule] ?? 0
+                #expect(n >= 1 && n <= 200, "\(rule): \(n) findings in 2,000 households")
+            }
+        }
+    }
 }

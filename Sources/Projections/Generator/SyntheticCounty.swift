@@ -46,10 +46,17 @@ public struct SyntheticCounty {
     let p: Parameters
     var rng: SplitMix64
 
+    /// Every id number handed out, so that no two people share one unless the
+    /// generator means them to (the duplicate-person cases).
+    var usedIDNumbers = Set<String>()
+
     public init(_ parameters: Parameters) {
         p = parameters
         rng = SplitMix64(seed: parameters.seed)
     }
+
+    /// An event and the day it happened, before the year is sorted.
+    typealias Dated = (day: EffectiveDate, event: Event)
 
     /// Generates the county year by year, calling `emit` with each year's events in
     /// effective-date order (a plausible recording order).
@@ -67,6 +74,8 @@ public struct SyntheticCounty {
         }
         let cadres = max(1, p.households / 4)
         var population: [String: Int] = [:]
+        /// Poor villages and the year each leaves (出列), 2017 to 2020.
+        var poorVillages: [String: Int] = [:]
         var households = (0..<p.households).map { i in
             var h = PlannedHousehold(index: i, village: villages[i % villages.count])
             let n = i / villages.count + 1
@@ -74,15 +83,18 @@ public struct SyntheticCounty {
             return h
         }
         for k in households.indices { plan(&households[k]) }
+        // A few people registered in two households at once (duplicate-person).
+        for k in households.indices where k % 300 == 150 && households[k].people >= 3 {
+            households[k].members[households[k].people - 1].idNumber = households[k - 1].members[0].idNumber
+        }
+        var byVillage: [String: [Int]] = [:]
+        for (k, h) in households.enumerated() { byVillage[h.village, default: []].append(k) }
 
         for year in p.years {
-            var out: [(EffectiveDate, Event)] = []
-            let addEvent: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void = { stream, type, day, m, actor in
+            var out: [Dated] = []
+            func add(_ stream: String, _ type: String, _ day: EffectiveDate, _ m: any SwiftProtobuf.Message, actor: String = "op-0001") {
                 let payload: [UInt8] = (try? m.serializedBytes()) ?? []
                 out.append((day, Event(stream: stream, event: ProposedEvent(type: type, effective: day, actor: actor, payload: payload))))
-            }
-            func add(_ stream: String, _ type: String, _ day: EffectiveDate, _ m: any SwiftProtobuf.Message) {
-                addEvent(stream, type, day, m, "op-0001")
             }
             if year == p.years.lowerBound {
                 for (k, v) in villages.enumerated() {
@@ -95,12 +107,17 @@ public struct SyntheticCounty {
                     m.population = Int32(pop)
                     m.households = Int32(pop / 4)
                     add("village-" + v, "VillageRegistered", date(year, 1, 5), m)
-                    if rng.chance(0.3) { add("village-" + v, "VillageDesignatedPoor", date(year, 3, 1), Fp_VillageDesignatedPoor()) }
+                    if rng.chance(0.3) {
+                        add("village-" + v, "VillageDesignatedPoor", date(year, 3, 1), Fp_VillageDesignatedPoor())
+                        poorVillages[v] = 2017 + k % 4
+                    }
                 }
                 for c in 0..<cadres {
                     var m = Fp_CadreRegistered()
                     m.name = name()
-                    m.idNumber = idNumber(born: 1965 + rng.int(0...25))
+                    // One cadre in 250 is a registered poor person (helper-is-beneficiary).
+                    m.idNumber = c % 250 == 17 ? households[min(households.count - 1, c * 4 + 2)].members[0].idNumber
+                        : idNumber(born: 1965 + rng.int(0...25))
                     m.unit = ["县农业局", "县教育局", "县卫健局", "乡镇政府", "县财政局"][c % 5]
                     m.level = c % 3 == 0 ? .township : .county
                     m.kind = .civilServant
@@ -119,39 +136,16 @@ public struct SyntheticCounty {
                 m.households = m.population / 4
                 add("village-" + v, "PopulationReported", date(year, 1, 15), m)
             }
-            // Money: one fund a year, county -> towns -> villages, paid to households.
-            let fund = "fund-\(year)-01"
-            let payments = households.reduce(0) { $0 + ($1.paidIn(year) ? 1 : 0) }
-            let perPayment: Int64 = 100_000
-            let total = Int64(payments) * perPayment + 10_000_000
-            var alloc = Fp_FundAllocated()
-            alloc.document = "样财农〔\(year)〕1号"
-            alloc.source = .central
-            alloc.amountFen = total
-            alloc.to = "county-" + p.county
-            alloc.purpose = "产业帮扶"
-            add(fund, "FundAllocated", date(year, 3, 1), alloc)
-            var byVillage: [String: Int] = [:]
-            for h in households where h.paidIn(year) { byVillage[h.village, default: 0] += 1 }
-            var byTown: [String: Int64] = [:]
-            for (v, n) in byVillage { byTown[String(v.prefix(9)), default: 0] += Int64(n) * perPayment }
-            for (town, amount) in byTown.sorted(by: { $0.key < $1.key }) {
-                var t = Fp_FundTransferred()
-                t.from = "county-" + p.county
-                t.to = "town-" + town
-                t.amountFen = amount
-                add(fund, "FundTransferred", date(year, 3, 15), t)
+            for (v, exit) in poorVillages.sorted(by: { $0.key < $1.key }) where exit == year {
+                var m = Fp_VillageExited()
+                m.year = Int32(year)
+                add("village-" + v, "VillageExited", date(year, 12, 28), m)
             }
-            for (v, n) in byVillage.sorted(by: { $0.key < $1.key }) {
-                var t = Fp_FundTransferred()
-                t.from = "town-" + v.prefix(9)
-                t.to = "village-" + v
-                t.amountFen = Int64(n) * perPayment
-                add(fund, "FundTransferred", date(year, 4, 1), t)
-            }
-            for k in households.indices { generateYear(&households[k], year, fund: fund, perPayment: perPayment, addEvent) }
-            out.sort { $0.0 < $1.0 }
-            try emit(out.map(\.1))
+            let projects = planProjects(year, villages: villages, byVillage: byVillage, households: households)
+            moneyFlows(year, households: households, projects: projects, villages: villages, add)
+            for k in households.indices { generateYear(&households[k], year, add) }
+            out.sort { $0.day < $1.day }
+            try emit(out.map(\.event))
         }
     }
 
@@ -175,6 +169,15 @@ public struct SyntheticCounty {
         return written
     }
 
+    /// One payment to a household, planned with the year's money.
+    struct PlannedPayment {
+        var day: EffectiveDate
+        var purpose: String
+        var amountFen: Int64
+        /// Spring money (fund -01, paid in April) or autumn money (fund -02, September).
+        var spring: Bool
+    }
+
     /// What will happen to a household, decided once up front.
     struct PlannedHousehold {
         var index: Int
@@ -192,11 +195,26 @@ public struct SyntheticCounty {
         var monitoredYear: Int?
         var entitlementEndYear: Int?
         var members: [Fp_Person] = []
-        var cadre = "c0"
+        var cadre: String? = "c0"
         var status: HouseholdStatus?
-        var paymentYears: Set<Int> = []
+        var payments: [Int: [PlannedPayment]] = [:]
+        /// The next visit's day, once helped.
+        var nextVisit: EffectiveDate?
+        /// The year of one long gap between visits (no-visit), if any.
+        var neglectYear: Int?
+        var measureMismatch = false
+        var transferDominant = false
+        var earlyRiskElimination = false
+        var loan: (year: Int, amountFen: Int64, months: Int, overdue: Bool)?
+        var relocation: (year: Int, debtFen: Int64)?
 
-        func paidIn(_ year: Int) -> Bool { paymentYears.contains(year) }
+        /// Whether it stands registered for support in April (spring) or September of a year.
+        func eligible(_ year: Int, spring: Bool) -> Bool {
+            guard year > identifiedYear else { return false }
+            if let r = removedYear, year > r || (year == r && !spring) { return false }
+            if let e = entitlementEndYear, year > e { return false }
+            return true
+        }
     }
 
     mutating func plan(_ h: inout PlannedHousehold) {
@@ -205,7 +223,10 @@ public struct SyntheticCounty {
         if rng.chance(0.02) { h.identifiedYear = first + 2 + rng.int(0...1); h.omission = true }
         h.people = [1, 2, 3, 3, 4, 4, 4, 5, 5, 6][rng.int(0...9)]
         h.cause = Self.causeWeights[rng.weighted(Self.causeWeights.map(\.1))].0
-        h.cadre = "c\(h.index / 4)"
+        // Four households a cadre; now and then a cadre takes on two more (helper-overloaded),
+        // and one household in 200 has no helper at all (no-helper).
+        h.cadre = h.index % 400 == 4 || h.index % 400 == 5 ? "c\(h.index / 4 - 1)" : "c\(h.index / 4)"
+        if rng.chance(0.005) { h.cadre = nil }
         if rng.chance(0.25) {
             h.removedYear = min(p.years.upperBound, h.identifiedYear + rng.int(1...3))
         } else if rng.chance(0.95) {
@@ -218,8 +239,41 @@ public struct SyntheticCounty {
             if rng.chance(0.5), let e = h.exitYear, e + 3 <= p.years.upperBound, h.returnYear == nil { h.entitlementEndYear = e + 3 }
         }
         if rng.chance(0.05), 2020 <= p.years.upperBound, h.removedYear == nil { h.monitoredYear = 2020 + rng.int(0...1) }
-        for y in p.years where y >= h.identifiedYear && (h.removedYear.map { y <= $0 } ?? true) && rng.chance(0.8) {
-            h.paymentYears.insert(y)
+        h.earlyRiskElimination = rng.chance(0.05)
+        h.measureMismatch = rng.chance(0.01)
+        h.transferDominant = rng.chance(0.02)
+        if rng.chance(0.01) { h.neglectYear = h.identifiedYear + 1 + rng.int(0...3) }
+        if rng.chance(0.15), h.identifiedYear + 1 <= p.years.upperBound {
+            let big = rng.chance(0.02)
+            h.loan = (h.identifiedYear + 1, big ? 6_000_000 : Int64(10 + rng.int(0...40)) * 100_000, big && rng.chance(0.5) ? 48 : 36,
+                      rng.chance(0.1))
+        }
+        let relocates = [.lackOfLand, .lackOfWater, .poorTransport].contains(h.cause) ? rng.chance(0.6) : rng.chance(0.03)
+        if relocates, h.removedYear == nil, h.identifiedYear + 1 <= p.years.upperBound {
+            let over = rng.chance(0.1)
+            h.relocation = (h.identifiedYear + 1, over ? Int64(105 + rng.int(0...95)) * 10_000 : Int64(20 + rng.int(0...75)) * 10_000)
+        }
+        // Money: a spring payment most years, an autumn one for the cause half the time;
+        // one household-year in 200 is paid twice in a month (duplicate-disbursement);
+        // one removed household in ten is paid the year after (disbursed-to-ineligible).
+        let autumnPurpose = [.illness: "健康帮扶", .schooling: "教育帮扶", .lackOfSkills: "就业帮扶"][h.cause] ?? "产业帮扶"
+        for y in p.years {
+            var list: [PlannedPayment] = []
+            if h.eligible(y, spring: true) && rng.chance(0.85) {
+                let day = date(y, 4, 2 + rng.int(0...20))
+                list.append(PlannedPayment(day: day, purpose: "产业帮扶", amountFen: Int64(10 + rng.int(0...20)) * 10_000, spring: true))
+                if rng.chance(0.002) {
+                    list.append(PlannedPayment(day: date(y, 4, day.day + 5), purpose: "产业帮扶", amountFen: 50_000, spring: true))
+                }
+            }
+            if h.eligible(y, spring: false) && rng.chance(0.5) {
+                list.append(PlannedPayment(day: date(y, 9, 2 + rng.int(0...25)), purpose: autumnPurpose,
+                                           amountFen: Int64(5 + rng.int(0...15)) * 10_000, spring: false))
+            }
+            if let r = h.removedYear, y == r + 1, h.index % 10 == 0 {
+                list.append(PlannedPayment(day: date(y, 4, 20), purpose: "产业帮扶", amountFen: 100_000, spring: true))
+            }
+            if !list.isEmpty { h.payments[y] = list }
         }
         var members: [Fp_Person] = []
         let surname = Self.surnames[rng.int(0...(Self.surnames.count - 1))]
@@ -231,104 +285,188 @@ public struct SyntheticCounty {
             m.idNumber = idNumber(born: born)
             m.birthDate = UInt32(born * 10000 + 101 + rng.int(0...10) * 100 + rng.int(0...27))
             m.relation = k == 0 ? "户主" : (k == 1 ? "配偶" : "子女")
-            m.health = h.cause == .illness && k < 2 && rng.chance(0.6) ? .seriousIllness : (h.cause == .disability && k == 0 ? .disabled : .healthy)
+            // 因病: the head is ill nine times in ten, the spouse half the time.
+            let ill = h.cause == .illness && ((k == 0 && rng.chance(0.9)) || (k == 1 && rng.chance(0.5)))
+            m.health = ill ? (rng.chance(0.5) ? .seriousIllness : .chronicIllness) : (h.cause == .disability && k == 0 ? .disabled : .healthy)
             m.labor = m.health == .healthy ? .ordinary : .lost
             members.append(m)
         }
         h.members = members
     }
 
-    mutating func generateYear(_ h: inout PlannedHousehold, _ year: Int, fund: String, perPayment: Int64,
+    /// A project planned for a village's year, paid from the spring fund.
+    struct PlannedProject {
+        var id: String
+        var village: String
+        var kind: String
+        var budgetFen: Int64
+        var beneficiaries: [String]
+        /// Paid while its notice still ran (disbursed-before-publicity).
+        var early: Bool
+    }
+
+    /// About one village in four builds something each year for up to ten of its
+    /// registered households.
+    mutating func planProjects(_ year: Int, villages: [String], byVillage: [String: [Int]], households: [PlannedHousehold]) -> [PlannedProject] {
+        var out: [PlannedProject] = []
+        for v in villages where year > p.years.lowerBound && rng.chance(0.25) {
+            let eligible = (byVillage[v] ?? []).filter { households[$0].eligible(year, spring: true) }
+            guard !eligible.isEmpty else { continue }
+            let start = rng.int(0...(eligible.count - 1))
+            let chosen = (0..<min(10, eligible.count)).map { households[eligible[(start + $0) % eligible.count]].id }
+            let kind = ["饮水安全", "基础设施", "产业帮扶", "住房安全"][rng.int(0...3)]
+            out.append(PlannedProject(id: "\(year)-\(v.suffix(6))", village: v, kind: kind,
+                                      budgetFen: Int64(5 + rng.int(0...25)) * 1_000_000, beneficiaries: chosen, early: rng.chance(0.05)))
+        }
+        return out
+    }
+
+    /// The year's two funds: spring (中央财政专项, allocated in March) and autumn
+    /// (省级财政专项, August), each passed county -> town -> village within a month and paid
+    /// out within another, exactly what the year's payments need. In one year of four the
+    /// spring allocation comes early in January (funds-idle at the county); in another,
+    /// the first village pays 100.00 元 it never received (funds-overdrawn).
+    mutating func moneyFlows(_ year: Int, households: [PlannedHousehold], projects: [PlannedProject], villages: [String],
+                             _ add: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void) {
+        let county = "county-" + p.county
+        for spring in [true, false] {
+            let fund = "fund-\(year)-0\(spring ? 1 : 2)"
+            var byVillage: [String: Int64] = [:]
+            var payments: [(EffectiveDate, Fp_FundDisbursed)] = []
+            for h in households {
+                for pay in h.payments[year] ?? [] where pay.spring == spring {
+                    var m = Fp_FundDisbursed()
+                    m.from = "village-" + h.village
+                    m.household = h.id
+                    m.amountFen = pay.amountFen
+                    m.purpose = pay.purpose
+                    m.voucher = "兑-\(year)-\(h.index)"
+                    payments.append((pay.day, m))
+                    byVillage[h.village, default: 0] += pay.amountFen
+                }
+            }
+            if spring {
+                for pr in projects {
+                    var m = Fp_FundDisbursed()
+                    m.from = "village-" + pr.village
+                    m.project = pr.id
+                    m.amountFen = pr.budgetFen
+                    m.purpose = pr.kind
+                    payments.append((date(year, 4, 5), m))
+                    byVillage[pr.village, default: 0] += pr.budgetFen
+                }
+            }
+            let total = byVillage.values.reduce(0, +)
+            guard total > 0 else { continue }
+            var alloc = Fp_FundAllocated()
+            alloc.document = spring ? "样财农〔\(year)〕1号" : "样财农〔\(year)〕2号"
+            alloc.source = spring ? .central : .provincial
+            alloc.amountFen = total
+            alloc.to = county
+            alloc.purpose = spring ? "产业帮扶" : "到户帮扶"
+            let early = spring && (year - p.years.lowerBound) % 4 == 2
+            add(fund, "FundAllocated", spring ? (early ? date(year, 1, 25) : date(year, 3, 1)) : date(year, 8, 1), alloc, "op-fin")
+            var byTown: [String: Int64] = [:]
+            for (v, amount) in byVillage { byTown[String(v.prefix(9)), default: 0] += amount }
+            for (town, amount) in byTown.sorted(by: { $0.key < $1.key }) {
+                var t = Fp_FundTransferred()
+                t.from = county
+                t.to = "town-" + town
+                t.amountFen = amount
+                add(fund, "FundTransferred", spring ? date(year, 3, 15) : date(year, 8, 20), t, "op-fin")
+            }
+            for (v, amount) in byVillage.sorted(by: { $0.key < $1.key }) {
+                var t = Fp_FundTransferred()
+                t.from = "town-" + v.prefix(9)
+                t.to = "village-" + v
+                t.amountFen = amount
+                add(fund, "FundTransferred", spring ? date(year, 4, 1) : date(year, 9, 1), t, "op-fin")
+            }
+            for (day, m) in payments { add(fund, "FundDisbursed", day, m, "op-fin") }
+            if spring, (year - p.years.lowerBound) % 4 == 3, let v = villages.first, let h = households.first(where: { $0.village == v && !($0.payments[year] ?? []).isEmpty }) {
+                var m = Fp_FundDisbursed()
+                m.from = "village-" + v
+                m.household = h.id
+                m.amountFen = 10_000
+                m.purpose = "教育帮扶"
+                add(fund, "FundDisbursed", date(year, 4, 28), m, "op-fin")
+            }
+        }
+        for pr in projects {
+            let stream = "project-" + pr.id
+            var r = Fp_ProjectRegistered()
+            r.village = pr.village
+            r.name = "\(pr.kind)项目"
+            r.kind = pr.kind
+            r.budgetFen = pr.budgetFen
+            r.beneficiaries = pr.beneficiaries
+            add(stream, "ProjectRegistered", date(year, 3, 5), r, "op-0001")
+            var n = Fp_ProjectPublicized()
+            n.from = pr.early ? raw(year, 4, 1) : raw(year, 3, 10)
+            n.to = pr.early ? raw(year, 4, 10) : raw(year, 3, 19)
+            n.channel = "村务公开栏"
+            add(stream, "ProjectPublicized", pr.early ? date(year, 4, 1) : date(year, 3, 10), n, "op-0001")
+            add(stream, "ProjectCompleted", date(year, 7, 15 + rng.int(0...14)), Fp_ProjectCompleted(), "op-0001")
+            add(stream, "ProjectAccepted", date(year, 9, 10), Fp_ProjectAccepted(), "op-0001")
+            var a = Fp_AssetRegistered()
+            a.asset = "A-" + pr.id
+            a.class = pr.kind == "产业帮扶" ? .operating : .publicWelfare
+            a.valueFen = pr.budgetFen
+            a.owner = "village-" + pr.village
+            add(stream, "AssetRegistered", date(year, 9, 20), a, "op-0001")
+            if pr.kind == "产业帮扶", year < p.years.upperBound {
+                var d = Fp_AssetIncomeDistributed()
+                d.asset = a.asset
+                d.amountFen = pr.budgetFen / 20
+                d.recipients = pr.beneficiaries
+                add(stream, "AssetIncomeDistributed", date(year + 1, 1, 15), d, "op-0001")
+            }
+        }
+    }
+
+    mutating func generateYear(_ h: inout PlannedHousehold, _ year: Int,
                                _ add: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void) {
         let stream = "household-" + h.id
-        func put(_ type: String, _ day: EffectiveDate, _ m: any SwiftProtobuf.Message) { add(stream, type, day, m, "op-\(h.index % 50)") }
+        let actor = "op-\(h.index % 50)"
+        func put(_ type: String, _ day: EffectiveDate, _ m: any SwiftProtobuf.Message) { add(stream, type, day, m, actor) }
         guard year >= h.identifiedYear else { return }
         if year == h.identifiedYear {
-            var m = Fp_HouseholdIdentified()
-            m.village = h.village
-            m.members = h.members
-            m.attribute = rng.chance(0.7) ? .general : (rng.chance(0.7) ? .minimumLiving : .extremePovertySupport)
-            m.standard = .national
-            m.mainCause = h.cause
-            if rng.chance(0.4) { m.otherCauses = [Self.causeWeights[rng.weighted(Self.causeWeights.map(\.1))].0].filter { $0 != h.cause } }
-            m.perCapitaIncomeFen = Int64(rng.int(150_000...260_000))
-            m.identifiedYear = Int32(year)
-            var proc = Fp_IdentificationProcedure()
-            proc.applied = raw(year, 8, 1 + rng.int(0...9))
-            proc.appraised = raw(year, 8, 15 + rng.int(0...5))
-            proc.villageNoticeFrom = raw(year, 8, 22)
-            proc.villageNoticeTo = raw(year, 8, rng.chance(0.97) ? 31 : 27)
-            proc.townNoticeFrom = raw(year, 9, 5)
-            proc.townNoticeTo = raw(year, 9, 14)
-            if rng.chance(0.98) { proc.countyApproved = raw(year, 10, 20) }
-            m.procedure = proc
-            m.omissionCorrection = h.omission
-            put("HouseholdIdentified", date(year, 10, 20), m)
-            h.status = .poor
-            var helper = Fp_HelperAssigned()
-            helper.cadre = h.cadre
-            put("HelperAssigned", date(year, 11, 1), helper)
-            for k in 0..<(2 + rng.int(0...2)) {
-                var measure = Fp_MeasureApplied()
-                let matching: Fp_Measure = [.illness: .health, .schooling: .education, .lackOfSkills: .employment,
-                                            .lackOfFunds: .finance, .lackOfLabor: .publicWelfareJob][h.cause] ?? .industry
-                measure.category = k == 0 && rng.chance(0.9) ? matching : [.industry, .employment, .housing, .drinkingWater][rng.int(0...3)]
-                measure.addresses = k == 0 ? h.cause : .unspecified
-                measure.description_p = "帮扶措施\(k + 1)"
-                put("MeasureApplied", date(year, 11, 10 + k), measure)
-            }
+            identify(&h, year, put)
+            visits(&h, year, put)
             return
         }
-        let helped = h.status != .removed && h.status != .exitedNoPolicy
-        if helped {
-            for q in 0..<4 where rng.chance(0.93) {
-                var v = Fp_VisitRecorded()
-                v.cadre = h.cadre
-                v.kind = rng.chance(0.7) ? .inPerson : .phone
-                put("VisitRecorded", date(year, 2 + q * 3, 1 + rng.int(0...26)), v)
-            }
-        }
-        if h.paidIn(year), h.status != nil {
-            var pay = Fp_FundDisbursed()
-            pay.from = "village-" + h.village
-            pay.household = h.id
-            pay.amountFen = perPayment
-            pay.purpose = "产业帮扶"
-            add(fund, "FundDisbursed", date(year, 5, 1 + h.index % 27), pay, "op-fin")
-        }
+        visits(&h, year, put)
         guard h.status != .removed else { return }
-        // Income around the line: above it in the exit year, below it before.
-        let line = Int64(Policy.default.povertyLine(year)?.fen ?? 400_000)
-        let above = h.exitYear.map { year >= $0 } ?? false
-        let perCapita = above ? line + Int64(rng.int(5_000...200_000)) : line - Int64(rng.int(10_000...120_000))
-        var income = Fp_IncomeAssessed()
-        income.year = Int32(year)
-        let net = perCapita * Int64(h.people)
-        income.wageFen = net * 6 / 10
-        income.businessFen = net * 3 / 10
-        income.businessExpenseFen = net / 20
-        var t = Fp_TransferIncome()
-        t.minimumLivingFen = net - income.wageFen - income.businessFen + income.businessExpenseFen
-        income.transfer = t
-        put("IncomeAssessed", date(year, 11, 5 + rng.int(0...15)), income)
-        var g = Fp_GuaranteesAssessed()
-        g.foodOk = true
-        g.clothingOk = true
-        g.educationOk = rng.chance(0.98)
-        g.members = Int32(h.people)
-        g.medicalInsured = rng.chance(0.97) ? Int32(h.people) : Int32(h.people - 1)
-        g.housingGrade = above || rng.chance(0.6) ? .b : .c
-        g.waterOk = true
-        put("GuaranteesAssessed", date(year, 10, 10 + rng.int(0...15)), g)
+        assessments(&h, year, put)
+        if let l = h.loan { loanEvents(l, year, put) }
+        if let r = h.relocation, r.year == year {
+            var m = Fp_RelocationRecorded()
+            m.site = "第\(Int(h.village.dropFirst(6).prefix(3))! - 100)镇安置点"
+            m.selfRaisedDebtFen = r.debtFen
+            put("RelocationRecorded", date(year, 6, 15), m)
+            var measure = Fp_MeasureApplied()
+            measure.category = .relocation
+            measure.addresses = h.cause
+            measure.description_p = "易地扶贫搬迁"
+            put("MeasureApplied", date(year, 6, 20), measure)
+        }
+        if year % 2 == 0, h.status?.isPoor == true {
+            var measure = Fp_MeasureApplied()
+            measure.category = [.industry, .employment, .publicWelfareJob, .education][rng.int(0...3)]
+            measure.description_p = "年度帮扶措施"
+            put("MeasureApplied", date(year, 3, 20), measure)
+        }
 
         if h.removedYear == year {
             var r = Fp_RemovedAsMisidentified()
             r.reason = ["财政供养人员", "有商品房", "有车辆", "经商办企业", "收入超标"][rng.int(0...4)]
             r.foundBy = rng.chance(0.8) ? .dynamicManagement : .audit
             put("RemovedAsMisidentified", date(year, 8, 10 + rng.int(0...15)), r)
-            var rel = Fp_HelperReleased()
-            rel.cadre = h.cadre
-            put("HelperReleased", date(year, 9, 1), rel)
+            if let c = h.cadre {
+                var rel = Fp_HelperReleased()
+                rel.cadre = c
+                put("HelperReleased", date(year, 9, 1), rel)
+            }
             h.status = .removed
             return
         }
@@ -358,7 +496,18 @@ public struct SyntheticCounty {
             m.category = h.status?.hasExited == true ? .unstableExited : .marginal
             m.risks = ["大病"]
             put("MonitoringEnrolled", date(year, 4, 10), m)
-        } else if let y = h.monitoredYear, year == y + 1 {
+            if !h.earlyRiskElimination {
+                var measure = Fp_MeasureApplied()
+                measure.category = .health
+                measure.addresses = .illness
+                measure.description_p = "监测帮扶"
+                put("MeasureApplied", date(year, 5, 10), measure)
+            } else {
+                var r = Fp_RiskEliminated()
+                r.method = "自然消除"
+                put("RiskEliminated", date(year, 8, 20), r)
+            }
+        } else if let y = h.monitoredYear, year == y + 1, !h.earlyRiskElimination {
             var r = Fp_RiskEliminated()
             r.method = "医疗救助"
             put("RiskEliminated", date(year, 12, 28), r)
@@ -368,6 +517,122 @@ public struct SyntheticCounty {
             e.reason = "稳定脱贫"
             put("EntitlementEnded", date(year, 12, 30), e)
             h.status = .exitedNoPolicy
+        }
+    }
+
+    /// The identification year: identified in October, a helper in November, the
+    /// first measures.
+    mutating func identify(_ h: inout PlannedHousehold, _ year: Int, _ put: (String, EffectiveDate, any SwiftProtobuf.Message) -> Void) {
+        var m = Fp_HouseholdIdentified()
+        m.village = h.village
+        m.members = h.members
+        m.attribute = rng.chance(0.7) ? .general : (rng.chance(0.7) ? .minimumLiving : .extremePovertySupport)
+        m.standard = .national
+        m.mainCause = h.cause
+        if rng.chance(0.4) { m.otherCauses = [Self.causeWeights[rng.weighted(Self.causeWeights.map(\.1))].0].filter { $0 != h.cause } }
+        m.perCapitaIncomeFen = Int64(rng.int(150_000...260_000))
+        m.identifiedYear = Int32(year)
+        var proc = Fp_IdentificationProcedure()
+        proc.applied = raw(year, 8, 1 + rng.int(0...9))
+        proc.appraised = raw(year, 8, 15 + rng.int(0...5))
+        proc.villageNoticeFrom = raw(year, 8, 22)
+        proc.villageNoticeTo = raw(year, 8, rng.chance(0.97) ? 31 : 27)
+        proc.townNoticeFrom = raw(year, 9, 5)
+        proc.townNoticeTo = raw(year, 9, 14)
+        if rng.chance(0.98) { proc.countyApproved = raw(year, 10, 20) }
+        m.procedure = proc
+        m.omissionCorrection = h.omission
+        put("HouseholdIdentified", date(year, 10, 20), m)
+        h.status = .poor
+        if let c = h.cadre {
+            var helper = Fp_HelperAssigned()
+            helper.cadre = c
+            put("HelperAssigned", date(year, 11, 1), helper)
+            h.nextVisit = EffectiveDate(daysSinceEpoch: date(year, 11, 1).daysSinceEpoch + 20 + rng.int(0...30))
+        }
+        let others: [Fp_Cause] = [.lackOfSkills, .lackOfFunds, .lackOfDrive]
+        for k in 0..<(2 + rng.int(0...2)) {
+            var measure = Fp_MeasureApplied()
+            let matching: Fp_Measure = [.illness: .health, .schooling: .education, .lackOfSkills: .employment,
+                                        .lackOfFunds: .finance, .lackOfLabor: .publicWelfareJob][h.cause] ?? .industry
+            measure.category = k == 0 && rng.chance(0.9) ? matching : [.industry, .employment, .housing, .drinkingWater][rng.int(0...3)]
+            measure.addresses = k == 0 ? (h.measureMismatch ? others.first { $0 != h.cause }! : h.cause) : .unspecified
+            measure.description_p = "帮扶措施\(k + 1)"
+            put("MeasureApplied", date(year, 11, 10 + k), measure)
+        }
+    }
+
+    /// Visits by the helper every 25 to 75 days while the household is helped and
+    /// registered; in its neglect year (one household in a hundred) one gap of 100 to
+    /// 150 days.
+    mutating func visits(_ h: inout PlannedHousehold, _ year: Int, _ put: (String, EffectiveDate, any SwiftProtobuf.Message) -> Void) {
+        guard let c = h.cadre, h.status != .removed, h.status != .exitedNoPolicy else { return }
+        // Help stops at removal (August) and when policy support ends (December 30).
+        let stop = h.removedYear == year ? date(year, 8, 9) : (h.entitlementEndYear == year ? date(year, 12, 29) : date(year, 12, 31))
+        if let v = h.nextVisit, v.year < year { h.nextVisit = date(year, 1, 2 + rng.int(0...10)) }
+        var neglected = false
+        while let v = h.nextVisit, v.year == year, v <= stop {
+            var m = Fp_VisitRecorded()
+            m.cadre = c
+            m.kind = rng.chance(0.7) ? .inPerson : (rng.chance(0.5) ? .phone : .wechat)
+            put("VisitRecorded", v, m)
+            var gap = 25 + rng.int(0...50)
+            if h.neglectYear == year && !neglected { gap = 100 + rng.int(0...50); neglected = true }
+            h.nextVisit = EffectiveDate(daysSinceEpoch: v.daysSinceEpoch + gap)
+        }
+    }
+
+    /// The year's income assessment (November) and 两不愁三保障 check (October).
+    mutating func assessments(_ h: inout PlannedHousehold, _ year: Int, _ put: (String, EffectiveDate, any SwiftProtobuf.Message) -> Void) {
+        // Income around the line: above it in the exit year, below it before; a wrongful
+        // exit (错退) was below it when it exited.
+        let line = Int64(Policy.default.povertyLine(year)?.fen ?? 400_000)
+        let exiting = h.exitYear == year
+        let above = (h.exitYear.map { year >= $0 } ?? false) && !(exiting && h.wrongfulExit)
+        let perCapita = above ? line + Int64(rng.int(5_000...200_000)) : line - Int64(rng.int(10_000...120_000))
+        var income = Fp_IncomeAssessed()
+        income.year = Int32(year)
+        let net = perCapita * Int64(h.people)
+        let transferShare: Int64 = exiting && h.transferDominant ? 60 : 15
+        income.wageFen = net * (85 - transferShare) / 100
+        income.businessFen = net - income.wageFen - net * transferShare / 100
+        var t = Fp_TransferIncome()
+        t.minimumLivingFen = net - income.wageFen - income.businessFen
+        income.transfer = t
+        put("IncomeAssessed", date(year, 11, 5 + rng.int(0...15)), income)
+        var g = Fp_GuaranteesAssessed()
+        g.foodOk = true
+        g.clothingOk = true
+        g.educationOk = rng.chance(0.98)
+        g.members = Int32(h.people)
+        g.medicalInsured = rng.chance(0.97) ? Int32(h.people) : Int32(h.people - 1)
+        g.housingGrade = above || rng.chance(0.6) ? .b : .c
+        g.waterOk = true
+        put("GuaranteesAssessed", date(year, 10, 10 + rng.int(0...15)), g)
+    }
+
+    /// A small loan: issued in June, repaid when its term ends, or reported overdue a
+    /// month after and repaid a year later.
+    func loanEvents(_ l: (year: Int, amountFen: Int64, months: Int, overdue: Bool), _ year: Int,
+                    _ put: (String, EffectiveDate, any SwiftProtobuf.Message) -> Void) {
+        let id = "L-\(l.year)-\(l.amountFen / 100)"
+        let dueYear = l.year + l.months / 12
+        if year == l.year {
+            var m = Fp_LoanIssued()
+            m.loan = id
+            m.amountFen = l.amountFen
+            m.termMonths = Int32(l.months)
+            m.bank = "样本县农村信用社"
+            put("LoanIssued", date(year, 6, 1), m)
+        } else if year == dueYear && l.overdue {
+            var m = Fp_LoanOverdue()
+            m.loan = id
+            put("LoanOverdue", date(year, 7, 1), m)
+        } else if year == (l.overdue ? dueYear + 1 : dueYear) {
+            var m = Fp_LoanRepaid()
+            m.loan = id
+            m.amountFen = l.amountFen
+            put("LoanRepaid", date(year, 6, 1), m)
         }
     }
 
@@ -381,8 +646,11 @@ public struct SyntheticCounty {
 
     /// A valid id number of this county, born in `year`.
     mutating func idNumber(born year: Int) -> String {
-        let first17 = p.county + String(year) + format2(1 + rng.int(0...11)) + format2(1 + rng.int(0...27)) + format3(rng.int(0...999))
-        return first17 + String(IDNumber.checkCharacter(for: first17) ?? "0")
+        while true {
+            let first17 = p.county + String(year) + format2(1 + rng.int(0...11)) + format2(1 + rng.int(0...27)) + format3(rng.int(0...999))
+            let number = first17 + String(IDNumber.checkCharacter(for: first17) ?? "0")
+            if usedIDNumbers.insert(number).inserted { return number }
+        }
     }
 }
 

@@ -47,7 +47,15 @@ struct FpreplCommand: ParsableCommand {
     func run() throws {
         // Without a store, commands that need none (check, keygen, help) still run;
         // the others say that a store is missing.
-        let path = demo ? try DemoStore.prepare() : store
+        let path: String?
+        if demo {
+            do { path = try DemoStore.prepare(showProgress: isatty(0) == 1 && isatty(2) == 1) } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+        } else {
+            path = store
+        }
         let interactive = commands == nil && file == nil && isatty(0) == 1
         let session = Session(storePath: path, readOnly: readOnly, role: role,
                               mode: format ?? .table, bail: bail, interactive: interactive)

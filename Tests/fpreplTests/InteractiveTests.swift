@@ -50,8 +50,9 @@ import Testing
         return false
     }
 
-    /// Starts `fprepl --demo` in a terminal with a home of its own, runs `body` with that
-    /// home, and cleans up: the session, the socket, the home. Fails when tmux is missing.
+    /// Starts `fprepl` in a terminal with a home of its own, on a store holding the sample
+    /// log (`Events/samples/household-life.jsonl`), runs `body` with that home, and cleans
+    /// up: the session, the socket, the home. Fails when tmux is missing.
     func withTerminalSession(width: Int = 160, _ body: (String) throws -> Void) throws {
         guard (try? tmux(["-V"]))?.status == 0 else {
             Issue.record("tmux is needed for the interactive test (.ci/run installs it): apt-get install tmux")
@@ -64,8 +65,11 @@ import Testing
             try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
             try? FileManager.default.removeItem(atPath: home)
         }
+        let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
+        let imported = try fprepl(["--store", home + "/store", "-c", "import " + sample])
+        #expect(imported.status == 0, "\(imported.err)")
         _ = try tmux(["new-session", "-d", "-s", "t", "-x", String(width), "-y", "50",
-                      "env HOME=\(home) LANG=C.UTF-8 XDG_CACHE_HOME=\(home)/cache \(try Self.binary()) --demo"])
+                      "env HOME=\(home) LANG=C.UTF-8 \(try Self.binary()) --store \(home)/store"])
         #expect(try waitFor("type help for the commands"))
         try body(home)
     }

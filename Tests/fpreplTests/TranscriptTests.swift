@@ -119,6 +119,16 @@ func withStore<T>(events: Int = 0, _ body: (String) throws -> T) throws -> T {
         #expect(r.status == 0)
         #expect(r.out.hasPrefix("{\"store\":\"\(cache)/fp-ledger/demo\""))
         #expect(FileManager.default.fileExists(atPath: cache + "/fp-ledger/demo/STORE"))
+        #expect(r.err.hasPrefix("note: created the demo store in \(cache)/fp-ledger/demo: the sample log (46 events) and a generated county of 3000 households ("))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/fp-ledger") == ["demo"], "nothing half-built left beside it")
+        // The sample's households and the generated county's, in towns of their own.
+        let towns = try fprepl(["--demo", "--format", "csv", "-c", "stats by town"], environment: env)
+        #expect(towns.err == "", "a later run reuses the store")
+        let rows = towns.out.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        #expect(rows.first?.hasPrefix("530124101,永定镇,1,4,") == true)
+        #expect(rows.count >= 6)
+        let households = try fprepl(["--demo", "-c", "count households by county"], environment: env)
+        #expect(households.out.contains("530124"))
     }
 }
 
@@ -289,7 +299,7 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
             try ".mode json\n-- the size\ndigest\nbogus\ndigest\n".write(toFile: script, atomically: true, encoding: .utf8)
             let r = try fprepl(["--store", dir, "-c", ".read \(script); status"])
             #expect(r.status == 1)
-            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, findings, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
+            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, ledger, projects, loans, findings, sample, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
             #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\":2,") }.count == 2)
             #expect(r.out.contains("\"events\":2"), "the command after .read runs")
             // With --bail, the first error inside the script stops everything.
@@ -464,5 +474,25 @@ func withSample<T>(_ body: (String) throws -> T) throws -> T {
         let l = try fprepl(["--store", dir, "--format", "line", "-c", "asof effective 2017-12-31; loans 5301241012010001"])
         #expect(l.out.contains("status          = 逾期") && l.out.contains("overdue_since   = 2017-06-01"), "\(l.out)")
         #expect(try fprepl(["--store", dir, "-c", "loans 999"]).err == "error: no household 999: the stream household-999 is empty\n")
+    } }
+}
+
+@Suite struct SampleTranscriptTests {
+    @Test func aSampleIsReproducibleAndItsOptionsChecked() throws { try withSample { dir in
+        let args = ["--store", dir, "--format", "json", "-c", "sample --towns 1 --villages 3 --households 43 --seed 7"]
+        let a = try fprepl(args), b = try fprepl(args)
+        #expect(a.status == 0 && a.out == b.out, "\(a.err)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(a.out.utf8)) as? [[String: Any]])
+        // The sample county has one village with one registered household (0002 was removed).
+        #expect(rows.count == 1)
+        #expect(Set(rows[0].keys) == ["town", "village", "band", "poverty_incidence", "household", "status", "main_cause", "people"])
+        #expect(rows[0]["household"] as? String == "5301241012010001" && rows[0]["band"] as? String == "第1档")
+        for (bad, message) in [("sample --towns", "error: sample: --towns takes a whole number\n"),
+                               ("sample --towns -1", "error: sample: --towns takes a whole number\n"),
+                               ("sample --households 0", "error: sample: --towns, --villages and --households take at least 1\n"),
+                               ("sample --size 3", "error: sample: unknown option --size; options: --towns, --villages, --households, --seed\n")] {
+            let r = try fprepl(["--store", dir, "-c", bad])
+            #expect(r.status == 1 && r.out == "" && r.err == message, "\(bad): \(r.err)")
+        }
     } }
 }

@@ -44,14 +44,22 @@ public enum CountyBuilder {
     /// What a correction does to its target.
     enum Fix { case retract, replace([UInt8]) }
 
+    /// A household during a build: its id, and the slot it is kept in (numbered from 0
+    /// in the order households first appear), for observers that keep their own
+    /// per-household data in an array.
+    public struct HouseholdKey {
+        public let slot: Int
+        public let id: String
+    }
+
     /// Hooks called during the fold (rates, findings), with events as corrected and
     /// visible at the point.
     public struct Observer {
-        /// Every household event: the event, the household id, the state before it.
-        public var beforeEvent: ((LoggedEvent, String, HouseholdState?) -> Void)?
+        /// Every household event: the event, the household, the state before it.
+        public var beforeEvent: ((LoggedEvent, HouseholdKey, HouseholdState?) -> Void)?
         /// Every cadre event: the event and the cadre id.
         public var cadreEvent: ((LoggedEvent, String) -> Void)?
-        public init(beforeEvent: ((LoggedEvent, String, HouseholdState?) -> Void)? = nil,
+        public init(beforeEvent: ((LoggedEvent, HouseholdKey, HouseholdState?) -> Void)? = nil,
                     cadreEvent: ((LoggedEvent, String) -> Void)? = nil) {
             self.beforeEvent = beforeEvent
             self.cadreEvent = cadreEvent
@@ -133,7 +141,7 @@ public enum CountyBuilder {
             switch category {
             case .household:
                 let slot = slots.slot(for: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.household.count...]))
-                if let hook = observer.beforeEvent { hook(event, slots.ids[slot], slots.states[slot]) }
+                if let hook = observer.beforeEvent { hook(event, HouseholdKey(slot: slot, id: slots.ids[slot]), slots.states[slot]) }
                 try HouseholdFold.apply(&slots.states[slot], event, id: slots.ids[slot])
             case .village:
                 try foldVillage(&state, String(decoding: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.village.count...]), as: UTF8.self), event)

@@ -39,7 +39,9 @@ final class HouseholdFindings {
         var to: EffectiveDate?
     }
 
-    private(set) var tracks: [String: Track] = [:]
+    /// Per household, by its slot in the county build (``CountyBuilder/HouseholdKey``).
+    private var tracks: [Track] = []
+    private var trackIDs: [String] = []
     private var memberships: [String: [Membership]] = [:]          // by id number
     private var openMembership: [String: (idNumber: String, index: Int)] = [:]  // household + "\0" + person
     private var cadres: [String: (idNumber: String, mark: Mark)] = [:]
@@ -52,18 +54,24 @@ final class HouseholdFindings {
 
     /// The hooks that feed it during a county build.
     var observer: CountyBuilder.Observer {
-        CountyBuilder.Observer(beforeEvent: { [unowned self] e, id, before in self.household(e, id, before) },
+        CountyBuilder.Observer(beforeEvent: { [unowned self] e, key, before in self.household(e, key, before) },
                                cadreEvent: { [unowned self] e, id in self.cadre(e, id) })
     }
 
-    private func household(_ e: LoggedEvent, _ id: String, _ before: HouseholdState?) {
+    private func household(_ e: LoggedEvent, _ key: CountyBuilder.HouseholdKey, _ before: HouseholdState?) {
+        while tracks.count <= key.slot {
+            tracks.append(Track())
+            trackIDs.append("")
+        }
+        let k = key.slot, id = key.id
+        trackIDs[k] = id
         let mark = Mark(position: e.position, effective: e.effective)
         let stream = "household-" + id
         switch e.kind {
         case .householdIdentified:
             guard before == nil || before?.status == .removed, let m = try? e.decode(Fp_HouseholdIdentified.self) else { return }
-            tracks[id, default: Track()].identified = mark
-            tracks[id]?.standings.append(Standing(mark: mark, registered: true, what: "识别纳入"))
+            tracks[k].identified = mark
+            tracks[k].standings.append(Standing(mark: mark, registered: true, what: "识别纳入"))
             for p in m.members { enter(household: id, person: p.personID, idNumber: p.idNumber, at: mark) }
             let p = m.procedure
             var missing: [String] = []
@@ -83,24 +91,24 @@ final class HouseholdFindings {
             }
         case .guaranteesAssessed:
             guard before != nil, let m = try? e.decode(Fp_GuaranteesAssessed.self) else { return }
-            tracks[id]?.assessments.append(.init(effective: e.effective, passed: HouseholdRules.guaranteesPass(m)))
+            tracks[k].assessments.append(.init(effective: e.effective, passed: HouseholdRules.guaranteesPass(m)))
         case .helperAssigned, .helperReleased:
             guard let h = before else { return }
             let assigned = e.kind == .helperAssigned
             guard let cadre = assigned ? (try? e.decode(Fp_HelperAssigned.self))?.cadre : (try? e.decode(Fp_HelperReleased.self))?.cadre,
                   h.helpers.contains(cadre) != assigned else { return }  // as the fold: a repeat changes nothing
-            tracks[id]?.helperChanges.append((mark, cadre, assigned))
+            tracks[k].helperChanges.append((mark, cadre, assigned))
         case .visitRecorded:
             guard before != nil else { return }
-            tracks[id]?.visits.append(mark)
+            tracks[k].visits.append(mark)
         case .measureApplied:
-            if before?.monitored == true { tracks[id]?.measuresWhileMonitored += 1 }
+            if before?.monitored == true { tracks[k].measuresWhileMonitored += 1 }
         case .exitApproved:
             guard let h = before, h.status.isPoor else { return }
-            exits.append((id, h, e, tracks[id]?.assessments ?? []))
+            exits.append((id, h, e, tracks[k].assessments ?? []))
         case .returnedToPoverty:
             guard let h = before, h.status.hasExited else { return }
-            tracks[id]?.standings.append(Standing(mark: mark, registered: true, what: "返贫"))
+            tracks[k].standings.append(Standing(mark: mark, registered: true, what: "返贫"))
             if let exited = h.exitedOn, e.effective < exited.adding(months: 12) {
                 let days = e.effective.daysSinceEpoch - exited.daysSinceEpoch
                 found.append(Finding(rule: "quick-return", stream: stream, position: e.position, effective: e.effective,
@@ -108,17 +116,17 @@ final class HouseholdFindings {
             }
         case .removedAsMisidentified:
             guard let h = before, h.status != .removed else { return }
-            tracks[id]?.standings.append(Standing(mark: mark, registered: false, what: "剔除"))
+            tracks[k].standings.append(Standing(mark: mark, registered: false, what: "剔除"))
             for m in h.members { leave(household: id, person: m.personID, on: e.effective) }
         case .entitlementEnded:
             guard before?.status == .exited else { return }
-            tracks[id]?.standings.append(Standing(mark: mark, registered: false, what: "不再享受政策"))
+            tracks[k].standings.append(Standing(mark: mark, registered: false, what: "不再享受政策"))
         case .monitoringEnrolled:
             guard let h = before, h.status != .removed, !h.monitored else { return }
-            tracks[id]?.measuresWhileMonitored = 0
+            tracks[k].measuresWhileMonitored = 0
         case .riskEliminated:
             guard let h = before, h.monitored, let since = h.monitoredSince else { return }
-            eliminations.append((id, mark, since, tracks[id]?.measuresWhileMonitored ?? 0))
+            eliminations.append((id, mark, since, tracks[k].measuresWhileMonitored ?? 0))
         case .relocationRecorded:
             guard before != nil, let m = try? e.decode(Fp_RelocationRecorded.self) else { return }
             relocations.append((id, mark, m.selfRaisedDebtFen))
@@ -148,6 +156,11 @@ final class HouseholdFindings {
     }
 
     // MARK: - Judging
+
+    private lazy var slotOf: [String: Int] = Dictionary(trackIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+
+    /// A household's track by id, after the fold.
+    private func track(_ id: String) -> Track? { slotOf[id].map { tracks[$0] } }
 
     /// Every finding of these rules, with the county as of the point, the fund
     /// payments, and the day the record ends (for what is still open then).
@@ -228,7 +241,8 @@ final class HouseholdFindings {
     /// interval, nor a year.
     private func judgeVisits(_ county: CountyState, _ horizon: EffectiveDate, _ out: inout [Finding]) {
         enum Step { case help(String, Bool), visit, standing(Bool) }
-        for (id, t) in tracks where !t.visits.isEmpty || !t.helperChanges.isEmpty {
+        for (k, t) in tracks.enumerated() where !t.visits.isEmpty || !t.helperChanges.isEmpty {
+            let id = trackIDs[k]
             var steps: [(mark: Mark, step: Step)] = t.helperChanges.map { ($0.mark, .help($0.cadre, $0.assigned)) }
             steps += t.visits.map { ($0, .visit) }
             steps += t.standings.map { ($0.mark, .standing($0.registered)) }
@@ -273,7 +287,7 @@ final class HouseholdFindings {
     /// households per helper, counted by effective date.
     private func judgeHelperLoad(_ county: CountyState, _ out: inout [Finding]) {
         var changes: [(mark: Mark, household: String, cadre: String, assigned: Bool)] = []
-        for (id, t) in tracks { for c in t.helperChanges { changes.append((c.mark, id, c.cadre, c.assigned)) } }
+        for (k, t) in tracks.enumerated() { for c in t.helperChanges { changes.append((c.mark, trackIDs[k], c.cadre, c.assigned)) } }
         changes.sort { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
         var helping: [String: Set<String>] = [:]
         for c in changes {
@@ -291,11 +305,11 @@ final class HouseholdFindings {
     /// cause-without-evidence. The evidence is the identification.
     private func judgeState(_ county: CountyState, _ out: inout [Finding]) {
         for (id, h) in county.households where h.status != .removed {
-            guard let mark = tracks[id]?.identified else { continue }
+            guard let t = track(id), let mark = t.identified else { continue }
             let stream = "household-" + id
             let supported = h.status == .poor || h.status == .returned || h.status == .exited
             if supported && h.helpers.isEmpty {
-                let released = tracks[id]?.helperChanges.last(where: { !$0.assigned }).map(\.mark)
+                let released = t.helperChanges.last(where: { !$0.assigned }).map(\.mark)
                 let at = released ?? mark
                 out.append(Finding(rule: "no-helper", stream: stream, position: at.position, effective: at.effective,
                                    detail: "\(h.status.label)户没有帮扶责任人" + (released.map { "（\($0.effective) 起）" } ?? "")))
@@ -353,7 +367,7 @@ final class HouseholdFindings {
         for t in trails {
             for p in t.payments where p.to.hasPrefix("household-") {
                 let id = String(p.to.dropFirst(10))
-                let standings = (tracks[id]?.standings ?? []).sorted { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+                let standings = (track(id)?.standings ?? []).sorted { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
                 if standings.contains(where: { $0.registered && $0.mark.effective == p.effective }) { continue }
                 let why: String
                 if let last = standings.last(where: { $0.mark.effective < p.effective }) {

@@ -17,12 +17,18 @@ public struct SyntheticCounty {
         public var years: ClosedRange<Int>
         /// The county's 6-digit code.
         public var county: String
+        /// The number of the first town (101: town codes 530124101, 530124102, ...); a
+        /// higher one leaves the towns before it to other data (the demo keeps 101 for
+        /// the sample log's village).
+        public var firstTown: Int
 
-        public init(households: Int, seed: UInt64 = 1, years: ClosedRange<Int> = 2014...2023, county: String = "530124") {
+        public init(households: Int, seed: UInt64 = 1, years: ClosedRange<Int> = 2014...2023, county: String = "530124",
+                    firstTown: Int = 101) {
             self.households = households
             self.seed = seed
             self.years = years
             self.county = county
+            self.firstTown = firstTown
         }
     }
 
@@ -69,7 +75,7 @@ public struct SyntheticCounty {
         var villages: [String] = []
         for t in 0..<towns {
             for v in 0..<villagesPerTown where villages.count < villageCount {
-                villages.append(p.county + String(format3(101 + t)) + String(format3(201 + v)))
+                villages.append(p.county + String(format3(p.firstTown + t)) + String(format3(201 + v)))
             }
         }
         let cadres = max(1, p.households / 4)

@@ -2,7 +2,7 @@ import EventStore
 
 /// Parses one command line and runs it.
 enum CommandRunner {
-    static let commands = ["status", "household", "households", "count", "history", "replay", "exit-check", "funds", "ledger", "projects", "loans", "findings", "stats", "rates", "asof", "import", "export",
+    static let commands = ["status", "household", "households", "count", "history", "replay", "exit-check", "funds", "ledger", "projects", "loans", "findings", "sample", "stats", "rates", "asof", "import", "export",
                            "rebuild", "digest", "verify", "checkpoint", "keygen", "prove", "check", "help"]
     static let dotCommands = [".help", ".mode", ".output", ".read", ".timer", ".as", ".quit"]
 
@@ -29,6 +29,7 @@ enum CommandRunner {
         case "funds": return try FundCommands.run(args, session)
         case "findings": return try FindingsCommand.run(rest(text, after: name), session)
         case "ledger": return try LedgerCommand.run(args, session)
+        case "sample": return try SampleCommand.run(args, session)
         case "projects": return try ProjectsCommand.run(args, session)
         case "loans": return try LoansCommand.run(args, session)
         case "exit-check": return try ExitCheckCommand.run(args, session)
@@ -96,6 +97,8 @@ enum Help {
          "funds 2016-001"),
         ("ledger", "两笔账: money in, paid to villages (projects) and to households, still held; per exited household and village (lowest, mean, highest); by county, town, village, source, channel, purpose or year",
          "ledger by source"),
+        ("sample", "a reproducible evaluation sample as in seed 003: towns at random, in each one village from each band of 贫困发生率 (好, 中, 差), then households",
+         "sample --towns 3 --villages 3 --households 43 --seed 2017"),
         ("projects", "each project: village, budget, money received, publicity, completion, acceptance, assets, income distributed", "projects p2016-07"),
         ("loans", "small loans (扶贫小额信贷), all or one household's: issued, due, repaid, outstanding, overdue", "loans 5301241012010001"),
         ("findings", "what an inspection flags, with its evidence (the rules of docs/findings.md); name rules to choose them, where EXPR to keep those about matching households",

@@ -3,7 +3,9 @@ import Foundation
 import Projections
 
 /// Where `--demo` keeps its store: `$XDG_CACHE_HOME/fp-ledger/demo`, else
-/// `~/.cache/fp-ledger/demo`. Created (mode 0700) on first use.
+/// `~/.cache/fp-ledger/demo`. Created (mode 0700) on first use: the sample log
+/// (`Events/samples/household-life.jsonl`, town 101's 和平村 and its story), then a
+/// generated county of 3,000 households in the towns after it (seed 2014, 2014-2023).
 enum DemoStore {
     static func path() throws -> String {
         let env = ProcessInfo.processInfo.environment
@@ -21,15 +23,32 @@ enum DemoStore {
         return dir + "/demo"
     }
 
-    /// The demo store's path, creating it on first use from the sample logs.
-    static func prepare() throws -> String {
+    static let households = 3000
+
+    /// The demo store's path, creating it on first use.
+    static func prepare(showProgress: Bool) throws -> String {
         let p = try path()
         if !FileManager.default.fileExists(atPath: p + "/STORE") {
-            let store = try EventStore.open(p)
-            var n = 0
-            n += try Importer.run(try SampleLogs.text("household-life"), store: store).events
+            // Made under a temporary name and renamed when whole, so that an interrupted
+            // first run leaves no half demo behind.
+            let building = p + ".building-\(getpid())"
+            try? FileManager.default.removeItem(atPath: building)
+            let store = try EventStore.open(building)
+            let sample = try Importer.run(try SampleLogs.text("household-life"), store: store).events
+            let progress = Progress(label: "generating the demo county", enabled: showProgress)
+            var county = SyntheticCounty(.init(households: households, seed: 2014, firstTown: 102))
+            let generated = try county.write(into: store) { progress.update(done: $0, unit: "events") }
+            progress.finish()
             try store.close()
-            printError("note: created the demo store in \(p) (\(n) events from Events/samples)")
+            if rename(building, p) != 0 {
+                try? FileManager.default.removeItem(atPath: building)
+                if !FileManager.default.fileExists(atPath: p + "/STORE") {
+                    throw CommandError("cannot create the demo store in \(p): \(String(cString: strerror(errno)))")
+                }
+            } else {
+                printError("note: created the demo store in \(p): the sample log (\(sample) events) and a generated county of "
+                    + "\(households) households (\(generated) events)")
+            }
         }
         return p
     }

@@ -100,6 +100,24 @@ final class Session {
     }
 
     private var countyCache: (asOf: AsOf, end: UInt64, state: CountyState)?
+    private var streamIDCache: (end: UInt64, ids: [String: [String]])?
+
+    /// The ids of the store's streams named `prefix` + id (funds, projects), for tab
+    /// completion: one pass over the records' names, kept until the log grows.
+    func streamIDs(prefix: String) -> [String] {
+        guard let store = try? HouseholdCommands.openForReading(self) else { return [] }
+        if let c = streamIDCache, c.end == store.endPosition, let ids = c.ids[prefix] { return ids }
+        var found = Set<String>()
+        let bytes = Array(prefix.utf8)
+        try? store.forEachRecord { r in
+            if r.streamBytes.starts(with: bytes) { found.insert(String(r.stream.dropFirst(prefix.count))) }
+            return true
+        }
+        var ids = streamIDCache?.end == store.endPosition ? streamIDCache?.ids ?? [:] : [:]
+        ids[prefix] = found.sorted()
+        streamIDCache = (store.endPosition, ids)
+        return ids[prefix] ?? []
+    }
 
     /// Every household and village as of the asof point; rebuilt only when the asof
     /// point or the log changed since the last command.
@@ -167,9 +185,13 @@ final class Session {
             return runPlainPrompt()
         }
         editor.completer = { [unowned self] before, word in
-            Completion.candidates(before: before, word: word) {
+            Completion.candidates(before: before, word: word) { kind in
+                switch kind {
                 // The household projection (from the checkpoint when there is one).
-                (try? self.county().households.keys.sorted()) ?? []
+                case .household: return (try? self.county().households.keys.sorted()) ?? []
+                case .fund: return self.streamIDs(prefix: "fund-")
+                case .project: return self.streamIDs(prefix: "project-")
+                }
             }
         }
         FileHandle.standardOutput.write(Data("fp-ledger \(storePath ?? "(no store)"): type help for the commands, .quit or Ctrl-D to leave\n".utf8))

@@ -105,7 +105,7 @@ final class HouseholdFindings {
             if before?.monitored == true { tracks[k].measuresWhileMonitored += 1 }
         case .exitApproved:
             guard let h = before, h.status.isPoor else { return }
-            exits.append((id, h, e, tracks[k].assessments ?? []))
+            exits.append((id, h, e, tracks[k].assessments))
         case .returnedToPoverty:
             guard let h = before, h.status.hasExited else { return }
             tracks[k].standings.append(Standing(mark: mark, registered: true, what: "返贫"))
@@ -126,7 +126,7 @@ final class HouseholdFindings {
             tracks[k].measuresWhileMonitored = 0
         case .riskEliminated:
             guard let h = before, h.monitored, let since = h.monitoredSince else { return }
-            eliminations.append((id, mark, since, tracks[k].measuresWhileMonitored ?? 0))
+            eliminations.append((id, mark, since, tracks[k].measuresWhileMonitored))
         case .relocationRecorded:
             guard before != nil, let m = try? e.decode(Fp_RelocationRecorded.self) else { return }
             relocations.append((id, mark, m.selfRaisedDebtFen))

@@ -55,14 +55,19 @@ public enum CountyBuilder {
     /// Hooks called during the fold (rates, findings), with events as corrected and
     /// visible at the point.
     public struct Observer {
-        /// Every household event: the event, the household, the state before it.
-        public var beforeEvent: ((LoggedEvent, HouseholdKey, HouseholdState?) -> Void)?
+        /// Every household event: the event, the household, the state before it (lent
+        /// in place, not copied: the hook must not change it).
+        public var beforeEvent: ((LoggedEvent, HouseholdKey, inout HouseholdState?) -> Void)?
         /// Every cadre event: the event and the cadre id.
         public var cadreEvent: ((LoggedEvent, String) -> Void)?
-        public init(beforeEvent: ((LoggedEvent, HouseholdKey, HouseholdState?) -> Void)? = nil,
-                    cadreEvent: ((LoggedEvent, String) -> Void)? = nil) {
+        /// The household event kinds whose payload `beforeEvent` reads (`nil`: all); the
+        /// others reach it with an empty payload, sparing a copy per event.
+        public var payloadKinds: Set<EventKind>?
+        public init(beforeEvent: ((LoggedEvent, HouseholdKey, inout HouseholdState?) -> Void)? = nil,
+                    cadreEvent: ((LoggedEvent, String) -> Void)? = nil, payloadKinds: Set<EventKind>? = nil) {
             self.beforeEvent = beforeEvent
             self.cadreEvent = cadreEvent
+            self.payloadKinds = payloadKinds
         }
     }
 
@@ -132,7 +137,8 @@ public enum CountyBuilder {
             case .replace(let data)?: payload = data
             case nil:
                 // The household fold ignores some kinds' payloads; an observer may not.
-                if category != .household || kind.householdFoldReadsPayload || observer.beforeEvent != nil {
+                if category != .household || kind.householdFoldReadsPayload
+                    || (observer.beforeEvent != nil && observer.payloadKinds.map { $0.contains(kind) } ?? true) {
                     payload = Array(r.payload)
                 }
             }
@@ -141,7 +147,7 @@ public enum CountyBuilder {
             switch category {
             case .household:
                 let slot = slots.slot(for: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.household.count...]))
-                if let hook = observer.beforeEvent { hook(event, HouseholdKey(slot: slot, id: slots.ids[slot]), slots.states[slot]) }
+                if let hook = observer.beforeEvent { hook(event, HouseholdKey(slot: slot, id: slots.ids[slot]), &slots.states[slot]) }
                 try HouseholdFold.apply(&slots.states[slot], event, id: slots.ids[slot])
             case .village:
                 try foldVillage(&state, String(decoding: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.village.count...]), as: UTF8.self), event)

@@ -1,4 +1,5 @@
 import EventStore
+import Foundation
 
 /// What an inspection flags: a rule, the evidence (stream, position, effective date) and
 /// one line with the numbers. Findings are a projection: computed from the log as of a
@@ -33,6 +34,12 @@ extension Finding {
         if a.stream != b.stream { return a.stream < b.stream }
         return a.detail < b.detail
     }
+}
+
+/// The fund trails read on a thread of their own, handed back through a semaphore.
+private final class FundReading: @unchecked Sendable {
+    var result: Result<FundLedger.Reading, any Error>?
+    let done = DispatchSemaphore(value: 0)
 }
 
 /// The rules of DOMAIN.md's findings table, and the projection that evaluates them.
@@ -82,11 +89,18 @@ public enum FindingRules {
 
     /// ``evaluate(_:asOf:progress:)``, with the county.
     public static func inspect(_ store: EventStore, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
+        // The fund trails are read on another thread while the county is folded.
+        let funds = FundReading()
+        let reader = Thread { funds.result = Result { try FundLedger.read(store, asOf: asOf) }; funds.done.signal() }
+        reader.stackSize = 1 << 22
+        reader.start()
         let facts = HouseholdFindings()
-        let county = try CountyBuilder.build(store, asOf: asOf, observer: facts.observer, progress: progress)
-        let reading = try FundLedger.read(store, asOf: asOf)
+        let built = Result { try CountyBuilder.build(store, asOf: asOf, observer: facts.observer, progress: progress) }
+        funds.done.wait()
+        let county = try built.get()
+        guard let reading = try funds.result?.get() else { throw FieldError(path: "funds", message: "the fund trails were not read") }
         var all = try facts.findings(county: county, trails: reading.trails, horizon: reading.horizon)
-            + funds(reading, policy: county.policy(on:))
+            + Self.funds(reading, policy: county.policy(on:))
         for k in all.indices where all[k].household == nil && all[k].stream.hasPrefix("household-") {
             all[k].household = String(all[k].stream.dropFirst(10))
         }

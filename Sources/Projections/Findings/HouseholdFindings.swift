@@ -54,19 +54,20 @@ final class HouseholdFindings {
 
     /// The hooks that feed it during a county build.
     var observer: CountyBuilder.Observer {
-        CountyBuilder.Observer(beforeEvent: { [unowned self] e, key, before in self.household(e, key, before) },
-                               cadreEvent: { [unowned self] e, id in self.cadre(e, id) })
+        CountyBuilder.Observer(beforeEvent: { [unowned self] e, key, before in self.household(e, key, &before) },
+                               cadreEvent: { [unowned self] e, id in self.cadre(e, id) },
+                               payloadKinds: [.householdIdentified, .memberChanged, .guaranteesAssessed, .helperAssigned,
+                                              .helperReleased, .exitApproved, .relocationRecorded, .loanIssued])
     }
 
-    private func household(_ e: LoggedEvent, _ key: CountyBuilder.HouseholdKey, _ before: HouseholdState?) {
+    private func household(_ e: LoggedEvent, _ key: CountyBuilder.HouseholdKey, _ before: inout HouseholdState?) {
         while tracks.count <= key.slot {
             tracks.append(Track())
             trackIDs.append("")
         }
         let k = key.slot, id = key.id
-        trackIDs[k] = id
+        if trackIDs[k].isEmpty { trackIDs[k] = id }
         let mark = Mark(position: e.position, effective: e.effective)
-        let stream = "household-" + id
         switch e.kind {
         case .householdIdentified:
             guard before == nil || before?.status == .removed, let m = try? e.decode(Fp_HouseholdIdentified.self) else { return }
@@ -79,7 +80,7 @@ final class HouseholdFindings {
             if p.townNoticeFrom == 0 || p.townNoticeTo == 0 { missing.append("乡镇公示") }
             if p.countyApproved == 0 { missing.append("县级审定公告") }
             if !missing.isEmpty {
-                found.append(Finding(rule: "identification-procedure-incomplete", stream: stream, position: e.position,
+                found.append(Finding(rule: "identification-procedure-incomplete", stream: "household-" + id, position: e.position,
                                      effective: e.effective, detail: "\(e.effective) 识别纳入，缺少" + missing.joined(separator: "、"), household: id))
             }
         case .memberChanged:
@@ -111,7 +112,7 @@ final class HouseholdFindings {
             tracks[k].standings.append(Standing(mark: mark, registered: true, what: "返贫"))
             if let exited = h.exitedOn, e.effective < exited.adding(months: 12) {
                 let days = e.effective.daysSinceEpoch - exited.daysSinceEpoch
-                found.append(Finding(rule: "quick-return", stream: stream, position: e.position, effective: e.effective,
+                found.append(Finding(rule: "quick-return", stream: "household-" + id, position: e.position, effective: e.effective,
                                      detail: "\(exited) 退出，\(e.effective) 返贫，相隔 \(days) 天，不足 12 个月", household: id))
             }
         case .removedAsMisidentified:
@@ -158,6 +159,16 @@ final class HouseholdFindings {
     // MARK: - Judging
 
     private lazy var slotOf: [String: Int] = Dictionary(trackIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+
+    private var standingsCache: [String: [Standing]] = [:]
+
+    /// A household's standings in date order (then log order), sorted once.
+    private func sortedStandings(_ id: String) -> [Standing] {
+        if let s = standingsCache[id] { return s }
+        let s = (track(id)?.standings ?? []).sorted { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+        standingsCache[id] = s
+        return s
+    }
 
     /// A household's track by id, after the fold.
     private func track(_ id: String) -> Track? { slotOf[id].map { tracks[$0] } }
@@ -367,7 +378,7 @@ final class HouseholdFindings {
         for t in trails {
             for p in t.payments where p.to.hasPrefix("household-") {
                 let id = String(p.to.dropFirst(10))
-                let standings = (track(id)?.standings ?? []).sorted { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+                let standings = sortedStandings(id)
                 if standings.contains(where: { $0.registered && $0.mark.effective == p.effective }) { continue }
                 let why: String
                 if let last = standings.last(where: { $0.mark.effective < p.effective }) {

@@ -91,6 +91,33 @@ func appendRun(durability: EventStore.Durability, batch: Int, total: Int, tree: 
     return Double(written) / elapsed
 }
 
+/// Appends `total` events in batches of 1,000 one-event writes to as many streams (of
+/// 100,000 in all, in turn), the shape of an import or a generated county.
+func manyStreamsAppendRun(total: Int) throws -> Double {
+    let dir = freshDirectory("append-streams")
+    defer { remove(dir) }
+    var c = EventStore.Configuration()
+    c.durability = .none
+    let store = try EventStore.open(dir, configuration: c)
+    let batches = (0..<100).map { b in
+        (0..<1000).map { k in StreamWrite(stream: streamName100k(b * 1000 + k), events: [makeEvent(b * 1000 + k)]) }
+    }
+    let clock = ContinuousClock()
+    let start = clock.now
+    var written = 0, b = 0
+    while written < total {
+        _ = try store.append(batches[b % batches.count])
+        written += 1000
+        b += 1
+    }
+    try store.sync()
+    let elapsed = seconds(clock.now - start)
+    try store.close()
+    return Double(written) / elapsed
+}
+
+func streamName100k(_ i: Int) -> String { "household-5301241012\(100_000 + i % 100_000)" }
+
 /// Several threads appending batches concurrently with group commit.
 func concurrentAppendRun(threads: Int, batch: Int, total: Int) throws -> Double {
     let dir = freshDirectory("group")
@@ -176,6 +203,11 @@ print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Process
 if wanted("append-none") {
     report("append, batches of 1000, no fsync", try (0..<options.runs).map { _ in
         try appendRun(durability: .none, batch: 1000, total: options.events)
+    }, unit: "events/s")
+}
+if wanted("append-streams") {
+    report("append, batches of 1000 one-event writes to 1000 streams, no fsync", try (0..<options.runs).map { _ in
+        try manyStreamsAppendRun(total: options.events)
     }, unit: "events/s")
 }
 if wanted("merkle") || wanted("sha") {

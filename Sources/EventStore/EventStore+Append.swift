@@ -150,7 +150,10 @@ extension EventStore {
     private struct Encoded {
         var request: AppendRequest
         var positions: Range<UInt64>
-        var lastVersions: [String: UInt64]
+        /// Each write's stream, its hash and its last version after the write.
+        var streams: [String]
+        var hashes: [UInt64]
+        var versions: [UInt64]
         var entries: [IndexEntry]  // offsets relative to the writer's buffer
         var bytes: Range<Int>      // in the writer's buffer
     }
@@ -177,7 +180,7 @@ extension EventStore {
             for r in group { r.complete(.failure(StoreError(.readOnly, "the store has no active segment", path: directory))) }
             return
         }
-        var tentative: [String: UInt64] = [:]  // versions after the requests encoded so far
+        var tentative = StreamVersions()  // versions after the requests encoded so far
         var chunk: [Encoded] = []
         w.buffer.removeAll()
         var recorded = max(RecordedTime.now().microseconds, w.lastRecorded)
@@ -186,12 +189,18 @@ extension EventStore {
         requests: for request in group {
             if let f = failure { request.complete(.failure(f)); continue }
             // Check every condition against the versions including earlier requests.
-            var versions: [String: UInt64] = [:]
-            var starts: [UInt64] = []
+            var versions = StreamVersions(capacity: request.writes.count)
+            var starts: [UInt64] = [], hashes: [UInt64] = []
+            var lastStreams: [String] = [], lastHashes: [UInt64] = [], lastVersions: [UInt64] = []
+            starts.reserveCapacity(request.writes.count)
+            hashes.reserveCapacity(request.writes.count)
             for write in request.writes {
+                let hash = StreamHash.of(write.stream)
+                hashes.append(hash)
                 let current: UInt64?
                 do {
-                    current = try versions[write.stream] ?? tentative[write.stream] ?? lastVersion(write.stream, &w)
+                    current = try versions.get(write.stream, hash) ?? tentative.get(write.stream, hash)
+                        ?? lastVersion(write.stream, hash: hash, &w)
                 } catch {
                     request.complete(.failure(Self.storeError(error, directory)))
                     continue requests
@@ -202,15 +211,17 @@ extension EventStore {
                 }
                 let first = current.map { $0 + 1 } ?? 0
                 starts.append(first)
-                if !write.events.isEmpty {
-                    versions[write.stream] = first + UInt64(write.events.count) - 1
-                } else if let c = current {
-                    versions[write.stream] = c
+                let last = write.events.isEmpty ? current : first + UInt64(write.events.count) - 1
+                if let last {
+                    versions.set(write.stream, hash, last)
+                    lastStreams.append(write.stream)
+                    lastHashes.append(hash)
+                    lastVersions.append(last)
                 }
             }
             let count = request.writes.reduce(0) { $0 + $1.events.count }
             if count == 0 {
-                request.complete(.success(AppendResult(positions: next..<next, lastVersions: versions)))
+                request.complete(.success(AppendResult(positions: next..<next, streams: lastStreams, versions: lastVersions)))
                 continue
             }
             // Roll to a new segment first when this batch would overflow a non-empty one.
@@ -238,8 +249,8 @@ extension EventStore {
             let buffer = w.buffer
             for (k, write) in request.writes.enumerated() {
                 var v = starts[k]
+                let hash = hashes[k]
                 withUTF8(write.stream) { stream in
-                    let hash = StreamHash.of(stream)
                     for e in write.events {
                         written += 1
                         entries.append(IndexEntry(hash: hash, version: v, offset: UInt64(buffer.count)))
@@ -250,9 +261,9 @@ extension EventStore {
                     }
                 }
             }
-            for (s, v) in versions { tentative[s] = v }
-            chunk.append(Encoded(request: request, positions: (next - UInt64(count))..<next, lastVersions: versions,
-                                 entries: entries, bytes: begin..<w.buffer.count))
+            for k in lastStreams.indices { tentative.set(lastStreams[k], lastHashes[k], lastVersions[k]) }
+            chunk.append(Encoded(request: request, positions: (next - UInt64(count))..<next, streams: lastStreams,
+                                 hashes: lastHashes, versions: lastVersions, entries: entries, bytes: begin..<w.buffer.count))
             recorded = max(recorded, RecordedTime.now().microseconds)
         }
         do {
@@ -296,7 +307,7 @@ extension EventStore {
     /// asks, publishes it to readers and completes its requests. On failure cuts the
     /// file back so nothing of the chunk remains, fails its requests and throws.
     private func flush(_ chunk: inout [Encoded], _ cursor: inout WriteCursor, _ w: inout WriterState,
-                       _ tentative: inout [String: UInt64]) throws {
+                       _ tentative: inout StreamVersions) throws {
         guard let firstBytes = chunk.first?.bytes, let lastBytes = chunk.last?.bytes else { return }
         let range = firstBytes.lowerBound..<lastBytes.upperBound
         let base = cursor.committedBytes
@@ -322,7 +333,7 @@ extension EventStore {
             }
             for c in chunk {
                 c.request.complete(.failure(e))
-                for s in c.lastVersions.keys { tentative[s] = nil }
+                for k in c.streams.indices { tentative.set(c.streams[k], c.hashes[k], nil) }
             }
             chunk.removeAll()
             w.buffer.truncate(to: range.lowerBound)
@@ -333,7 +344,7 @@ extension EventStore {
         let end = chunk.last?.positions.upperBound ?? 0
 
         // Publish to readers.
-        for c in chunk { for (s, v) in c.lastVersions { w.versions[s] = v } }
+        for c in chunk { for k in c.streams.indices { w.versions.set(c.streams[k], c.hashes[k], c.versions[k]) } }
         let subscribers = state.withLock { s -> [AsyncStream<Void>.Continuation] in
             for c in chunk {
                 for e in c.entries {
@@ -346,7 +357,7 @@ extension EventStore {
             return Array(s.subscribers.values)
         }
         cursor.committedBytes += added
-        for c in chunk { c.request.complete(.success(AppendResult(positions: c.positions, lastVersions: c.lastVersions))) }
+        for c in chunk { c.request.complete(.success(AppendResult(positions: c.positions, streams: c.streams, versions: c.versions))) }
         for s in subscribers { s.yield() }
         // The Merkle tree follows on the other core: it hashes the new records from the
         // log while this thread goes on writing. A digest or proof waits for it.
@@ -403,14 +414,13 @@ extension EventStore {
     ///
     /// - Complexity: O(1) when cached, else O(log n) per sealed segment whose Bloom
     ///   filter admits the stream.
-    func lastVersion(_ stream: String, _ w: inout WriterState) throws -> UInt64? {
-        if let v = w.versions[stream] { return v }
-        let hash = StreamHash.of(stream)
+    func lastVersion(_ stream: String, hash: UInt64, _ w: inout WriterState) throws -> UInt64? {
+        if let v = w.versions.get(stream, hash) { return v }
         let (sealed, active, candidates) = state.withLock { s in
             (s.sealed, s.active.map { ($0.file, $0.committedBytes) }, s.active?.index.entries(hash: hash, from: 0) ?? [])
         }
         let v = try Self.lastVersion(of: Array(stream.utf8), hash: hash, sealed: sealed, active: active, activeEntries: candidates)
-        if let v { w.versions[stream] = v }
+        if let v { w.versions.set(stream, hash, v) }
         return v
     }
 }

@@ -117,7 +117,7 @@ public final class EventStore: Sendable {
 
     /// What only the writing thread touches; held across each group's I/O.
     struct WriterState {
-        var versions: [String: UInt64] = [:]
+        var versions = StreamVersions()
         var lastRecorded: Int64 = 0
         var poisoned: StoreError?
         var buffer = WriteBuffer()

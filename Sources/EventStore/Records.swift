@@ -105,6 +105,23 @@ public struct StreamWrite: Sendable, Equatable {
 public struct AppendResult: Sendable, Equatable {
     /// The positions of the appended events, in order; empty when nothing was appended.
     public var positions: Range<UInt64>
-    /// For each stream written, its last version after the append.
-    public var lastVersions: [String: UInt64]
+    /// Each write's stream and that stream's last version after it, in the order of the
+    /// writes (a stream written twice appears twice; writes that only checked a stream
+    /// that does not exist do not appear).
+    public var written: [(stream: String, version: UInt64)] { Array(zip(streams, versions)) }
+    /// For each stream written, its last version after the append (built when asked).
+    public var lastVersions: [String: UInt64] {
+        var d = [String: UInt64](minimumCapacity: streams.count)
+        for (s, v) in zip(streams, versions) { d[s] = v }
+        return d
+    }
+
+    var streams: [String]
+    var versions: [UInt64]
+
+    init(positions: Range<UInt64>, streams: [String] = [], versions: [UInt64] = []) {
+        self.positions = positions
+        self.streams = streams
+        self.versions = versions
+    }
 }

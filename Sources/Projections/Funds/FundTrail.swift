@@ -247,6 +247,13 @@ public enum FundLedger {
         public func notices(_ project: String) -> [ProjectState.Notice] { projects[project]?.notices ?? [] }
     }
 
+    /// What the folds need of a record (no actor, type by kind): lighter than a whole
+    /// `RecordedEvent` when a county's every fund event is held at once.
+    static func event(_ r: BorrowedRecord) -> LoggedEvent {
+        LoggedEvent(position: r.position, version: r.version, kind: EventKind(typeBytes: r.typeBytes), effective: r.effective,
+                    recorded: r.recorded, payload: Array(r.payload))
+    }
+
     /// One pass over the log: every fund stream folded, every project.
     public static func read(_ store: EventStore, asOf: AsOf) throws -> Reading {
         var funds: [String: [LoggedEvent]] = [:]
@@ -259,9 +266,9 @@ public enum FundLedger {
             if r.streamBytes.starts(with: fundPrefix) {
                 let name = String(r.stream.dropFirst(5))
                 if funds[name] == nil { order.append(name) }
-                funds[name, default: []].append(LoggedEvent(r.materialize()))
+                funds[name, default: []].append(event(r))
             } else if r.streamBytes.starts(with: projectPrefix) {
-                projectEvents[String(r.stream.dropFirst(8)), default: []].append(LoggedEvent(r.materialize()))
+                projectEvents[String(r.stream.dropFirst(8)), default: []].append(event(r))
             }
             return true
         }

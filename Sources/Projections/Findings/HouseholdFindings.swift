@@ -6,9 +6,12 @@ import EventStore
 /// PolicySet may be recorded after the events it governs (`docs/findings.md`).
 final class HouseholdFindings {
     /// Where a piece of evidence stands: its position and effective date.
-    struct Mark {
+    /// Ordered by date, then by position in the log.
+    struct Mark: Comparable {
         var position: UInt64
         var effective: EffectiveDate
+
+        static func < (a: Mark, b: Mark) -> Bool { (a.effective, a.position) < (b.effective, b.position) }
     }
 
     /// A change in whether a household stands registered for support: identified or
@@ -81,7 +84,7 @@ final class HouseholdFindings {
             if p.countyApproved == 0 { missing.append("县级审定公告") }
             if !missing.isEmpty {
                 found.append(Finding(rule: "identification-procedure-incomplete", stream: "household-" + id, position: e.position,
-                                     effective: e.effective, detail: "\(e.effective) 识别纳入，缺少" + missing.joined(separator: "、"), household: id))
+                                     effective: e.effective, detail: "\(e.effective) 识别纳入，缺少" + missing.joined(separator: "、")))
             }
         case .memberChanged:
             guard before != nil, let m = try? e.decode(Fp_MemberChanged.self) else { return }
@@ -113,7 +116,7 @@ final class HouseholdFindings {
             if let exited = h.exitedOn, e.effective < exited.adding(months: 12) {
                 let days = e.effective.daysSinceEpoch - exited.daysSinceEpoch
                 found.append(Finding(rule: "quick-return", stream: "household-" + id, position: e.position, effective: e.effective,
-                                     detail: "\(exited) 退出，\(e.effective) 返贫，相隔 \(days) 天，不足 12 个月", household: id))
+                                     detail: "\(exited) 退出，\(e.effective) 返贫，相隔 \(days) 天，不足 12 个月"))
             }
         case .removedAsMisidentified:
             guard let h = before, h.status != .removed else { return }
@@ -165,7 +168,7 @@ final class HouseholdFindings {
     /// A household's standings in date order (then log order), sorted once.
     private func sortedStandings(_ id: String) -> [Standing] {
         if let s = standingsCache[id] { return s }
-        let s = (track(id)?.standings ?? []).sorted { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+        let s = (track(id)?.standings ?? []).sorted { $0.mark < $1.mark }
         standingsCache[id] = s
         return s
     }
@@ -257,7 +260,7 @@ final class HouseholdFindings {
             var steps: [(mark: Mark, step: Step)] = t.helperChanges.map { ($0.mark, .help($0.cadre, $0.assigned)) }
             steps += t.visits.map { ($0, .visit) }
             steps += t.standings.map { ($0.mark, .standing($0.registered)) }
-            steps.sort { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+            steps.sort { $0.mark < $1.mark }
             var helpers = 0, registered = false
             var since: Mark?
             let stream = "household-" + id
@@ -299,7 +302,7 @@ final class HouseholdFindings {
     private func judgeHelperLoad(_ county: CountyState, _ out: inout [Finding]) {
         var changes: [(mark: Mark, household: String, cadre: String, assigned: Bool)] = []
         for (k, t) in tracks.enumerated() { for c in t.helperChanges { changes.append((c.mark, trackIDs[k], c.cadre, c.assigned)) } }
-        changes.sort { ($0.mark.effective, $0.mark.position) < ($1.mark.effective, $1.mark.position) }
+        changes.sort { $0.mark < $1.mark }
         var helping: [String: Set<String>] = [:]
         for c in changes {
             if c.assigned { helping[c.cadre, default: []].insert(c.household) } else { helping[c.cadre]?.remove(c.household) }

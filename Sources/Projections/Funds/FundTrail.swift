@@ -238,7 +238,7 @@ public enum FundLedger {
     /// The fund trails and the projects, as of a point.
     public struct Reading: Sendable {
         public var trails: [FundTrail]
-        /// The day the record ends at the point (``horizon(_:asOf:)``).
+        /// The day the record ends at the point (``AsOf/endOfRecord(in:)``).
         public var horizon: EffectiveDate
         /// Every project, by id (without `project-`), with the money paid to it.
         public var projects: [String: ProjectState]
@@ -262,7 +262,7 @@ public enum FundLedger {
         let fundPrefix = Array("fund-".utf8), projectPrefix = Array("project-".utf8)
         var latest: EffectiveDate?
         try store.forEachRecord { r in
-            if asOf.knows(position: r.position, recorded: r.recorded), latest.map({ r.effective > $0 }) ?? true { latest = r.effective }
+            asOf.noteEndOfRecord(r, &latest)
             if r.streamBytes.starts(with: fundPrefix) {
                 let name = String(r.stream.dropFirst(5))
                 if funds[name] == nil { order.append(name) }
@@ -272,7 +272,7 @@ public enum FundLedger {
             }
             return true
         }
-        let until = Self.horizon(asOf, latest: latest)
+        let until = asOf.endOfRecord(latest: latest)
         let trails = try order.map { try FundTrail.build(fund: $0, events: funds[$0] ?? [], asOf: asOf, until: until) }
         var projects: [String: ProjectState] = [:]
         for (id, events) in projectEvents {
@@ -289,27 +289,6 @@ public enum FundLedger {
     public static func trail(_ store: EventStore, fund: String, asOf: AsOf) throws -> FundTrail? {
         let events = try store.readStream("fund-" + fund).map(LoggedEvent.init)
         guard !events.isEmpty else { return nil }
-        return try FundTrail.build(fund: fund, events: events, asOf: asOf, until: try horizon(store, asOf: asOf))
-    }
-
-    /// The day the record ends, to which money still held is counted and open gaps are
-    /// judged: the date itself for an effective as-of point, otherwise the latest
-    /// effective date of any record known at the point. A ledger whose last entry is
-    /// dated 2023-12-31 is judged as of that day, not as of the day it is read.
-    ///
-    /// - Complexity: O(n) in the records (headers only) unless the point is a date.
-    public static func horizon(_ store: EventStore, asOf: AsOf) throws -> EffectiveDate {
-        if case .effective(let d) = asOf { return d }
-        var latest: EffectiveDate?
-        try store.forEachRecord { r in
-            if asOf.knows(position: r.position, recorded: r.recorded), latest.map({ r.effective > $0 }) ?? true { latest = r.effective }
-            return true
-        }
-        return horizon(asOf, latest: latest)
-    }
-
-    static func horizon(_ asOf: AsOf, latest: EffectiveDate?) -> EffectiveDate {
-        if case .effective(let d) = asOf { return d }
-        return latest ?? EffectiveDate(year: 1970, month: 1, day: 1)!
+        return try FundTrail.build(fund: fund, events: events, asOf: asOf, until: asOf.endOfRecord(latest: try asOf.endOfRecord(in: store)))
     }
 }

@@ -116,7 +116,6 @@ public enum TwoLedgers {
             case .year: return String(d.effective.year)
             }
         }
-        var groups = Set<String>()
         var rows: [String: Row] = [:]
         func row(_ g: String) -> Row { rows[g] ?? Row(group: g) }
         // The first ledger: in, to villages, to households, held.
@@ -134,14 +133,12 @@ public enum TwoLedgers {
             var r = row(g)
             r.inFen = (r.inFen ?? 0) + a.fen
             rows[g] = r
-            groups.insert(g)
         }
         for d in deliveries where d.household == nil || !d.toProject {
             let g = key(d)
             var r = row(g)
             if d.toProject { r.toVillagesFen += d.fen } else { r.toHouseholdsFen += d.fen }
             rows[g] = r
-            groups.insert(g)
         }
         for h in held {
             let g: String?
@@ -163,10 +160,9 @@ public enum TwoLedgers {
             r.heldFen = (r.heldFen ?? 0) + h.fen
             r.returnedFen = (r.returnedFen ?? 0) + h.returned
             rows[g] = r
-            groups.insert(g)
         }
         if grouping != .year {
-            for g in groups where rows[g]?.heldFen == nil {
+            for g in rows.keys where rows[g]?.heldFen == nil {
                 rows[g]?.heldFen = 0
                 rows[g]?.returnedFen = 0
             }
@@ -220,15 +216,13 @@ public enum TwoLedgers {
             var r = row(g)
             r.exitedHouseholds = Spread(Array(m.values))
             rows[g] = r
-            groups.insert(g)
         }
         for (g, m) in perVillage {
             var r = row(g)
             r.exitedVillages = Spread(Array(m.values))
             rows[g] = r
-            groups.insert(g)
         }
-        return groups.sorted().compactMap { rows[$0] }
+        return rows.keys.sorted().compactMap { rows[$0] }
     }
 
     /// The county code of a unit (`county-530124`, `town-530124101`, `village-...`), or

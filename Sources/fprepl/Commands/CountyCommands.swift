@@ -52,12 +52,7 @@ enum CountyCommands {
         let store = try HouseholdCommands.openForReading(session)
         if to == nil {
             // Default: up to the latest effective date in the log.
-            var latest: EffectiveDate?
-            try store.forEachRecord { r in
-                if latest == nil || r.effective > latest! { latest = r.effective }
-                return true
-            }
-            to = latest
+            to = try AsOf.now.endOfRecord(in: store)
         }
         guard let end = to else { throw CommandError("the store is empty: there is no period to measure") }
         let start = from ?? EffectiveDate(year: end.year, month: 1, day: 1) ?? end

@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "fprepl", targets: ["fprepl"]),
         .executable(name: "store-benchmarks", targets: ["StoreBenchmarks"]),
         .executable(name: "projection-benchmarks", targets: ["ProjectionBenchmarks"]),
+        .executable(name: "postgres-comparison", targets: ["PostgresComparison"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,11 +24,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         // SHA-256 for the Merkle tree and Ed25519 for signed checkpoints (BoringSSL inside).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // The PostgreSQL backend (issue 8): the wire protocol, on SwiftNIO.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // The segmented, append-only log. Knows streams, versions, positions and bytes;
         // knows nothing of households.
         .target(name: "EventStore", dependencies: ["CCRC32C", "CSHA256", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The same log on PostgreSQL: one events table partitioned by county. Knows
+        // streams, versions and positions like EventStore, nothing of households.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["EventStore", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
 
         // The CPU's CRC-32C instruction, where it has one (EventStore falls back to
         // tables where it does not).
@@ -57,6 +67,7 @@ let package = Package(
             name: "fprepl",
             dependencies: [
                 "EventStore",
+                "PostgresStore",
                 "Projections",
                 "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -76,6 +87,13 @@ let package = Package(
             path: "Benchmarks/ProjectionBenchmarks"
         ),
 
+        // The PostgreSQL backend beside the file store: append and replay.
+        .executableTarget(
+            name: "PostgresComparison",
+            dependencies: ["EventStore", "PostgresStore"],
+            path: "Benchmarks/PostgresComparison"
+        ),
+
         // A child process the crash tests start and kill with SIGKILL mid-append.
         .executableTarget(
             name: "store-crash-helper",
@@ -89,6 +107,21 @@ let package = Package(
             // Read by path (#filePath), not bundled.
             exclude: ["MerkleVectors"]
         ),
+        // Finds or starts the PostgreSQL server the tests use (scripts/postgres-test-server).
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+
+        // A writer process for the PostgreSQL concurrency test.
+        .executableTarget(
+            name: "log-append-helper",
+            dependencies: ["EventStore", "PostgresStore"],
+            path: "Tests/LogAppendHelper"
+        ),
+
+        // One suite, two backends: every test runs on the file store and on PostgreSQL.
+        .testTarget(
+            name: "EventLogConformanceTests",
+            dependencies: ["EventStore", "PostgresStore", "PostgresTestSupport", "log-append-helper"]
+        ),
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
@@ -96,7 +129,7 @@ let package = Package(
         // End-to-end: runs the built fprepl and compares stdout, stderr and exit status.
         .testTarget(
             name: "fpreplTests",
-            dependencies: ["fprepl", "EventStore"]
+            dependencies: ["fprepl", "EventStore", "PostgresTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,11 +11,17 @@ import Glibc
 /// its append is done.
 final class AppendRequest: Sendable {
     let writes: [StreamWrite]
+    /// For a copy from another log: the position the first record must take, and each
+    /// record's recorded time and batch end, kept instead of assigned.
+    let copy: CopyPlan?
     private let outcome = Mutex<Result<AppendResult, StoreError>?>(nil)
     private let leadership = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
 
-    init(writes: [StreamWrite]) { self.writes = writes }
+    init(writes: [StreamWrite], copy: CopyPlan? = nil) {
+        self.writes = writes
+        self.copy = copy
+    }
 
     var result: Result<AppendResult, StoreError>? { outcome.withLock { $0 } }
 
@@ -38,6 +44,13 @@ final class AppendRequest: Sendable {
             return leads
         }
     }
+}
+
+/// What a copied batch keeps of its source (``EventStore/appendCopies(_:)``).
+struct CopyPlan: Sendable {
+    var firstPosition: UInt64
+    var recorded: [Int64]
+    var endsBatch: [Bool]
 }
 
 /// The queue of appends waiting to be written, and whether a leader is at work.
@@ -79,7 +92,42 @@ extension EventStore {
             throw StoreError(.readOnly, "the store was opened read-only", path: directory)
         }
         try Self.validate(writes)
-        let request = AppendRequest(writes: writes)
+        return try submit(AppendRequest(writes: writes))
+    }
+
+    /// Appends records copied from another log with their positions, versions, recorded
+    /// times and batch ends (``EventLog/appendCopies(_:)``): the copy's canonical bytes,
+    /// and so its digest, equal the source's.
+    ///
+    /// - Throws: ``StoreError`` `versionConflict` when a record is not its stream's next
+    ///   version, `invalidArgument` when the first is not at this log's end or the last
+    ///   does not end a batch.
+    public func appendCopies(_ records: [CopiedRecord]) throws {
+        guard let first = records.first, let last = records.last else { return }
+        guard !configuration.readOnly else {
+            throw StoreError(.readOnly, "the store was opened read-only", path: directory)
+        }
+        guard last.endsBatch else {
+            throw StoreError(.invalidArgument, "a copied batch must end where its source's batch ended (position \(last.event.position))",
+                             path: directory)
+        }
+        for (k, r) in records.enumerated() where r.event.position != first.event.position + UInt64(k) {
+            throw StoreError(.invalidArgument, "copied records are not consecutive at position \(r.event.position)", path: directory)
+        }
+        let writes = records.map { r in
+            StreamWrite(stream: r.event.stream, expected: r.event.version == 0 ? .noStream : .exact(r.event.version - 1),
+                        events: [ProposedEvent(type: r.event.type, effective: r.event.effective, actor: r.event.actor,
+                                               correlation: r.event.correlation, metadata: r.event.metadata,
+                                               payload: r.event.payload)])
+        }
+        try Self.validate(writes)
+        _ = try submit(AppendRequest(writes: writes, copy: CopyPlan(firstPosition: first.event.position,
+                                                                     recorded: records.map { $0.event.recorded.microseconds },
+                                                                     endsBatch: records.map(\.endsBatch))))
+    }
+
+    /// Queues a request and waits until a group leader (possibly this caller) wrote it.
+    private func submit(_ request: AppendRequest) throws -> AppendResult {
         var leading = pending.withLock { q -> Bool in
             q.requests.append(request)
             if q.leaderActive { return false }
@@ -122,7 +170,8 @@ extension EventStore {
         }
     }
 
-    static func validate(_ writes: [StreamWrite]) throws {
+    /// Checks what every backend refuses before it writes: empty or oversized names and records.
+    public static func validate(_ writes: [StreamWrite]) throws {
         func field(_ name: String, _ value: String, allowEmpty: Bool = false) throws {
             let n = value.utf8.count
             if n == 0 && !allowEmpty { throw StoreError(.invalidArgument, "\(name) is empty") }
@@ -188,6 +237,11 @@ extension EventStore {
         var failure: StoreError?
         requests: for request in group {
             if let f = failure { request.complete(.failure(f)); continue }
+            if let copy = request.copy, copy.firstPosition != next {
+                request.complete(.failure(StoreError(.invalidArgument, "the copy starts at position \(copy.firstPosition) "
+                    + "but this log holds \(next) record\(next == 1 ? "" : "s")", path: directory)))
+                continue
+            }
             // Check every condition against the versions including earlier requests.
             var versions = StreamVersions(capacity: request.writes.count)
             var starts: [UInt64] = [], hashes: [UInt64] = []
@@ -254,8 +308,9 @@ extension EventStore {
                     for e in write.events {
                         written += 1
                         entries.append(IndexEntry(hash: hash, version: v, offset: UInt64(buffer.count)))
+                        let copied = request.copy.map { ($0.recorded[written - 1], $0.endsBatch[written - 1]) }
                         RecordFrame.encode(into: buffer, position: next, stream: stream, version: v,
-                                           recorded: recorded, event: e, commit: written == count)
+                                           recorded: copied?.0 ?? recorded, event: e, commit: copied?.1 ?? (written == count))
                         next += 1
                         v += 1
                     }
@@ -264,7 +319,7 @@ extension EventStore {
             for k in lastStreams.indices { tentative.set(lastStreams[k], lastHashes[k], lastVersions[k]) }
             chunk.append(Encoded(request: request, positions: (next - UInt64(count))..<next, streams: lastStreams,
                                  hashes: lastHashes, versions: lastVersions, entries: entries, bytes: begin..<w.buffer.count))
-            recorded = max(recorded, RecordedTime.now().microseconds)
+            recorded = max(recorded, RecordedTime.now().microseconds, request.copy?.recorded.max() ?? 0)
         }
         do {
             try flush(&chunk, &cursor, &w, &tentative)
@@ -293,7 +348,7 @@ extension EventStore {
         }
     }
 
-    static func conflict(_ stream: String, expected: ExpectedVersion, actual: UInt64?) -> StoreError? {
+    public static func conflict(_ stream: String, expected: ExpectedVersion, actual: UInt64?) -> StoreError? {
         let actualText = actual.map { "version \($0)" } ?? "no stream"
         switch (expected, actual) {
         case (.any, _), (.noStream, nil): return nil

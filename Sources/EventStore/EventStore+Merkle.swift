@@ -75,9 +75,7 @@ extension EventStore {
     /// - Complexity: O(log n) stored hashes.
     public func digest(size: UInt64) throws -> Digest {
         let n = endPosition
-        guard size <= n else {
-            throw StoreError(.invalidArgument, "the log holds \(n) record\(n == 1 ? "" : "s"), not \(size)", path: directory)
-        }
+        _ = try ProofRequest.size(size, end: n, place: directory)
         try currentTree(through: n)
         return Digest(size: size, root: try tree.root(size: size))
     }
@@ -90,14 +88,7 @@ extension EventStore {
     /// - Complexity: O(log n) stored hashes.
     public func inclusionProof(position: UInt64, size: UInt64? = nil) throws -> InclusionProof {
         let n = endPosition
-        let size = size ?? n
-        guard size <= n else {
-            throw StoreError(.invalidArgument, "the log holds \(n) record\(n == 1 ? "" : "s"), not \(size)", path: directory)
-        }
-        guard position < size else {
-            throw StoreError(.invalidArgument, "position \(position) is not in a tree of \(size) record\(size == 1 ? "" : "s")",
-                             path: directory)
-        }
+        let size = try ProofRequest.inclusion(position: position, size: size, end: n, place: directory)
         try currentTree(through: n)
         var bytes: [UInt8] = []
         try forEachRecord(from: position, through: position) { r in
@@ -116,16 +107,7 @@ extension EventStore {
     /// - Complexity: O(log n) stored hashes.
     public func consistencyProof(from oldSize: UInt64, to newSize: UInt64? = nil) throws -> ConsistencyProof {
         let n = endPosition
-        let newSize = newSize ?? n
-        guard newSize <= n else {
-            throw StoreError(.invalidArgument, "the log holds \(n) record\(n == 1 ? "" : "s"), not \(newSize)", path: directory)
-        }
-        guard oldSize > 0 else {
-            throw StoreError(.invalidArgument, "a consistency proof starts from a size of at least 1", path: directory)
-        }
-        guard oldSize <= newSize else {
-            throw StoreError(.invalidArgument, "the old size \(oldSize) is larger than the new size \(newSize)", path: directory)
-        }
+        let newSize = try ProofRequest.consistency(from: oldSize, to: newSize, end: n, place: directory)
         try currentTree(through: n)
         return ConsistencyProof(oldSize: oldSize, newSize: newSize, oldRoot: try tree.root(size: oldSize),
                                 newRoot: try tree.root(size: newSize),

@@ -17,6 +17,13 @@ extension EventStore {
         /// The digest recomputed from the records, when every record is whole and
         /// agrees with the hashes the tree kept for it.
         public var digest: Digest?
+
+        public init(records: UInt64, bytes: Int64, damage: StoreError?, digest: Digest? = nil) {
+            self.records = records
+            self.bytes = bytes
+            self.damage = damage
+            self.digest = digest
+        }
     }
 
     /// Reads every record of the log and checks its checksum and position, checks the

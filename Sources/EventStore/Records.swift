@@ -119,7 +119,9 @@ public struct AppendResult: Sendable, Equatable {
     var streams: [String]
     var versions: [UInt64]
 
-    init(positions: Range<UInt64>, streams: [String] = [], versions: [UInt64] = []) {
+    /// What an append assigned: its positions, and each write's stream with its last
+    /// version after it (for another backend's appends).
+    public init(positions: Range<UInt64>, streams: [String] = [], versions: [UInt64] = []) {
         self.positions = positions
         self.streams = streams
         self.versions = versions

@@ -32,13 +32,13 @@ public enum Importer {
     ///     the current state of the households they touch).
     ///   - progress: Called with lines checked so far and the total.
     /// - Throws: ``ImportError`` for the first bad line.
-    public static func prepare(_ text: String, store: EventStore, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
+    public static func prepare(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
         var text = text
         return try text.withUTF8 { try prepare(utf8: UnsafeRawBufferPointer($0), store: store, progress: progress) }
     }
 
     /// Checks every line of UTF-8 text and returns the writes to append, in file order.
-    public static func prepare(utf8 text: UnsafeRawBufferPointer, store: EventStore,
+    public static func prepare(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
                                progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
         // Lines as byte ranges: no String per line, no Character work.
         var lines: [Range<Int>] = []
@@ -139,7 +139,7 @@ public enum Importer {
     ///
     /// - Throws: ``ImportError`` for the first bad line (nothing is written), or the
     ///   store's error when the append fails (nothing is written either).
-    public static func run(_ text: String, store: EventStore, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+    public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         let writes = try prepare(text, store: store, progress: progress)
         guard !writes.isEmpty else { return ImportReport(events: 0, positions: store.endPosition..<store.endPosition) }
         let result = try store.append(writes)

@@ -79,6 +79,21 @@ struct FpreplCommand: ParsableCommand {
         if !ok { throw ExitCode(1) }
     }
 
+    /// Runs a subcommand with options of its own (`generate`, `copy`): parsed on its own
+    /// so the root's options do not take its arguments. Usage errors exit 2.
+    static func runSubcommand<C: ParsableCommand>(_ type: C.Type, _ args: [String]) {
+        do {
+            var command = try type.parseAsRoot(args)
+            try command.run()
+        } catch {
+            let code = type.exitCode(for: error)
+            if code == .success { print(type.helpMessage()); Glibc.exit(0) }
+            if let e = error as? ExitCode { Glibc.exit(e.rawValue) }
+            printError("error: " + type.message(for: error).replacingOccurrences(of: "Error: ", with: ""))
+            Glibc.exit(2)
+        }
+    }
+
     /// Usage errors exit 2, as REPL.md fixes (ArgumentParser's default is 64).
     static func main() {
         do {
@@ -86,16 +101,11 @@ struct FpreplCommand: ParsableCommand {
             // options do not take its arguments.
             let args = Array(CommandLine.arguments.dropFirst())
             if args.first == "generate" {
-                do {
-                    var generate = try GenerateCommand.parseAsRoot(Array(args.dropFirst()))
-                    try generate.run()
-                } catch {
-                    let code = GenerateCommand.exitCode(for: error)
-                    if code == .success { print(GenerateCommand.helpMessage()); Glibc.exit(0) }
-                    if let e = error as? ExitCode { Glibc.exit(e.rawValue) }
-                    printError("error: " + GenerateCommand.message(for: error).replacingOccurrences(of: "Error: ", with: ""))
-                    Glibc.exit(2)
-                }
+                runSubcommand(GenerateCommand.self, Array(args.dropFirst()))
+                return
+            }
+            if args.first == "copy" {
+                runSubcommand(CopyCommand.self, Array(args.dropFirst()))
                 return
             }
             var command = try parseAsRoot()

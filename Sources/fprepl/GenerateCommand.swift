@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import PostgresStore
 import Projections
 
 /// `fprepl generate`: a synthetic county (`docs/generator.md`).
@@ -9,7 +10,7 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate a synthetic county into a new store (deterministic for a seed).")
 
-    @Option(name: .long, help: "The store directory to create.")
+    @Option(name: .long, help: "The store to create: a directory, or postgres://USER@HOST[:PORT]/DB (the county's log).")
     var store: String
 
     @Option(name: .long, help: "Households to generate.")
@@ -27,10 +28,18 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--years takes FIRST-LAST, such as 2014-2023")
         }
         guard households > 0 else { throw ValidationError("--households must be at least 1") }
-        var config = EventStore.Configuration()
-        config.durability = .none
-        let target: EventStore
-        do { target = try EventStore.open(store, configuration: config) } catch let e as StoreError {
+        let parameters = SyntheticCounty.Parameters(households: households, seed: seed, years: parts[0]...parts[1])
+        let target: any EventLog
+        do {
+            // A new directory is written without a sync per batch (synced at the end).
+            if PostgresAddress.isAddress(store),
+               let named = try PostgresAddress(store, environment: ProcessInfo.processInfo.environment).county,
+               named != parameters.county {
+                throw StoreError(.invalidArgument, "the generated county's code is \(parameters.county), not \(named): "
+                    + "use ?county=\(parameters.county) or leave it out")
+            }
+            target = try StoreOpener.open(store, readOnly: false, durability: .none, county: { parameters.county })
+        } catch let e as StoreError {
             printError("error: cannot open the store: \(e)")
             throw ExitCode(1)
         }
@@ -41,13 +50,13 @@ struct GenerateCommand: ParsableCommand {
         let progress = Progress(label: "generating", enabled: isatty(2) == 1)
         let clock = ContinuousClock()
         let start = clock.now
-        var county = SyntheticCounty(.init(households: households, seed: seed, years: parts[0]...parts[1]))
+        var county = SyntheticCounty(parameters)
         let written = try county.write(into: target) { progress.update(done: $0, unit: "events") }
-        try target.sync()
+        try (target as? EventStore)?.sync()
         try target.close()
         progress.finish()
         let seconds = (clock.now - start).seconds
-        print("generated \(households) households, \(written) events into \(store) in \(String(format: "%.1f", seconds)) s")
+        print("generated \(households) households, \(written) events into \(target.location) in \(String(format: "%.1f", seconds)) s")
     }
 }
 

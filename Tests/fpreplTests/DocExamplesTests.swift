@@ -1,10 +1,12 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// Every `$ fprepl ...` (or `$ swift run fprepl ...`) example in README.md and docs/*.md
 /// is run against a fresh demo store, and its output compared with what the page shows.
 /// A line `...` in the page stands for any number of lines. A store a page makes under
-/// `/tmp/fp-docs/` is made in a fresh directory of each run.
+/// `/tmp/fp-docs/` is made in a fresh directory of each run; the PostgreSQL address the
+/// pages show (``pageDatabase``) is the test server's, with a county of this run's own.
 @Suite(.serialized) struct DocExamplesTests {
     struct Example {
         var file: String
@@ -12,6 +14,9 @@ import Testing
         var arguments: [String]
         var expected: [String]
     }
+
+    /// The database the pages show, and the county they use in it.
+    static let pageDatabase = "postgres://fp@127.0.0.1:54329/fp_test?county=530124"
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -83,8 +88,18 @@ import Testing
         env["XDG_CACHE_HOME"] = cache
         // Stores the pages make under /tmp/fp-docs live in this run's own directory.
         let scratch = cache + "/fp-docs"
+        let database = (try? PostgresTestServer.address.get()).map { $0 + "?county=" + PostgresTestServer.nextCounty() }
         for example in try Self.examples() {
-            let arguments = example.arguments.map { $0.replacingOccurrences(of: "/tmp/fp-docs", with: scratch) }
+            let usesDatabase = example.arguments.contains { $0.contains(Self.pageDatabase) }
+            if usesDatabase && database == nil {
+                // Skipped only where PostgresTestServer said why; under CI this fails.
+                #expect(!PostgresTestServer.isCI, "\(example.file):\(example.line): no PostgreSQL server for this example")
+                continue
+            }
+            let arguments = example.arguments.map {
+                $0.replacingOccurrences(of: "/tmp/fp-docs", with: scratch)
+                    .replacingOccurrences(of: Self.pageDatabase, with: database ?? Self.pageDatabase)
+            }
             let r = try fprepl(arguments, environment: env)
             // CSV ends its lines with CRLF; a page shows them as lines.
             var actual = r.out.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
@@ -93,6 +108,7 @@ import Testing
             actual = actual.map {
                 $0.replacingOccurrences(of: cache + "/fp-ledger/demo", with: "/root/.cache/fp-ledger/demo")
                     .replacingOccurrences(of: scratch, with: "/tmp/fp-docs")
+                    .replacingOccurrences(of: database ?? Self.pageDatabase, with: Self.pageDatabase)
             }
             // An example shows a command that works, unless it shows the error it gets.
             #expect(r.status == 0 || example.expected.contains { $0.hasPrefix("error:") },

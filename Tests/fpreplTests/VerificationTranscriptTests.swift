@@ -144,7 +144,7 @@ import Testing
             let doc = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
             #expect(doc?["size"] as? Int == 3)
             #expect((doc?["checkpoint"] as? String)?.contains("\n\n— k ") == true)
-            #expect(try fprepl(["-c", "digest"]).err == "error: no store: give --store PATH, or --demo\n")
+            #expect(try fprepl(["-c", "digest"]).err == "error: no store: give --store PATH (or postgres://USER@HOST/DB), or --demo\n")
         }
     }
 

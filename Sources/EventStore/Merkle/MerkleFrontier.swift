@@ -2,16 +2,16 @@
 /// the perfect subtrees that make up the tree, one per set bit of `size`, largest
 /// first. Appending a leaf merges equal-height subtrees, O(log n) hashes at worst and
 /// one on average; the root folds them right to left.
-struct MerkleFrontier: Sendable, Equatable {
+public struct MerkleFrontier: Sendable, Equatable {
     /// Leaves so far.
-    private(set) var size: UInt64 = 0
+    public private(set) var size: UInt64 = 0
     /// Perfect subtree roots, leftmost (tallest) first.
-    private(set) var hashes: [MerkleHash] = []
+    public private(set) var hashes: [MerkleHash] = []
 
-    init() {}
+    public init() {}
 
     /// A frontier from its subtree roots (as read back from storage).
-    init(size: UInt64, hashes: [MerkleHash]) {
+    public init(size: UInt64, hashes: [MerkleHash]) {
         precondition(hashes.count == size.nonzeroBitCount)
         self.size = size
         self.hashes = hashes
@@ -35,7 +35,7 @@ struct MerkleFrontier: Sendable, Equatable {
 
     /// Appends a leaf; `completed` hears of every perfect subtree of height >= 1 that
     /// the leaf completes, as (height, index at that height, hash), lowest first.
-    mutating func append(_ leaf: MerkleHash, completed: (Int, UInt64, MerkleHash) -> Void = { _, _, _ in }) {
+    public mutating func append(_ leaf: MerkleHash, completed: (Int, UInt64, MerkleHash) -> Void = { _, _, _ in }) {
         let index = size
         var h = leaf
         var height = 0
@@ -51,7 +51,7 @@ struct MerkleFrontier: Sendable, Equatable {
     }
 
     /// The tree's root: RFC 6962's MTH over all leaves so far.
-    var root: MerkleHash {
+    public var root: MerkleHash {
         guard var r = hashes.last else { return .emptyTree }
         for h in hashes.dropLast().reversed() { r = MerkleHash.node(h, r) }
         return r

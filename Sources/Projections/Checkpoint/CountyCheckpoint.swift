@@ -26,13 +26,13 @@ public enum CountyCheckpoint {
     static let formatVersion: UInt32 = 1
 
     /// Where the checkpoint of a store lives.
-    public static func path(for store: EventStore) -> String { store.directory + "/projections/county.ckpt" }
+    public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/county.ckpt" }
 
     /// Saves a state built as of ``AsOf/now`` (atomically: a temporary file, then rename).
     ///
     /// - Throws: the file system's errors; a store whose directory is not writable
     ///   simply keeps no checkpoint.
-    public static func save(_ state: CountyState, store: EventStore) throws {
+    public static func save(_ state: CountyState, store: any EventLog) throws {
         guard let position = state.position else { return }
         var w = ProtoWriter()
         encode(state, into: &w)
@@ -44,7 +44,7 @@ public enum CountyCheckpoint {
         bytes.appendLE(UInt64(w.bytes.count))
         bytes.append(contentsOf: w.bytes)
         bytes.appendLE(CRC32C.checksum(bytes))
-        let dir = store.directory + "/projections"
+        let dir = store.projectionsDirectory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let tmp = path(for: store) + ".tmp"
         guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
@@ -60,7 +60,7 @@ public enum CountyCheckpoint {
     /// Loads the checkpoint if it belongs to this log as it is now.
     ///
     /// - Returns: the state, or `nil` and why not.
-    public static func load(store: EventStore) -> (state: CountyState?, note: String?) {
+    public static func load(store: any EventLog) -> (state: CountyState?, note: String?) {
         let file = path(for: store)
         guard let data = FileManager.default.contents(atPath: file) else { return (nil, nil) }
         let b = [UInt8](data)

@@ -98,7 +98,7 @@ public enum CountyBuilder {
     ///   - progress: Called with positions done and the total.
     /// - Complexity: two passes over the records up to the point; the first decodes only
     ///   corrections.
-    public static func build(_ store: EventStore, asOf: AsOf = .now, observer: Observer = Observer(),
+    public static func build(_ store: any EventLog, asOf: AsOf = .now, observer: Observer = Observer(),
                              progress: ((UInt64, UInt64) -> Void)? = nil, from checkpoint: CountyState? = nil) throws -> CountyState {
         let end = store.endPosition
         guard end > 0 else { return CountyState() }
@@ -342,7 +342,7 @@ extension CountyBuilder {
     /// records had to be replayed.
     ///
     /// - Returns: the state, and a note when a checkpoint was found but not trusted.
-    public static func now(_ store: EventStore, save: Bool, saveAfter: UInt64 = 10_000,
+    public static func now(_ store: any EventLog, save: Bool, saveAfter: UInt64 = 10_000,
                            progress: ((UInt64, UInt64) -> Void)? = nil) throws -> (state: CountyState, note: String?) {
         let (checkpoint, note) = CountyCheckpoint.load(store: store)
         let state = try build(store, asOf: .now, progress: progress, from: checkpoint)

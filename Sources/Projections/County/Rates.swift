@@ -25,7 +25,7 @@ public enum Rates {
     ///
     /// - Complexity: four passes over the log: two builds (start and end of the
     ///   period) of two passes each (corrections, then events).
-    public static func compute(_ store: EventStore, from: EffectiveDate, to: EffectiveDate) throws -> RatesReport {
+    public static func compute(_ store: any EventLog, from: EffectiveDate, to: EffectiveDate) throws -> RatesReport {
         let dayBefore = from.previousDay
         let start = try CountyBuilder.build(store, asOf: .effective(dayBefore))
         var registered = 0, exitedPeople = 0, poorPeople = 0

@@ -77,7 +77,7 @@ public enum FindingRules {
     ///   - progress: Called with positions done and the total while the county is folded.
     /// - Complexity: three passes over the log: the county fold (corrections, then
     ///   events, with the facts the rules need) and the fund trails.
-    public static func evaluate(_ store: EventStore, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> [Finding] {
+    public static func evaluate(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> [Finding] {
         try inspect(store, asOf: asOf, progress: progress).findings
     }
 
@@ -88,7 +88,7 @@ public enum FindingRules {
     }
 
     /// ``evaluate(_:asOf:progress:)``, with the county.
-    public static func inspect(_ store: EventStore, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
+    public static func inspect(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
         // The fund trails are read on another thread while the county is folded.
         let funds = FundReading()
         let reader = Thread { funds.result = Result { try FundLedger.read(store, asOf: asOf) }; funds.done.signal() }

@@ -231,7 +231,7 @@ public enum FundLedger {
     ///
     /// - Complexity: O(n) in the log; the fund events are decoded, the rest skipped by
     ///   their stream name's first bytes.
-    public static func trails(_ store: EventStore, asOf: AsOf) throws -> [FundTrail] {
+    public static func trails(_ store: any EventLog, asOf: AsOf) throws -> [FundTrail] {
         try read(store, asOf: asOf).trails
     }
 
@@ -255,7 +255,7 @@ public enum FundLedger {
     }
 
     /// One pass over the log: every fund stream folded, every project.
-    public static func read(_ store: EventStore, asOf: AsOf) throws -> Reading {
+    public static func read(_ store: any EventLog, asOf: AsOf) throws -> Reading {
         var funds: [String: [LoggedEvent]] = [:]
         var projectEvents: [String: [LoggedEvent]] = [:]
         var order: [String] = []
@@ -286,7 +286,7 @@ public enum FundLedger {
     }
 
     /// One fund, read through the stream index.
-    public static func trail(_ store: EventStore, fund: String, asOf: AsOf) throws -> FundTrail? {
+    public static func trail(_ store: any EventLog, fund: String, asOf: AsOf) throws -> FundTrail? {
         let events = try store.readStream("fund-" + fund).map(LoggedEvent.init)
         guard !events.isEmpty else { return nil }
         return try FundTrail.build(fund: fund, events: events, asOf: asOf, until: asOf.endOfRecord(latest: try asOf.endOfRecord(in: store)))

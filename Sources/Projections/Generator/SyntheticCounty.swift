@@ -160,7 +160,7 @@ public struct SyntheticCounty {
     /// - Parameter progress: Called with the events written so far.
     /// - Returns: The number of events written.
     @discardableResult
-    public mutating func write(into store: EventStore, batch: Int = 2000, progress: ((Int) -> Void)? = nil) throws -> Int {
+    public mutating func write(into store: any EventLog, batch: Int = 2000, progress: ((Int) -> Void)? = nil) throws -> Int {
         var written = 0
         try generate { events in
             var k = 0

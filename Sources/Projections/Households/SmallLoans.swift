@@ -56,7 +56,7 @@ public struct SmallLoan: Sendable, Equatable {
     }
 
     /// Every household's loans: one pass over the log, the loan events decoded.
-    public static func all(_ store: EventStore, asOf: AsOf) throws -> [SmallLoan] {
+    public static func all(_ store: any EventLog, asOf: AsOf) throws -> [SmallLoan] {
         var events: [String: [LoggedEvent]] = [:]
         var order: [String] = []
         let prefix = Array("household-".utf8)

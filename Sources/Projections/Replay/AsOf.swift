@@ -39,7 +39,7 @@ extension AsOf {
     ///
     /// - Returns: `nil` when no record is known at the point (and it is not a date).
     /// - Complexity: O(n) in the records (headers only) unless the point is a date.
-    public func endOfRecord(in store: EventStore) throws -> EffectiveDate? {
+    public func endOfRecord(in store: any EventLog) throws -> EffectiveDate? {
         if case .effective(let d) = self { return d }
         var latest: EffectiveDate?
         try store.forEachRecord { r in

@@ -15,7 +15,7 @@ enum FundCommands {
         }
     }
 
-    static func fund(_ id: String, _ store: EventStore, _ session: Session) throws -> String {
+    static func fund(_ id: String, _ store: any EventLog, _ session: Session) throws -> String {
         let fundID = id.hasPrefix("fund-") ? String(id.dropFirst(5)) : id
         guard let t = try VerificationCommands.storeCall({ try FundLedger.trail(store, fund: fundID, asOf: session.asOf) }) else {
             throw CommandError("no fund \(fundID): the stream fund-\(fundID) is empty")
@@ -61,7 +61,7 @@ enum FundCommands {
         .raw(json: "[" + path.map(jsonQuote).joined(separator: ",") + "]", plain: path.joined(separator: " → "))
     }
 
-    static func household(_ id: String, _ store: EventStore, _ session: Session) throws -> String {
+    static func household(_ id: String, _ store: any EventLog, _ session: Session) throws -> String {
         let trails = try VerificationCommands.storeCall { try FundLedger.trails(store, asOf: session.asOf) }
         let target = "household-" + id
         var payments: [(position: UInt64, row: [ResultValue])] = []

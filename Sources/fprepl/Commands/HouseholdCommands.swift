@@ -80,7 +80,7 @@ enum HouseholdCommands {
         return TableResult(columns: columns, rows: rows).render(session.mode)
     }
 
-    static func openForReading(_ session: Session) throws -> EventStore {
+    static func openForReading(_ session: Session) throws -> any EventLog {
         do { return try session.store() } catch let e as StoreError { throw CommandError("cannot open the store: \(e)") }
     }
 }

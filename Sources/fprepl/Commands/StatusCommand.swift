@@ -1,13 +1,17 @@
 import EventStore
+import PostgresStore
 
 /// `status`: the store's path, events, streams, segments, bytes and last position.
 enum StatusCommand {
     static func run(_ session: Session) throws -> String {
-        let store: EventStore
+        let opened: any EventLog
         do {
-            store = try session.store()
+            opened = try session.store()
         } catch let e as StoreError {
             throw CommandError("cannot open the store: \(e)")
+        }
+        guard let store = opened as? EventStore else {
+            return try postgres(opened, session)
         }
         let s = store.status()
         var fields: [(key: String, label: String, value: ResultValue)] = [
@@ -24,6 +28,22 @@ enum StatusCommand {
         if let damage = store.damage {
             fields.append(("damage", "damage", .text("\(damage)")))
         }
+        return RecordResult(fields: fields).render(session.mode)
+    }
+
+    /// `status` of a log on PostgreSQL: no segments or bytes of ours, the county instead.
+    private static func postgres(_ store: any EventLog, _ session: Session) throws -> String {
+        let streams = try (store as? PostgresEventLog)?.streamCount()
+        let n = store.endPosition
+        let fields: [(key: String, label: String, value: ResultValue)] = [
+            ("store", "store", .text(store.location)),
+            ("backend", "backend", .text("postgresql")),
+            ("county", "county", (store as? PostgresEventLog).map { .text($0.county) } ?? .null),
+            ("events", "events", .integer(Int64(n))),
+            ("streams", "streams", streams.map { .integer(Int64($0)) } ?? .null),
+            ("last_position", "last position", n == 0 ? .null : .integer(Int64(n - 1))),
+            ("digest", "digest", (try? store.digest()).map { .text($0.root.hex) } ?? .null),
+        ]
         return RecordResult(fields: fields).render(session.mode)
     }
 }

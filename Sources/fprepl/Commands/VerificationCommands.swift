@@ -39,7 +39,7 @@ enum VerificationCommands {
 
     /// The log holds the checkpoint's records unchanged: same origin, at least as
     /// many records, and the same root over the first `size`.
-    static func checkExtends(_ cp: LogCheckpoint, store: EventStore) throws {
+    static func checkExtends(_ cp: LogCheckpoint, store: any EventLog) throws {
         let origin = LogCheckpoint.origin(storeID: store.storeID)
         guard cp.origin == origin else {
             throw CommandError("the checkpoint is for the log \(cp.origin); this store is \(origin)")

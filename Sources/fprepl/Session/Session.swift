@@ -1,11 +1,13 @@
 import EventStore
 import Foundation
+import PostgresStore
 import Projections
 
 /// One run of fprepl: the store, the output mode and the viewer's role, and the loop
 /// that reads commands, runs them and prints their results or errors.
 final class Session {
-    /// The store directory; `nil` when none was given (`check` and `keygen` need none).
+    /// The store: a directory or a `postgres://` address; `nil` when none was given
+    /// (`check` and `keygen` need none).
     let storePath: String?
     let readOnly: Bool
     var role: Role
@@ -14,7 +16,7 @@ final class Session {
     var asOf: AsOf = .now
     let bail: Bool
     let interactive: Bool
-    private var openedStore: EventStore?
+    private var openedStore: (any EventLog)?
     private var quitRequested = false
 
     init(storePath: String?, readOnly: Bool, role: Role, mode: OutputMode, bail: Bool, interactive: Bool) {
@@ -28,12 +30,17 @@ final class Session {
 
     /// The store, opened on first use for reading. Queries never take the write lock,
     /// so any number of sessions can read while one process writes.
-    func store() throws -> EventStore {
+    func store() throws -> any EventLog {
         if let s = openedStore {
             try s.refresh()
             return s
         }
         guard let storePath else { throw CommandError(Self.noStore) }
+        if PostgresAddress.isAddress(storePath) {
+            let s = try StoreOpener.open(storePath, readOnly: true)
+            openedStore = s
+            return s
+        }
         var c = EventStore.Configuration()
         c.readOnly = true
         var s = try EventStore.open(storePath, configuration: c)
@@ -59,7 +66,9 @@ final class Session {
         return try? EventStore.open(path, configuration: c)
     }
 
-    static let noStore = "no store: give --store PATH, or --demo"
+    static let noStore = "no store: give --store PATH (or postgres://USER@HOST/DB), or --demo"
+
+
 
     /// Whether long work shows a progress bar: only for a person at a terminal, never
     /// in a script whose output is read by a program.
@@ -82,12 +91,21 @@ final class Session {
     }
 
     /// The store, opened for writing (taking the lock) for commands that append.
-    func writableStore() throws -> EventStore {
+    func writableStore() throws -> any EventLog {
         if readOnly { throw CommandError("the store was opened with --read-only") }
         guard let storePath else { throw CommandError(Self.noStore) }
-        if let s = openedStore, !s.configuration.readOnly { return s }
+        if let s = openedStore, !s.isReadOnly { return s }
         try? openedStore?.close()
         openedStore = nil
+        if PostgresAddress.isAddress(storePath) {
+            do {
+                let s = try StoreOpener.open(storePath, readOnly: false)
+                openedStore = s
+                return s
+            } catch let e as StoreError {
+                throw CommandError("cannot open the store for writing: \(e)")
+            }
+        }
         let s: EventStore
         do {
             s = try EventStore.open(storePath)

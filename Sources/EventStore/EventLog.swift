@@ -76,11 +76,46 @@ public struct CopiedRecord: Sendable, Equatable {
     /// Merkle leaf hash is computed over, byte for byte as the file store keeps it.
     public var canonicalBytes: [UInt8] {
         let e = event
-        let proposed = ProposedEvent(type: e.type, effective: e.effective, actor: e.actor, correlation: e.correlation,
-                                     metadata: e.metadata, payload: e.payload)
-        let frame = RecordFrame.encoded(position: e.position, stream: e.stream, version: e.version,
-                                        recorded: e.recorded.microseconds, event: proposed, commit: endsBatch)
-        return Array(frame[RecordFrame.frameHeaderSize...])
+        var builder = CanonicalRecordBuilder()
+        return withUTF8(e.stream) { stream in withUTF8(e.type) { type in withUTF8(e.actor) { actor in
+            withUTF8(e.correlation ?? "") { correlation in e.metadata.withUnsafeBytes { metadata in
+                e.payload.withUnsafeBytes { payload in
+                    builder.withRecord(position: e.position, version: e.version, recorded: e.recorded.microseconds,
+                                       effective: e.effective.rawValue, endsBatch: endsBatch, hasCorrelation: e.correlation != nil,
+                                       stream: stream, type: type, actor: actor, correlation: correlation,
+                                       metadata: metadata, payload: payload) { Array($0.canonicalBytes) }
+                }
+            } }
+        } } }
+    }
+}
+
+/// Assembles records' canonical bytes from their fields in one buffer reused from record
+/// to record: how a backend that keeps records in columns hands them to folds written
+/// for the file store, without an allocation per record.
+public struct CanonicalRecordBuilder {
+    private var buffer: [UInt8] = []
+
+    public init() {}
+
+    /// Calls `body` with the record of these fields (valid only inside `body`).
+    public mutating func withRecord<R>(
+        position: UInt64, version: UInt64, recorded: Int64, effective: UInt32, endsBatch: Bool, hasCorrelation: Bool,
+        stream: UnsafeRawBufferPointer, type: UnsafeRawBufferPointer, actor: UnsafeRawBufferPointer,
+        correlation: UnsafeRawBufferPointer, metadata: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer,
+        _ body: (BorrowedRecord) throws -> R
+    ) rethrows -> R {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.appendLE(position)
+        buffer.appendLE(version)
+        buffer.appendLE(UInt64(bitPattern: recorded))
+        buffer.appendLE(effective)
+        var flags: UInt16 = endsBatch ? RecordFrame.flagCommit : 0
+        if hasCorrelation { flags |= RecordFrame.flagCorrelation }
+        buffer.appendLE(flags)
+        for part in [stream, type, actor, correlation, metadata] { buffer.appendLE(UInt16(truncatingIfNeeded: part.count)) }
+        for part in [stream, type, actor, correlation, metadata, payload] { buffer.append(contentsOf: part) }
+        return try buffer.withUnsafeBytes { try body(BorrowedRecord(view: RecordView(body: $0))) }
     }
 }
 

@@ -162,16 +162,20 @@ public final class PostgresEventLog: EventLog {
         let end = endPosition
         let last = min(through.map { $0 == .max ? .max : $0 + 1 } ?? end, end)
         var p = position
+        var builder = CanonicalRecordBuilder()
         while p < last {
             let to = min(last, p + UInt64(Self.page))
-            let rows = try withSQL { try Schema.records($0, county: county, from: p, to: to) }
-            for r in rows {
-                guard r.event.position == p else {
-                    throw StoreError(.corruptRecord, "the log of county \(county) has no record at position \(p) "
-                        + "(the next holds \(r.event.position))", path: location, position: p)
+            let rows = try withSQL { try Schema.rows($0, county: county, from: p, to: to) }
+            for row in rows {
+                var found = p
+                let keepGoing = try Schema.withRecord(row, &builder) { r -> Bool? in
+                    found = r.position
+                    guard r.position == p else { return nil }
+                    return try body(r)
                 }
-                let keepGoing = try r.canonicalBytes.withUnsafeBytes { bytes in
-                    try BorrowedRecord.reading(canonical: bytes, body)
+                guard let keepGoing else {
+                    throw StoreError(.corruptRecord, "the log of county \(county) has no record at position \(p) "
+                        + "(the next holds \(found))", path: location, position: p)
                 }
                 if !keepGoing { return }
                 p += 1

@@ -150,14 +150,56 @@ enum Schema {
 
     private static let columns = "position, stream, version, type, effective, recorded, actor, correlation, ends_batch, metadata, payload"
 
-    /// Records with positions in `from..<to`, in position order.
-    static func records(_ sql: SQL, county: String, from: UInt64, to: UInt64) throws -> [CopiedRecord] {
-        let rows = try sql.run("""
+    /// The rows of positions `from..<to`, in position order, for ``withRecord(_:_:_:)``.
+    static func rows(_ sql: SQL, county: String, from: UInt64, to: UInt64) throws -> [PostgresRow] {
+        try sql.run("""
             SELECT \(unescaped: columns) FROM fp_events
             WHERE county = \(county) AND position >= \(Int64(from)) AND position < \(Int64(to))
             ORDER BY position
             """).rows
-        return try rows.map(record)
+    }
+
+    /// Calls `body` with the record of a row (as ``rows(_:county:from:to:)`` selects them),
+    /// read from the row's binary cells into `builder`'s buffer: no String, Array or
+    /// event is made per record (the scan path).
+    static func withRecord<R>(_ row: PostgresRow, _ builder: inout CanonicalRecordBuilder,
+                              _ body: (BorrowedRecord) throws -> R) throws -> R {
+        var cells: [ByteBuffer?] = []
+        cells.reserveCapacity(11)
+        for cell in row { cells.append(cell.bytes) }
+        guard cells.count == 11 else { throw StoreError(.io, "a row of fp_events has \(cells.count) columns, not 11") }
+        func int64(_ i: Int) throws -> Int64 {
+            guard let b = cells[i], let v = b.getInteger(at: b.readerIndex, as: Int64.self) else {
+                throw StoreError(.corruptRecord, "a row of fp_events lacks column \(i)")
+            }
+            return v
+        }
+        let position = try int64(0)
+        guard let e = cells[4], let effective = e.getInteger(at: e.readerIndex, as: Int32.self), effective > 0,
+              EffectiveDate(rawValue: UInt32(effective)) != nil else {
+            throw StoreError(.corruptRecord, "the record at position \(position) has no valid effective date", position: UInt64(position))
+        }
+        guard let ends = cells[8], let endsByte = ends.getInteger(at: ends.readerIndex, as: UInt8.self) else {
+            throw StoreError(.corruptRecord, "the record at position \(position) lacks ends_batch", position: UInt64(position))
+        }
+        let empty = ByteBuffer()
+        return try (cells[1] ?? empty).withUnsafeReadableBytes { stream in
+            try (cells[3] ?? empty).withUnsafeReadableBytes { type in
+                try (cells[6] ?? empty).withUnsafeReadableBytes { actor in
+                    try (cells[7] ?? empty).withUnsafeReadableBytes { correlation in
+                        try (cells[9] ?? empty).withUnsafeReadableBytes { metadata in
+                            try (cells[10] ?? empty).withUnsafeReadableBytes { payload in
+                                try builder.withRecord(
+                                    position: UInt64(position), version: UInt64(try int64(2)), recorded: try int64(5),
+                                    effective: UInt32(effective), endsBatch: endsByte != 0, hasCorrelation: cells[7] != nil,
+                                    stream: stream, type: type, actor: actor, correlation: correlation,
+                                    metadata: metadata, payload: payload, body)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A stream's events from `version` on, among positions before `before`.
@@ -174,18 +216,23 @@ enum Schema {
     }
 
     static func streamVersion(_ sql: SQL, county: String, stream: String) throws -> UInt64? {
-        let rows = try sql.run("SELECT max(version) FROM fp_events WHERE county = \(county) AND stream = \(stream)").rows
+        let rows = try sql.run("""
+            SELECT version FROM fp_events WHERE county = \(county) AND stream = \(stream) ORDER BY version DESC LIMIT 1
+            """).rows
         return try rows.first?.decode(Int64?.self).map(UInt64.init)
     }
 
-    /// The last versions of some streams, for an append's conditions.
+    /// The last versions of some streams, for an append's conditions: one backward
+    /// step on the (county, stream, version) index per stream, however long the streams.
     static func lastVersions(_ sql: SQL, county: String, streams: [String]) throws -> [String: UInt64] {
         var out: [String: UInt64] = [:]
         for row in try sql.run("""
-            SELECT stream, max(version) FROM fp_events WHERE county = \(county) AND stream = ANY(\(streams)) GROUP BY stream
+            SELECT s.stream, (SELECT e.version FROM fp_events e WHERE e.county = \(county) AND e.stream = s.stream
+                              ORDER BY e.version DESC LIMIT 1)
+            FROM unnest(\(streams)::text[]) AS s(stream)
             """).rows {
-            let (s, v) = try row.decode((String, Int64).self)
-            out[s] = UInt64(v)
+            let (s, v) = try row.decode((String, Int64?).self)
+            if let v { out[s] = UInt64(v) }
         }
         return out
     }

@@ -94,6 +94,23 @@ struct PostgresConcurrencyTests {
         #expect(throws: StoreError.self) { try log.forEachRecord(from: 0) { _ in true } }
     }
 
+    @Test("A reader never creates a log; a database of several logs wants the county named")
+    func choosingTheLog() throws {
+        let base = try PostgresTestServer.address.get()
+        let missing = #expect(throws: StoreError.self) {
+            try PostgresEventLog.open(PostgresAddress(base + "?county=" + PostgresTestServer.nextCounty()), readOnly: true)
+        }
+        #expect(missing?.code == .notFound)
+        _ = try PostgresEventLog.open(PostgresAddress(try PostgresTestServer.newLog()))
+        _ = try PostgresEventLog.open(PostgresAddress(try PostgresTestServer.newLog()))
+        let several = #expect(throws: StoreError.self) { try PostgresEventLog.open(PostgresAddress(base)) }
+        #expect(several?.message.contains("name one with ?county=CODE") == true)
+    }
+}
+
+/// Addresses need no server: what is wrong with one is said before any connection.
+@Suite("PostgreSQL addresses")
+struct PostgresAddressTests {
     @Test("Bad addresses and unreachable servers get one line that says what is wrong")
     func addresses() throws {
         #expect(throws: StoreError.self) { try PostgresAddress("postgres://localhost/db") }
@@ -107,18 +124,5 @@ struct PostgresConcurrencyTests {
         #expect(refused?.code == .io)
         #expect(refused?.description.hasPrefix("cannot connect to PostgreSQL at 127.0.0.1:1 as fp") == true)
         #expect(refused?.description.contains("\n") == false)
-    }
-
-    @Test("A reader never creates a log; a database of several logs wants the county named")
-    func choosingTheLog() throws {
-        let base = try PostgresTestServer.address.get()
-        let missing = #expect(throws: StoreError.self) {
-            try PostgresEventLog.open(PostgresAddress(base + "?county=" + PostgresTestServer.nextCounty()), readOnly: true)
-        }
-        #expect(missing?.code == .notFound)
-        _ = try PostgresEventLog.open(PostgresAddress(try PostgresTestServer.newLog()))
-        _ = try PostgresEventLog.open(PostgresAddress(try PostgresTestServer.newLog()))
-        let several = #expect(throws: StoreError.self) { try PostgresEventLog.open(PostgresAddress(base)) }
-        #expect(several?.message.contains("name one with ?county=CODE") == true)
     }
 }

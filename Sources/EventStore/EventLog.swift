@@ -39,6 +39,10 @@ public protocol EventLog: AnyObject, Sendable {
     /// Appends events to several streams as one batch: every condition holds and every
     /// event is written, or nothing is.
     func append(_ writes: [StreamWrite]) throws -> AppendResult
+    /// Appends as ``append(_:)``, only if the first event takes `position` (nil: any):
+    /// for events that refer to each other by position, prepared against the log as it
+    /// was. A log that grew meanwhile refuses with `versionConflict`, writing nothing.
+    func append(_ writes: [StreamWrite], startingAt position: UInt64?) throws -> AppendResult
     /// Appends records copied from another log, keeping their positions, versions,
     /// recorded times and batch ends, so that the copy has the same canonical bytes
     /// (and digest). The first must take the position this log is at, each its
@@ -59,6 +63,14 @@ public protocol EventLog: AnyObject, Sendable {
     /// Reads every record, checks it, and recomputes the Merkle tree; the report names
     /// the first damage by position.
     func verify(progress: ((UInt64, UInt64) -> Void)?) -> EventStore.VerifyReport
+}
+
+extension StoreError {
+    /// The log grew while an append that needs its positions was prepared.
+    public static func logGrew(from expected: UInt64, to actual: UInt64, path: String) -> StoreError {
+        StoreError(.versionConflict, "the log grew from \(expected) to \(actual) records while this append was prepared "
+            + "(its events refer to each other by position); nothing was written, run it again", path: path)
+    }
 }
 
 /// A record as copied between logs: the event and whether it ended its batch.

@@ -11,16 +11,20 @@ import Glibc
 /// its append is done.
 final class AppendRequest: Sendable {
     let writes: [StreamWrite]
-    /// For a copy from another log: the position the first record must take, and each
-    /// record's recorded time and batch end, kept instead of assigned.
+    /// For a copy from another log: each record's recorded time and batch end, kept
+    /// instead of assigned.
     let copy: CopyPlan?
+    /// The position the first record must take, when the caller needs it to (records
+    /// that refer to each other by position; a copy); else wherever the log is.
+    let expectedStart: UInt64?
     private let outcome = Mutex<Result<AppendResult, StoreError>?>(nil)
     private let leadership = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
 
-    init(writes: [StreamWrite], copy: CopyPlan? = nil) {
+    init(writes: [StreamWrite], copy: CopyPlan? = nil, expectedStart: UInt64? = nil) {
         self.writes = writes
         self.copy = copy
+        self.expectedStart = expectedStart
     }
 
     var result: Result<AppendResult, StoreError>? { outcome.withLock { $0 } }
@@ -48,7 +52,6 @@ final class AppendRequest: Sendable {
 
 /// What a copied batch keeps of its source (``EventStore/appendCopies(_:)``).
 struct CopyPlan: Sendable {
-    var firstPosition: UInt64
     var recorded: [Int64]
     var endsBatch: [Bool]
 }
@@ -91,8 +94,21 @@ extension EventStore {
         guard !configuration.readOnly else {
             throw StoreError(.readOnly, "the store was opened read-only", path: directory)
         }
+        return try append(writes, startingAt: nil)
+    }
+
+    /// Appends as ``append(_:)``, and only if the first event takes `position` (the log
+    /// still ends there): for events that refer to each other by position, prepared
+    /// against the log as it was.
+    ///
+    /// - Throws: ``StoreError`` `versionConflict` when the log has grown meanwhile
+    ///   (nothing is written), and as ``append(_:)``.
+    public func append(_ writes: [StreamWrite], startingAt position: UInt64?) throws -> AppendResult {
+        guard !configuration.readOnly else {
+            throw StoreError(.readOnly, "the store was opened read-only", path: directory)
+        }
         try Self.validate(writes)
-        return try submit(AppendRequest(writes: writes))
+        return try submit(AppendRequest(writes: writes, expectedStart: position))
     }
 
     /// Appends records copied from another log with their positions, versions, recorded
@@ -121,9 +137,9 @@ extension EventStore {
                                                payload: r.event.payload)])
         }
         try Self.validate(writes)
-        _ = try submit(AppendRequest(writes: writes, copy: CopyPlan(firstPosition: first.event.position,
-                                                                     recorded: records.map { $0.event.recorded.microseconds },
-                                                                     endsBatch: records.map(\.endsBatch))))
+        _ = try submit(AppendRequest(writes: writes, copy: CopyPlan(recorded: records.map { $0.event.recorded.microseconds },
+                                                                     endsBatch: records.map(\.endsBatch)),
+                                     expectedStart: first.event.position))
     }
 
     /// Queues a request and waits until a group leader (possibly this caller) wrote it.
@@ -237,9 +253,11 @@ extension EventStore {
         var failure: StoreError?
         requests: for request in group {
             if let f = failure { request.complete(.failure(f)); continue }
-            if let copy = request.copy, copy.firstPosition != next {
-                request.complete(.failure(StoreError(.invalidArgument, "the copy starts at position \(copy.firstPosition) "
-                    + "but this log holds \(next) record\(next == 1 ? "" : "s")", path: directory)))
+            if let start = request.expectedStart, start != next {
+                request.complete(.failure(request.copy != nil
+                    ? StoreError(.invalidArgument, "the copy starts at position \(start) but this log holds \(next) record\(next == 1 ? "" : "s")",
+                                 path: directory)
+                    : StoreError.logGrew(from: start, to: next, path: directory)))
                 continue
             }
             // Check every condition against the versions including earlier requests.

@@ -18,11 +18,12 @@ struct Appender {
     /// Rows per INSERT statement.
     static let rowsPerStatement = 5_000
 
-    func append(_ writes: [StreamWrite]) throws -> AppendResult {
+    func append(_ writes: [StreamWrite], startingAt position: UInt64?) throws -> AppendResult {
         try sql.transaction {
             guard let head = try Schema.log(sql, county: county, forUpdate: true) else {
                 throw StoreError(.notFound, "the log of county \(county) is gone", path: place)
             }
+            if let position, position != head.next { throw StoreError.logGrew(from: position, to: head.next, path: place) }
             var versions = try Schema.lastVersions(sql, county: county, streams: Array(Set(writes.map(\.stream))))
             var streams: [String] = [], lasts: [UInt64] = []
             var records: [CopiedRecord] = []

@@ -199,9 +199,13 @@ public final class PostgresEventLog: EventLog {
     }
 
     public func append(_ writes: [StreamWrite]) throws -> AppendResult {
+        try append(writes, startingAt: nil)
+    }
+
+    public func append(_ writes: [StreamWrite], startingAt position: UInt64?) throws -> AppendResult {
         guard !isReadOnly else { throw StoreError(.readOnly, "the store was opened read-only", path: location) }
         try EventStore.validate(writes)
-        let result = try withSQL { sql in try Appender(sql: sql, county: county, place: location).append(writes) }
+        let result = try withSQL { sql in try Appender(sql: sql, county: county, place: location).append(writes, startingAt: position) }
         noteEnd(result.positions.upperBound)
         return result
     }

@@ -40,6 +40,17 @@ public enum Importer {
     /// Checks every line of UTF-8 text and returns the writes to append, in file order.
     public static func prepare(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
                                progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
+        try prepared(utf8: text, store: store, progress: progress).writes
+    }
+
+    /// The writes, the position the first must take, and whether that matters: a
+    /// correction that targets an event of the same file names it by that position.
+    ///
+    /// Each write expects exactly the version its stream had when its line was checked,
+    /// so a writer in another process (PostgreSQL) that touches the same stream before
+    /// the append makes it fail whole rather than slip past the status machine.
+    static func prepared(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
+                         progress: ((Int, Int) -> Void)? = nil) throws -> (writes: [StreamWrite], base: UInt64, ownPositions: Bool) {
         // Lines as byte ranges: no String per line, no Character work.
         var lines: [Range<Int>] = []
         var start = 0
@@ -55,6 +66,7 @@ public enum Importer {
         var versions: [String: UInt64?] = [:]
         var households: [String: (events: [LoggedEvent], state: HouseholdState?)] = [:]
         var newTypes: [UInt64: (stream: String, type: String)] = [:]
+        var ownPositions = false
 
         for (k, range) in lines.enumerated() {
             let lineNumber = k + 1
@@ -93,6 +105,7 @@ public enum Importer {
             do {
                 proposed = try event.proposed(typeOfPosition: { target in
                     if target >= base {
+                        ownPositions = true
                         guard let t = newTypes[target], t.stream == event.stream else { return nil }
                         return t.type
                     }
@@ -129,10 +142,10 @@ public enum Importer {
                 }
                 households[event.stream] = h
             }
-            writes.append(StreamWrite(stream: event.stream, expected: event.expectedVersion, events: [proposed]))
+            writes.append(StreamWrite(stream: event.stream, expected: current.map { .exact($0) } ?? .noStream, events: [proposed]))
         }
         progress?(lines.count, lines.count)
-        return writes
+        return (writes, base, ownPositions)
     }
 
     /// Checks and appends a whole file, all or nothing.
@@ -140,9 +153,12 @@ public enum Importer {
     /// - Throws: ``ImportError`` for the first bad line (nothing is written), or the
     ///   store's error when the append fails (nothing is written either).
     public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        let writes = try prepare(text, store: store, progress: progress)
+        var text = text
+        let (writes, base, ownPositions) = try text.withUTF8 {
+            try prepared(utf8: UnsafeRawBufferPointer($0), store: store, progress: progress)
+        }
         guard !writes.isEmpty else { return ImportReport(events: 0, positions: store.endPosition..<store.endPosition) }
-        let result = try store.append(writes)
+        let result = try store.append(writes, startingAt: ownPositions ? base : nil)
         return ImportReport(events: writes.count, positions: result.positions)
     }
 }

@@ -109,6 +109,22 @@ struct EventLogConformanceTests {
         }
     }
 
+    @Test("An append that needs its positions is refused, whole, when the log has grown", arguments: Backend.all)
+    func startingAt(_ backend: Backend) throws {
+        try backend.withNewLog { log, _ in
+            _ = try log.append([event(0)], to: "household-1")
+            #expect(try log.append([event(1)], to: "household-2", expected: .any).positions == 1..<2)
+            let r = try log.append([StreamWrite(stream: "household-3", events: [event(2), event(3)])], startingAt: 2)
+            #expect(r.positions == 2..<4)
+            let e = #expect(throws: StoreError.self) {
+                try log.append([StreamWrite(stream: "household-3", events: [event(4)])], startingAt: 3)
+            }
+            #expect(e?.code == .versionConflict)
+            #expect(e?.message.hasPrefix("the log grew from 3 to 4 records") == true)
+            #expect(log.endPosition == 4)
+        }
+    }
+
     @Test("What no backend stores is refused before anything is written", arguments: Backend.all)
     func invalidWrites(_ backend: Backend) throws {
         try backend.withNewLog { log, _ in

@@ -90,6 +90,45 @@ func household(_ store: EventStore, _ id: String, asOf: AsOf = .now) throws -> H
         }
     }
 
+    /// With several writers (the PostgreSQL backend), a file is checked against the log
+    /// as it was; what another writer appends before the file is written must not slip
+    /// past those checks.
+    @Test func anImportPreparedBeforeAnotherWriterTouchedItsStreamsWritesNothing() throws {
+        try withStore { store in
+            let lines = try sampleText().split(separator: "\n").map(String.init)
+            _ = try Importer.run(lines.prefix(10).joined(separator: "\n"), store: store)
+            let rest = lines.dropFirst(10).joined(separator: "\n")
+            let writes = try Importer.prepare(rest, store: store)
+            // Another writer appends to one of the streams the file goes on with.
+            let touched = writes[0].stream
+            _ = try store.append([ProposedEvent(type: "VisitRecorded", effective: EffectiveDate(year: 2015, month: 1, day: 1)!,
+                                                actor: "other-office", payload: [])], to: touched)
+            let end = store.endPosition
+            let e = #expect(throws: StoreError.self) { try store.append(writes) }
+            #expect(e?.code == .versionConflict)
+            #expect(e?.message.hasPrefix("stream \(touched): expected version") == true)
+            #expect(store.endPosition == end)
+        }
+    }
+
+    @Test func anImportWhoseCorrectionsNameItsOwnEventsNeedsTheLogWhereItWas() throws {
+        try withStore { store in
+            let lines = [
+                #"{"stream":"fund-F9","type":"FundAllocated","effective":"2016-01-05","actor":"op","document":"富财农〔2016〕1号","data":{"document":"富财农〔2016〕1号","source":"中央财政专项","amount_fen":100000,"to":"county-530124","purpose":"产业帮扶"}}"#,
+                #"{"stream":"fund-F9","type":"Correction","effective":"2016-01-06","actor":"op","data":{"target":0,"action":"retract","approver":"县财政局"}}"#,
+            ]
+            var text = lines.joined(separator: "\n")
+            let prepared = try text.withUTF8 { try Importer.prepared(utf8: UnsafeRawBufferPointer($0), store: store) }
+            #expect(prepared.ownPositions && prepared.base == 0)
+            _ = try store.append([ProposedEvent(type: "VisitRecorded", effective: EffectiveDate(year: 2015, month: 1, day: 1)!,
+                                                actor: "other-office", payload: [])], to: "household-X")
+            let e = #expect(throws: StoreError.self) { try store.append(prepared.writes, startingAt: prepared.base) }
+            #expect(e?.code == .versionConflict)
+            #expect(e?.message.hasPrefix("the log grew from 0 to 1 records while this append was prepared") == true)
+            #expect(store.endPosition == 1)
+        }
+    }
+
     @Test func aCorrectionMustNameAnEventOfItsOwnStream() throws {
         try withStore { store in
             _ = try Importer.run(try sampleText(), store: store)

@@ -69,6 +69,29 @@ struct PostgresTranscriptTests {
         #expect(refused.err.split(separator: "\n").count == 1)
     }
 
+    @Test("Projection checkpoints of a PostgreSQL log stay on this machine, readable by their owner only")
+    func checkpointsArePrivate() throws {
+        let url = try PostgresTestServer.newLog()
+        let cache = FileManager.default.temporaryDirectory.path + "/fprepl-pg-cache-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = cache
+        #expect(try fprepl(["--store", url, "-c", "import \(Self.sample)"], environment: env).status == 0)
+        let rebuilt = try fprepl(["--store", url, "-c", "rebuild"], environment: env)
+        #expect(rebuilt.status == 0, "\(rebuilt.err)")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: cache + "/fp-ledger/postgres")
+        #expect(logs.count == 1)
+        let dir = cache + "/fp-ledger/postgres/" + logs[0] + "/projections"
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(dir) == 0o700)
+        #expect(try mode(cache + "/fp-ledger/postgres/" + logs[0]) == 0o700)
+        #expect(try mode(dir + "/county.ckpt") == 0o600)
+        // The next session starts from it, and answers the same.
+        #expect(try fprepl(["--store", url, "-c", "count households by status"], environment: env).status == 0)
+    }
+
     @Test("A bad or unreachable address is one line naming it, exit 1; the password is never shown")
     func badAddresses() throws {
         let unreachable = try fprepl(["--store", "postgres://fp:hunter2@127.0.0.1:1/fp_test?county=530124", "-c", "status"])

@@ -97,10 +97,11 @@ final class HouseholdFindings {
             guard before != nil, let m = try? e.decode(Fp_GuaranteesAssessed.self) else { return }
             tracks[k].assessments.append(.init(effective: e.effective, passed: HouseholdRules.guaranteesPass(m)))
         case .helperAssigned, .helperReleased:
-            guard let h = before else { return }
+            // `before` is read in place, never copied: a household's state is large.
+            guard before != nil else { return }
             let assigned = e.kind == .helperAssigned
             guard let cadre = assigned ? (try? e.decode(Fp_HelperAssigned.self))?.cadre : (try? e.decode(Fp_HelperReleased.self))?.cadre,
-                  h.helpers.contains(cadre) != assigned else { return }  // as the fold: a repeat changes nothing
+                  before?.helpers.contains(cadre) != assigned else { return }  // as the fold: a repeat changes nothing
             tracks[k].helperChanges.append((mark, cadre, assigned))
         case .visitRecorded:
             guard before != nil else { return }
@@ -108,28 +109,28 @@ final class HouseholdFindings {
         case .measureApplied:
             if before?.monitored == true { tracks[k].measuresWhileMonitored += 1 }
         case .exitApproved:
-            guard let h = before, h.status.isPoor else { return }
+            guard before?.status.isPoor == true, let h = before else { return }
             exits.append((id, h, e, tracks[k].assessments))
         case .returnedToPoverty:
-            guard let h = before, h.status.hasExited else { return }
+            guard before?.status.hasExited == true else { return }
             tracks[k].standings.append(Standing(mark: mark, registered: true, what: "返贫"))
-            if let exited = h.exitedOn, e.effective < exited.adding(months: 12) {
+            if let exited = before?.exitedOn, e.effective < exited.adding(months: 12) {
                 let days = e.effective.daysSinceEpoch - exited.daysSinceEpoch
                 found.append(Finding(rule: "quick-return", stream: "household-" + id, position: e.position, effective: e.effective,
                                      detail: "\(exited) 退出，\(e.effective) 返贫，相隔 \(days) 天，不足 12 个月"))
             }
         case .removedAsMisidentified:
-            guard let h = before, h.status != .removed else { return }
+            guard let status = before?.status, status != .removed else { return }
             tracks[k].standings.append(Standing(mark: mark, registered: false, what: "剔除"))
-            for m in h.members { leave(household: id, person: m.personID, on: e.effective) }
+            for m in before?.members ?? [] { leave(household: id, person: m.personID, on: e.effective) }
         case .entitlementEnded:
             guard before?.status == .exited else { return }
             tracks[k].standings.append(Standing(mark: mark, registered: false, what: "不再享受政策"))
         case .monitoringEnrolled:
-            guard let h = before, h.status != .removed, !h.monitored else { return }
+            guard let status = before?.status, status != .removed, before?.monitored == false else { return }
             tracks[k].measuresWhileMonitored = 0
         case .riskEliminated:
-            guard let h = before, h.monitored, let since = h.monitoredSince else { return }
+            guard before?.monitored == true, let since = before?.monitoredSince else { return }
             eliminations.append((id, mark, since, tracks[k].measuresWhileMonitored))
         case .relocationRecorded:
             guard before != nil, let m = try? e.decode(Fp_RelocationRecorded.self) else { return }

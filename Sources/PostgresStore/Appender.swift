@@ -86,6 +86,8 @@ struct Appender {
             try Schema.insert(sql, county: county, records[start..<end])
             start = end
         }
-        try Schema.saveHead(sql, county: county, next: frontier.size, lastRecorded: lastRecorded, frontier: frontier)
+        let started = UInt64(records.reduce(0) { $0 + ($1.event.version == 0 ? 1 : 0) })
+        try Schema.saveHead(sql, county: county, next: frontier.size, streams: head.streams + started, lastRecorded: lastRecorded,
+                            frontier: frontier)
     }
 }

@@ -163,9 +163,17 @@ public final class PostgresEventLog: EventLog {
         let last = min(through.map { $0 == .max ? .max : $0 + 1 } ?? end, end)
         var p = position
         var builder = CanonicalRecordBuilder()
-        while p < last {
+        // One page in flight while the one before is folded: the server reads the next
+        // rows while the caller works (postgres-nio runs a connection's queries in order).
+        func page(from: UInt64) throws -> EventLoopFuture<PostgresQueryResult>? {
+            guard from < last else { return nil }
+            return try withSQL { $0.start(Schema.rows(county: county, from: from, to: min(last, from + UInt64(Self.page)))) }
+        }
+        var pending = try page(from: p)
+        while let current = pending {
             let to = min(last, p + UInt64(Self.page))
-            let rows = try withSQL { try Schema.rows($0, county: county, from: p, to: to) }
+            let rows = try withSQL { try $0.finish(current) }.rows
+            pending = try page(from: to)
             for row in rows {
                 var found = p
                 let keepGoing = try Schema.withRecord(row, &builder) { r -> Bool? in
@@ -260,13 +268,13 @@ public final class PostgresEventLog: EventLog {
         }
     }
 
-    /// How many streams the log holds.
+    /// How many streams the log holds: kept with the head (each append adds the streams
+    /// it starts), so one row read.
     public func streamCount() throws -> UInt64 {
-        let end = endPosition
-        return try withSQL { sql in
-            let rows = try sql.run("SELECT count(DISTINCT stream) FROM fp_events WHERE county = \(county) AND position < \(Int64(end))").rows
-            return UInt64(try rows.first?.decode(Int64.self) ?? 0)
+        guard let head = try withSQL({ try Schema.log($0, county: county) }) else {
+            throw StoreError(.notFound, "the log of county \(county) is gone", path: location)
         }
+        return head.streams
     }
 
     // MARK: Merkle

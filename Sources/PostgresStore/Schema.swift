@@ -19,6 +19,21 @@ struct SQL {
         }
     }
 
+    /// Sends a query and returns at once: the server works on it while the caller does
+    /// something else (the scan reads the next page while it folds this one).
+    func start(_ query: PostgresQuery) -> EventLoopFuture<PostgresQueryResult> {
+        connection.query(query, logger: logger)
+    }
+
+    /// Waits for a query ``start(_:)`` sent.
+    func finish(_ pending: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
+        do {
+            return try pending.wait()
+        } catch {
+            throw storeError(error)
+        }
+    }
+
     /// Runs `body` in a transaction (READ COMMITTED), rolled back if it throws.
     func transaction<R>(_ body: () throws -> R) throws -> R {
         try run("BEGIN")
@@ -58,6 +73,7 @@ enum Schema {
                     county        text PRIMARY KEY CHECK (county ~ '^[0-9]{6}$'),
                     store_id      text NOT NULL,
                     next_position bigint NOT NULL DEFAULT 0,
+                    streams       bigint NOT NULL DEFAULT 0,
                     last_recorded bigint NOT NULL DEFAULT 0,
                     frontier      bytea NOT NULL DEFAULT ''::bytea
                 )
@@ -105,10 +121,11 @@ enum Schema {
         return try sql.run("SELECT county FROM fp_logs ORDER BY county").rows.map { try $0.decode(String.self) }
     }
 
-    /// A log's head: its id, next position, last recorded time and tree edge.
+    /// A log's head: its id, next position, stream count, last recorded time and tree edge.
     struct LogRow {
         var storeID: String
         var next: UInt64
+        var streams: UInt64
         var lastRecorded: Int64
         var frontier: MerkleFrontier
         /// The server's clock when read (microseconds since 1970), for recorded times.
@@ -118,12 +135,12 @@ enum Schema {
     static func log(_ sql: SQL, county: String, forUpdate: Bool = false) throws -> LogRow? {
         let lock = forUpdate ? " FOR UPDATE" : ""
         let result = try sql.run("""
-            SELECT store_id, next_position, last_recorded, frontier,
+            SELECT store_id, next_position, streams, last_recorded, frontier,
                    (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
             FROM fp_logs WHERE county = \(county)\(unescaped: lock)
             """)
         guard let row = result.rows.first else { return nil }
-        let (id, next, last, edge, now) = try row.decode((String, Int64, Int64, ByteBuffer, Int64).self)
+        let (id, next, streams, last, edge, now) = try row.decode((String, Int64, Int64, Int64, ByteBuffer, Int64).self)
         let bytes = Array(edge.readableBytesView)
         var hashes: [MerkleHash] = []
         var i = 0
@@ -135,15 +152,17 @@ enum Schema {
             throw StoreError(.corruptRecord, "the tree kept with the log of county \(county) has \(hashes.count) hashes "
                 + "where \(UInt64(next).nonzeroBitCount) belong to \(next) records", path: sql.place)
         }
-        return LogRow(storeID: id, next: UInt64(next), lastRecorded: last,
+        return LogRow(storeID: id, next: UInt64(next), streams: UInt64(streams), lastRecorded: last,
                       frontier: MerkleFrontier(size: UInt64(next), hashes: hashes), now: now)
     }
 
-    static func saveHead(_ sql: SQL, county: String, next: UInt64, lastRecorded: Int64, frontier: MerkleFrontier) throws {
+    static func saveHead(_ sql: SQL, county: String, next: UInt64, streams: UInt64, lastRecorded: Int64,
+                         frontier: MerkleFrontier) throws {
         var edge = ByteBuffer()
         for h in frontier.hashes { edge.writeBytes(h.bytes) }
         try sql.run("""
-            UPDATE fp_logs SET next_position = \(Int64(next)), last_recorded = \(lastRecorded), frontier = \(edge)
+            UPDATE fp_logs SET next_position = \(Int64(next)), streams = \(Int64(streams)), last_recorded = \(lastRecorded),
+                               frontier = \(edge)
             WHERE county = \(county)
             """)
     }
@@ -151,22 +170,22 @@ enum Schema {
     private static let columns = "position, stream, version, type, effective, recorded, actor, correlation, ends_batch, metadata, payload"
 
     /// The rows of positions `from..<to`, in position order, for ``withRecord(_:_:_:)``.
-    static func rows(_ sql: SQL, county: String, from: UInt64, to: UInt64) throws -> [PostgresRow] {
-        try sql.run("""
-            SELECT \(unescaped: columns) FROM fp_events
-            WHERE county = \(county) AND position >= \(Int64(from)) AND position < \(Int64(to))
-            ORDER BY position
-            """).rows
+    static func rows(county: String, from: UInt64, to: UInt64) -> PostgresQuery {
+        """
+        SELECT \(unescaped: columns) FROM fp_events
+        WHERE county = \(county) AND position >= \(Int64(from)) AND position < \(Int64(to))
+        ORDER BY position
+        """
     }
 
-    /// Calls `body` with the record of a row (as ``rows(_:county:from:to:)`` selects them),
+    /// Calls `body` with the record of a row (as ``rows(county:from:to:)`` selects them),
     /// read from the row's binary cells into `builder`'s buffer: no String, Array or
     /// event is made per record (the scan path).
     static func withRecord<R>(_ row: PostgresRow, _ builder: inout CanonicalRecordBuilder,
                               _ body: (BorrowedRecord) throws -> R) throws -> R {
-        var cells: [ByteBuffer?] = []
-        cells.reserveCapacity(11)
-        for cell in row { cells.append(cell.bytes) }
+        // The cells' bytes by index: no PostgresCell (and its column name) per cell.
+        let columns = PostgresRandomAccessRow(row)
+        let cells = (0..<columns.count).map { columns[data: $0].value }
         guard cells.count == 11 else { throw StoreError(.io, "a row of fp_events has \(cells.count) columns, not 11") }
         func int64(_ i: Int) throws -> Int64 {
             guard let b = cells[i], let v = b.getInteger(at: b.readerIndex, as: Int64.self) else {

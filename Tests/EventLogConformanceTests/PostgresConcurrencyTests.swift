@@ -68,6 +68,7 @@ struct PostgresConcurrencyTests {
         #expect(payloads.count == writers * count, "every (writer, i) exactly once")
         #expect(payloads == Set((0..<writers).flatMap { w in (0..<count).map { "\(w):\($0)" } }))
         for (stream, v) in versions { #expect(v == Array(0..<UInt64(v.count)), "\(stream)") }
+        #expect(try log.streamCount() == UInt64(versions.count), "the head counts each stream once, whoever started it")
         #expect(log.verify(progress: nil).damage == nil)
         #expect(scans > 0)
         // Not asserted (it depends on scheduling), only reported: how often writers raced.

@@ -31,6 +31,8 @@ struct PostgresTranscriptTests {
         let status = try fprepl(["--store", url, "--format", "json", "-c", "status"])
         #expect(status.status == 0)
         #expect(status.out.contains("\"backend\":\"postgresql\"") && status.out.contains("\"events\":108"))
+        let fileStatus = try fprepl(["--store", dir, "--format", "json", "-c", "status"])
+        #expect(fileStatus.out.contains("\"streams\":16") && status.out.contains("\"streams\":16"), "a copy counts the same streams")
     }
 
     @Test("Import writes to PostgreSQL all or nothing; a read-only session never writes")

@@ -448,6 +448,37 @@ func withSample<T>(_ body: (String) throws -> T) throws -> T {
     } }
 }
 
+extension FindingsTranscriptTests {
+    @Test func findingsAreSavedServedAgainAndJudgedAnewWhenTheLogGrows() throws { try withSample { dir in
+        let file = dir + "/projections/findings.ckpt"
+        let first = try fprepl(["--store", dir, "--format", "csv", "-c", "findings"])
+        #expect(first.status == 0 && FileManager.default.fileExists(atPath: file))
+        let saved = try Data(contentsOf: URL(fileURLWithPath: file))
+        // Served again: the same answer, with rules and a filter, and the file untouched.
+        #expect(try fprepl(["--store", dir, "--format", "csv", "-c", "findings"]).out == first.out)
+        let fresh = try fprepl(["--store", dir, "--read-only", "--format", "csv", "-c", "findings quick-return where status = 已脱贫(不再享受政策)"])
+        #expect(try fprepl(["--store", dir, "--format", "csv", "-c", "findings quick-return where status = 已脱贫(不再享受政策)"]).out == fresh.out)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == saved)
+        // A correction retracts the 返贫 behind quick-return: judged again, the finding gone.
+        let retract = dir + "/retract.jsonl"
+        try #"{"stream":"household-5301241012010001","type":"Correction","effective":"2017-10-01","actor":"op","data":{"target":30,"action":"retract","approver":"县扶贫办"}}"#
+            .write(toFile: retract, atomically: true, encoding: .utf8)
+        #expect(try fprepl(["--store", dir, "-c", "import \(retract)"]).status == 0)
+        let after = try fprepl(["--store", dir, "--format", "csv", "-c", "findings quick-return"])
+        #expect(after.status == 0 && !after.out.contains("quick-return,"), "\(after.out)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) != saved)
+        // rebuild removes it; a damaged one is said and judged again.
+        #expect(try fprepl(["--store", dir, "-c", "rebuild"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: file))
+        _ = try fprepl(["--store", dir, "-c", "findings"])
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        bytes[bytes.count - 10] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let damaged = try fprepl(["--store", dir, "--format", "csv", "-c", "findings"])
+        #expect(damaged.status == 0 && damaged.err == "warning: \(file) is damaged (checksum); rebuilt\n")
+    } }
+}
+
 @Suite struct LedgerTranscriptTests {
     @Test func theTwoLedgersProjectsAndLoansSpeakJSONAndSayWhatIsWrong() throws { try withSample { dir in
         let r = try fprepl(["--store", dir, "--format", "json", "-c", "ledger"])

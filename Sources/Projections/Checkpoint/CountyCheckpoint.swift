@@ -5,21 +5,10 @@ import Foundation
 /// that opening a store replays only the records after it.
 ///
 /// A checkpoint names the store it belongs to (its random id), the last position folded
-/// and the checksum of the record there, and carries a checksum of its own bytes. It is
-/// used only when all of them match the log as it is now; otherwise it is ignored, the
-/// projection is rebuilt from the start, and the reason is reported. It is derived data:
-/// deleting it costs only time.
-///
-/// ```
-/// 0   8  magic "FPLCKPT1"
-/// 8   4  projection format version (u32 LE)
-/// 12 16  store id
-/// 28  8  position of the last record folded (u64 LE)
-/// 36  4  CRC-32C of that record (as stored in its frame)
-/// 40  8  body length B (u64 LE)
-/// 48  B  body: the state, protobuf wire format (fields below)
-/// 48+B 4 CRC-32C of bytes 0 ..< 48+B
-/// ```
+/// and the checksum of the record there, and carries a checksum of its own bytes
+/// (``ProjectionFile``, magic "FPLCKPT1"). It is used only when all of them match the
+/// log as it is now; otherwise it is ignored, the projection is rebuilt from the start,
+/// and the reason is reported. It is derived data: deleting it costs only time.
 public enum CountyCheckpoint {
     static let magic = Array("FPLCKPT1".utf8)
     /// Bumped whenever the fold or this layout changes: an older checkpoint is rebuilt.
@@ -36,25 +25,7 @@ public enum CountyCheckpoint {
         guard let position = state.position else { return }
         var w = ProtoWriter()
         encode(state, into: &w)
-        var bytes = magic
-        bytes.appendLE(formatVersion)
-        bytes.append(contentsOf: hexBytes(store.storeID))
-        bytes.appendLE(position)
-        bytes.appendLE(try store.checksum(at: position))
-        bytes.appendLE(UInt64(w.bytes.count))
-        bytes.append(contentsOf: w.bytes)
-        bytes.appendLE(CRC32C.checksum(bytes))
-        let dir = store.projectionsDirectory
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let tmp = path(for: store) + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw FieldError(path: tmp, message: "cannot write the checkpoint")
-        }
-        // rename(2) replaces the old checkpoint atomically, or creates the first one.
-        guard rename(tmp, path(for: store)) == 0 else {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw FieldError(path: path(for: store), message: "cannot replace the checkpoint: \(String(cString: strerror(errno)))")
-        }
+        try ProjectionFile.save(w.bytes, to: path(for: store), magic: magic, version: formatVersion, position: position, store: store)
     }
 
     /// Loads the checkpoint if it belongs to this log as it is now.
@@ -62,25 +33,11 @@ public enum CountyCheckpoint {
     /// - Returns: the state, or `nil` and why not.
     public static func load(store: any EventLog) -> (state: CountyState?, note: String?) {
         let file = path(for: store)
-        guard let data = FileManager.default.contents(atPath: file) else { return (nil, nil) }
-        let b = [UInt8](data)
-        func u32(_ at: Int) -> UInt32 { b[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian } }
-        func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian } }
-        guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a checkpoint; rebuilt") }
-        guard u32(b.count - 4) == CRC32C.checksum(b[0..<(b.count - 4)]) else { return (nil, "\(file) is damaged (checksum); rebuilt") }
-        guard u32(8) == formatVersion else { return (nil, "\(file) is of projection format \(u32(8)), this build writes \(formatVersion); rebuilt") }
-        guard b[12..<28].elementsEqual(hexBytes(store.storeID)) else { return (nil, "\(file) belongs to another store; rebuilt") }
-        let position = u64(28)
-        guard position < store.endPosition, let crc = try? store.checksum(at: position), crc == u32(36) else {
-            return (nil, "\(file) does not match this log at position \(position) (rewritten or cut); rebuilt")
-        }
-        let length = Int(u64(40))
-        guard 48 + length + 4 == b.count, let state = try? decode(Array(b[48..<(48 + length)])) else {
-            return (nil, "\(file) does not decode; rebuilt")
-        }
-        var s = state
-        s.position = position
-        return (s, nil)
+        let (found, note) = ProjectionFile.load(file, magic: magic, version: formatVersion, store: store)
+        guard let (position, body) = found else { return (nil, note) }
+        guard var state = try? decode(body) else { return (nil, "\(file) does not decode; rebuilt") }
+        state.position = position
+        return (state, nil)
     }
 
     static func hexBytes(_ hex: String) -> [UInt8] {

@@ -87,6 +87,24 @@ public enum FindingRules {
         public var county: CountyState
     }
 
+    /// The findings of the whole log as it is now: the saved ones (``FindingsCheckpoint``)
+    /// when the log has not grown since they were judged, else judged afresh and, when
+    /// `save`, saved. The county comes back only when it was folded.
+    ///
+    /// - Returns: the findings, the county when folded, and a note when a saved file was
+    ///   there but could not be used.
+    public static func now(_ store: any EventLog, save: Bool, progress: ((UInt64, UInt64) -> Void)? = nil) throws
+        -> (findings: [Finding], county: CountyState?, note: String?) {
+        let (saved, note) = FindingsCheckpoint.load(store: store)
+        if let saved { return (saved, nil, nil) }
+        let end = store.endPosition
+        let inspection = try inspect(store, asOf: .now, progress: progress)
+        if save, end > 0, end == store.endPosition {
+            try? FindingsCheckpoint.save(inspection.findings, position: end - 1, store: store)
+        }
+        return (inspection.findings, inspection.county, note)
+    }
+
     /// ``evaluate(_:asOf:progress:)``, with the county.
     public static func inspect(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
         // The fund trails are read on another thread while the county is folded.

@@ -71,9 +71,13 @@ final class HouseholdFindings {
         let k = key.slot, id = key.id
         if trackIDs[k].isEmpty { trackIDs[k] = id }
         let mark = Mark(position: e.position, effective: e.effective)
+        // `before` is read through projections of its small fields (`before?.status`),
+        // never as a whole: `before != nil` would copy the whole state (every array and
+        // set in it retained) on every event.
+        let status = before?.status
         switch e.kind {
         case .householdIdentified:
-            guard before == nil || before?.status == .removed, let m = try? e.decode(Fp_HouseholdIdentified.self) else { return }
+            guard status == nil || status == .removed, let m = try? e.decode(Fp_HouseholdIdentified.self) else { return }
             tracks[k].identified = mark
             tracks[k].standings.append(Standing(mark: mark, registered: true, what: "识别纳入"))
             for p in m.members { enter(household: id, person: p.personID, idNumber: p.idNumber, at: mark) }
@@ -87,32 +91,31 @@ final class HouseholdFindings {
                                      effective: e.effective, detail: "\(e.effective) 识别纳入，缺少" + missing.joined(separator: "、")))
             }
         case .memberChanged:
-            guard before != nil, let m = try? e.decode(Fp_MemberChanged.self) else { return }
+            guard status != nil, let m = try? e.decode(Fp_MemberChanged.self) else { return }
             switch m.change {
             case .birth, .marriedIn, .movedIn: enter(household: id, person: m.person.personID, idNumber: m.person.idNumber, at: mark)
             case .death, .marriedOut, .split, .movedOut: leave(household: id, person: m.person.personID, on: e.effective)
             default: break
             }
         case .guaranteesAssessed:
-            guard before != nil, let m = try? e.decode(Fp_GuaranteesAssessed.self) else { return }
+            guard status != nil, let m = try? e.decode(Fp_GuaranteesAssessed.self) else { return }
             tracks[k].assessments.append(.init(effective: e.effective, passed: HouseholdRules.guaranteesPass(m)))
         case .helperAssigned, .helperReleased:
-            // `before` is read in place, never copied: a household's state is large.
-            guard before != nil else { return }
+            guard status != nil else { return }
             let assigned = e.kind == .helperAssigned
             guard let cadre = assigned ? (try? e.decode(Fp_HelperAssigned.self))?.cadre : (try? e.decode(Fp_HelperReleased.self))?.cadre,
                   before?.helpers.contains(cadre) != assigned else { return }  // as the fold: a repeat changes nothing
             tracks[k].helperChanges.append((mark, cadre, assigned))
         case .visitRecorded:
-            guard before != nil else { return }
+            guard status != nil else { return }
             tracks[k].visits.append(mark)
         case .measureApplied:
             if before?.monitored == true { tracks[k].measuresWhileMonitored += 1 }
         case .exitApproved:
-            guard before?.status.isPoor == true, let h = before else { return }
+            guard status?.isPoor == true, let h = before else { return }
             exits.append((id, h, e, tracks[k].assessments))
         case .returnedToPoverty:
-            guard before?.status.hasExited == true else { return }
+            guard status?.hasExited == true else { return }
             tracks[k].standings.append(Standing(mark: mark, registered: true, what: "返贫"))
             if let exited = before?.exitedOn, e.effective < exited.adding(months: 12) {
                 let days = e.effective.daysSinceEpoch - exited.daysSinceEpoch
@@ -120,23 +123,23 @@ final class HouseholdFindings {
                                      detail: "\(exited) 退出，\(e.effective) 返贫，相隔 \(days) 天，不足 12 个月"))
             }
         case .removedAsMisidentified:
-            guard let status = before?.status, status != .removed else { return }
+            guard let status, status != .removed else { return }
             tracks[k].standings.append(Standing(mark: mark, registered: false, what: "剔除"))
             for m in before?.members ?? [] { leave(household: id, person: m.personID, on: e.effective) }
         case .entitlementEnded:
-            guard before?.status == .exited else { return }
+            guard status == .exited else { return }
             tracks[k].standings.append(Standing(mark: mark, registered: false, what: "不再享受政策"))
         case .monitoringEnrolled:
-            guard let status = before?.status, status != .removed, before?.monitored == false else { return }
+            guard let status, status != .removed, before?.monitored == false else { return }
             tracks[k].measuresWhileMonitored = 0
         case .riskEliminated:
             guard before?.monitored == true, let since = before?.monitoredSince else { return }
             eliminations.append((id, mark, since, tracks[k].measuresWhileMonitored))
         case .relocationRecorded:
-            guard before != nil, let m = try? e.decode(Fp_RelocationRecorded.self) else { return }
+            guard status != nil, let m = try? e.decode(Fp_RelocationRecorded.self) else { return }
             relocations.append((id, mark, m.selfRaisedDebtFen))
         case .loanIssued:
-            guard before != nil, let m = try? e.decode(Fp_LoanIssued.self) else { return }
+            guard status != nil, let m = try? e.decode(Fp_LoanIssued.self) else { return }
             loans.append((id, mark, m.loan, m.amountFen, Int(m.termMonths)))
         default:
             break

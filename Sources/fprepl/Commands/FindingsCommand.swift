@@ -29,17 +29,24 @@ enum FindingsCommand {
         }
         let store = try HouseholdCommands.openForReading(session)
         let progress = Progress(label: "findings", enabled: session.showsProgress)
-        let inspection = try VerificationCommands.storeCall {
-            try FindingRules.inspect(store, asOf: session.asOf) { done, total in
-                progress.update(done: Int(done), total: Int(total), unit: "events")
+        // As of now: the findings saved beside the log while it has not grown since.
+        let judged: (findings: [Finding], county: CountyState?) = try VerificationCommands.storeCall {
+            let update: (UInt64, UInt64) -> Void = { done, total in progress.update(done: Int(done), total: Int(total), unit: "events") }
+            if session.asOf == .now {
+                let (findings, county, note) = try FindingRules.now(store, save: !session.readOnly, progress: update)
+                if let note { printError("warning: " + note) }
+                return (findings, county)
             }
+            let inspection = try FindingRules.inspect(store, asOf: session.asOf, progress: update)
+            return (inspection.findings, inspection.county)
         }
         progress.finish()
         let chosen = Set(rules.isEmpty ? known : rules)
-        let rows = inspection.findings.filter { f in
+        let county = filter == nil ? nil : try judged.county ?? session.county()
+        let rows = judged.findings.filter { f in
             guard chosen.contains(f.rule) else { return false }
             guard let filter else { return true }
-            guard let id = f.household, let h = inspection.county.households[id] else { return false }
+            guard let id = f.household, let h = county?.households[id] else { return false }
             return QueryEvaluator.matches(filter, h)
         }
         let columns: [TableResult.Column] = [

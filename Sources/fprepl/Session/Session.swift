@@ -167,7 +167,12 @@ final class Session {
         }
         let seconds = (clock.now - start).seconds
         progress.finish()
-        if !readOnly { try? CountyCheckpoint.save(state, store: store) }
+        if !readOnly {
+            try? CountyCheckpoint.save(state, store: store)
+            // Every projection from the first record: the saved findings go too (the next
+            // `findings` judges them again).
+            try? FileManager.default.removeItem(atPath: FindingsCheckpoint.path(for: store))
+        }
         countyCache = (.now, store.endPosition, state)
         return (state, store.endPosition, seconds)
     }

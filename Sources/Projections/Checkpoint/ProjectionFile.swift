@@ -1,0 +1,67 @@
+import EventStore
+import Foundation
+
+/// The framing every projection saved beside a log shares (`docs/format.md`): a magic,
+/// a format version, the store's id, the last position folded and the checksum of the
+/// record there, the body, and a checksum of it all. A file is used only when every one
+/// of them matches the log as it is now.
+///
+/// ```
+/// 0   8  magic ("FPLCKPT1": the county; "FPLFIND1": findings)
+/// 8   4  projection format version (u32 LE)
+/// 12 16  store id
+/// 28  8  position of the last record folded (u64 LE)
+/// 36  4  CRC-32C of that record (as stored in its frame)
+/// 40  8  body length B (u64 LE)
+/// 48  B  body, protobuf wire format
+/// 48+B 4 CRC-32C of bytes 0 ..< 48+B
+/// ```
+enum ProjectionFile {
+    /// Writes a projection file atomically (a temporary file, then rename), mode 0600 in
+    /// a directory of mode 0700.
+    static func save(_ body: [UInt8], to file: String, magic: [UInt8], version: UInt32, position: UInt64,
+                     store: any EventLog) throws {
+        var bytes = magic
+        bytes.appendLE(version)
+        bytes.append(contentsOf: CountyCheckpoint.hexBytes(store.storeID))
+        bytes.appendLE(position)
+        bytes.appendLE(try store.checksum(at: position))
+        bytes.appendLE(UInt64(body.count))
+        bytes.append(contentsOf: body)
+        bytes.appendLE(CRC32C.checksum(bytes))
+        let dir = store.projectionsDirectory
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let tmp = file + ".tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw FieldError(path: tmp, message: "cannot write the checkpoint")
+        }
+        // rename(2) replaces the old file atomically, or creates the first one.
+        guard rename(tmp, file) == 0 else {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw FieldError(path: file, message: "cannot replace the checkpoint: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Reads a projection file if it belongs to this log as it is now.
+    ///
+    /// - Returns: the position it was taken at and its body, or `nil` and why not (`nil`
+    ///   and no reason when there is no file).
+    static func load(_ file: String, magic: [UInt8], version: UInt32,
+                     store: any EventLog) -> (found: (position: UInt64, body: [UInt8])?, note: String?) {
+        guard let data = FileManager.default.contents(atPath: file) else { return (nil, nil) }
+        let b = [UInt8](data)
+        func u32(_ at: Int) -> UInt32 { b[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian } }
+        func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian } }
+        guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a checkpoint; rebuilt") }
+        guard u32(b.count - 4) == CRC32C.checksum(b[0..<(b.count - 4)]) else { return (nil, "\(file) is damaged (checksum); rebuilt") }
+        guard u32(8) == version else { return (nil, "\(file) is of projection format \(u32(8)), this build writes \(version); rebuilt") }
+        guard b[12..<28].elementsEqual(CountyCheckpoint.hexBytes(store.storeID)) else { return (nil, "\(file) belongs to another store; rebuilt") }
+        let position = u64(28)
+        guard position < store.endPosition, let crc = try? store.checksum(at: position), crc == u32(36) else {
+            return (nil, "\(file) does not match this log at position \(position) (rewritten or cut); rebuilt")
+        }
+        let length = Int(u64(40))
+        guard 48 + length + 4 == b.count else { return (nil, "\(file) does not decode; rebuilt") }
+        return ((position, Array(b[48..<(48 + length)])), nil)
+    }
+}

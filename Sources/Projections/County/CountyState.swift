@@ -264,28 +264,50 @@ struct HouseholdSlots {
     var ids: [String] = []
     private var idBytes: [UInt8] = []          // every id's bytes, one after another
     private var idRanges: [Range<Int>] = []
-    private var keys: [UInt64] = Array(repeating: 0, count: 1024)
-    private var slotOf: [Int32] = Array(repeating: -1, count: 1024)
+    /// Open addressing, one 32-byte entry per bucket: the hash, the slot, and the id's
+    /// first 16 bytes inline (a household code is 16 digits), so a lookup at 10^5
+    /// households touches one cache line, not four arrays.
+    private var table: [Entry] = Array(repeating: Entry(), count: 1024)
+
+    private struct Entry {
+        var key: UInt64 = 0
+        var slot: Int32 = -1
+        var length: Int32 = 0
+        var head: (UInt64, UInt64) = (0, 0)
+    }
+
+    /// The first 16 bytes of an id, zero-padded.
+    @inline(__always)
+    private static func head(_ id: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        if id.count >= 16 {
+            return (id.loadUnaligned(fromByteOffset: 0, as: UInt64.self), id.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+        var padded: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &padded) { p in
+            if let src = id.baseAddress, id.count > 0 { p.baseAddress!.copyMemory(from: src, byteCount: id.count) }
+        }
+        return padded
+    }
 
     mutating func slot(for id: UnsafeRawBufferPointer) -> Int {
         let h = StreamHashing.fnv1a(id)
-        var mask = keys.count - 1
+        let head = Self.head(id)
+        var mask = table.count - 1
         var k = Int(truncatingIfNeeded: h) & mask
         while true {
-            let s = Int(slotOf[k])
-            if s < 0 { break }
-            if keys[k] == h && sameID(s, id) { return s }
+            let e = table[k]
+            if e.slot < 0 { break }
+            if e.key == h, Int(e.length) == id.count, e.head == head, id.count <= 16 || sameID(Int(e.slot), id) { return Int(e.slot) }
             k = (k + 1) & mask
         }
         let s = append(id)
-        if states.count * 2 > keys.count {
+        if states.count * 2 > table.count {
             grow()
-            mask = keys.count - 1
+            mask = table.count - 1
             k = Int(truncatingIfNeeded: h) & mask
-            while slotOf[k] >= 0 { k = (k + 1) & mask }
+            while table[k].slot >= 0 { k = (k + 1) & mask }
         }
-        keys[k] = h
-        slotOf[k] = Int32(s)
+        table[k] = Entry(key: h, slot: Int32(s), length: Int32(id.count), head: head)
         return s
     }
 
@@ -299,17 +321,14 @@ struct HouseholdSlots {
     }
 
     private mutating func grow() {
-        let capacity = keys.count * 2
-        var newKeys = [UInt64](repeating: 0, count: capacity)
-        var newSlots = [Int32](repeating: -1, count: capacity)
-        for (k, s) in slotOf.enumerated() where s >= 0 {
-            var j = Int(truncatingIfNeeded: keys[k]) & (capacity - 1)
-            while newSlots[j] >= 0 { j = (j + 1) & (capacity - 1) }
-            newKeys[j] = keys[k]
-            newSlots[j] = s
+        let capacity = table.count * 2
+        var bigger = [Entry](repeating: Entry(), count: capacity)
+        for e in table where e.slot >= 0 {
+            var j = Int(truncatingIfNeeded: e.key) & (capacity - 1)
+            while bigger[j].slot >= 0 { j = (j + 1) & (capacity - 1) }
+            bigger[j] = e
         }
-        keys = newKeys
-        slotOf = newSlots
+        table = bigger
     }
 
     /// Adds a household that is already folded (from a checkpoint).

@@ -31,6 +31,11 @@ public protocol EventLog: AnyObject, Sendable {
     /// last committed when the call began), in position order; `body` returns `false`
     /// to stop.
     func forEachRecord(from position: UInt64, through: UInt64?, _ body: (BorrowedRecord) throws -> Bool) throws
+    /// Calls `body` with the records of one event type from `position` through `through`,
+    /// in position order: for passes that want only a rare type (corrections). The file
+    /// store reads every record to find them; PostgreSQL asks the database for those rows.
+    func forEachRecord(ofType type: String, from position: UInt64, through: UInt64?,
+                       _ body: (BorrowedRecord) throws -> Bool) throws
     /// The events of one stream from `version` on, in version order.
     func readStream(_ stream: String, from version: UInt64, maxCount: Int) throws -> [RecordedEvent]
     /// The last version of a stream, `nil` when it does not exist.
@@ -147,6 +152,15 @@ extension BorrowedRecord {
 }
 
 extension EventLog {
+    /// Every record of one type: a scan of every record, keeping those of the type.
+    public func forEachRecord(ofType type: String, from position: UInt64, through: UInt64?,
+                              _ body: (BorrowedRecord) throws -> Bool) throws {
+        let name = Array(type.utf8)
+        try forEachRecord(from: position, through: through) { r in
+            r.typeBytes.elementsEqual(name) ? try body(r) : true
+        }
+    }
+
     /// Every record from `position` on.
     public func forEachRecord(from position: UInt64 = 0, _ body: (BorrowedRecord) throws -> Bool) throws {
         try forEachRecord(from: position, through: nil, body)

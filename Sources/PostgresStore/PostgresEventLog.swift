@@ -194,6 +194,27 @@ public final class PostgresEventLog: EventLog {
         }
     }
 
+    /// The rows of one type only, asked of the database page by page (keyset on the
+    /// position): a pass over the corrections reads the corrections, not the log.
+    public func forEachRecord(ofType type: String, from position: UInt64, through: UInt64?,
+                              _ body: (BorrowedRecord) throws -> Bool) throws {
+        let end = endPosition
+        let last = min(through.map { $0 == .max ? .max : $0 + 1 } ?? end, end)
+        var p = position
+        var builder = CanonicalRecordBuilder()
+        while p < last {
+            let rows = try withSQL { try $0.run(Schema.rows(county: county, type: type, from: p, to: last, limit: Self.page)) }.rows
+            for row in rows {
+                let keepGoing = try Schema.withRecord(row, &builder) { r -> Bool in
+                    p = r.position + 1
+                    return try body(r)
+                }
+                if !keepGoing { return }
+            }
+            if rows.count < Self.page { return }
+        }
+    }
+
     public func readStream(_ stream: String, from version: UInt64, maxCount: Int) throws -> [RecordedEvent] {
         let end = endPosition
         return try withSQL { try Schema.stream($0, county: county, stream: stream, from: version, before: end, limit: maxCount) }

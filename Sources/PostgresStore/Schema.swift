@@ -178,6 +178,15 @@ enum Schema {
         """
     }
 
+    /// Up to `limit` rows of one type from position `from` on (before `to`), in order.
+    static func rows(county: String, type: String, from: UInt64, to: UInt64, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(unescaped: columns) FROM fp_events
+        WHERE county = \(county) AND type = \(type) AND position >= \(Int64(from)) AND position < \(Int64(to))
+        ORDER BY position LIMIT \(Int64(limit))
+        """
+    }
+
     /// Calls `body` with the record of a row (as ``rows(county:from:to:)`` selects them),
     /// read from the row's binary cells into `builder`'s buffer: no String, Array or
     /// event is made per record (the scan path).

@@ -63,6 +63,29 @@ struct EventLogConformanceTests {
         }
     }
 
+    @Test("A pass over one event type sees those records only, in order, within the bounds", arguments: Backend.all)
+    func oneType(_ backend: Backend) throws {
+        try backend.withNewLog { log, _ in
+            for i in 0..<30 { _ = try log.append([event(i, type: i % 7 == 3 ? "Correction" : "VisitRecorded")], to: "household-\(i % 4)") }
+            var seen: [UInt64] = []
+            try log.forEachRecord(ofType: "Correction", from: 0, through: nil) { r in
+                #expect(r.type == "Correction")
+                seen.append(r.position)
+                return true
+            }
+            #expect(seen == [3, 10, 17, 24])
+            seen = []
+            try log.forEachRecord(ofType: "Correction", from: 4, through: 17) { seen.append($0.position); return true }
+            #expect(seen == [10, 17])
+            seen = []
+            try log.forEachRecord(ofType: "Correction", from: 0, through: nil) { seen.append($0.position); return seen.count < 2 }
+            #expect(seen == [3, 10])
+            seen = []
+            try log.forEachRecord(ofType: "Nothing", from: 0, through: nil) { seen.append($0.position); return true }
+            #expect(seen.isEmpty)
+        }
+    }
+
     @Test("Streams read in version order, from a version, up to a count", arguments: Backend.all)
     func streams(_ backend: Backend) throws {
         try backend.withNewLog { log, _ in

@@ -117,16 +117,15 @@ public enum CountyBuilder {
         // checkpoint that name an event before it mark their stream for a refold.
         var fixes: [UInt64: Fix] = [:]
         var refold = Set<String>()
-        try store.forEachRecord(from: first, through: limit) { r in
+        try store.forEachRecord(ofType: "Correction", from: first, through: limit) { r in
+            // Recorded times grow with positions: no later correction is recorded earlier.
             if let t = recordedLimit, r.recorded > t { return false }
-            if r.typeEquals("Correction") {
-                let m = try Fp_Correction(serializedBytes: Array(r.payload))
-                if m.target < first { refold.insert(r.stream) }
-                switch m.action {
-                case .retract: fixes[m.target] = .retract
-                case .replace: fixes[m.target] = .replace(Array(m.data))
-                default: break
-                }
+            let m = try Fp_Correction(serializedBytes: Array(r.payload))
+            if m.target < first { refold.insert(r.stream) }
+            switch m.action {
+            case .retract: fixes[m.target] = .retract
+            case .replace: fixes[m.target] = .replace(Array(m.data))
+            default: break
             }
             return true
         }

@@ -117,7 +117,10 @@ public enum CountyCheckpoint {
 
     static func decode(_ body: [UInt8]) throws -> CountyState {
         var s = CountyState()
-        for (n, v) in try fields(body) {
+        let top = try fields(body)
+        // Sized once: growing a dictionary of 10^5 households rehashes them again and again.
+        s.households.reserveCapacity(top.reduce(0) { $0 + ($1.0 == 1 ? 1 : 0) })
+        for (n, v) in top {
             switch (n, v) {
             case (1, .bytes(let b)):
                 let h = try decodeHousehold(Array(b))
@@ -166,7 +169,8 @@ public enum CountyCheckpoint {
             guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: v)) else { throw Malformed() }
             return d
         }
-        for (n, v) in try fields(b) {
+        var household = ProtoReader(bytes: b)
+        while let (n, v) = try household.next() {
             switch (n, v) {
             case (1, .bytes(let t)): h.id = text(t)
             case (2, .bytes(let t)): h.village = text(t)
@@ -179,7 +183,8 @@ public enum CountyCheckpoint {
             case (7, .varint(let i)): h.otherCauses.append(Int(i))
             case (8, .bytes(let t)):
                 var m = Member(personID: "", name: "", idNumber: "", relation: "", health: 0, labor: 0)
-                for (k, x) in try fields(Array(t)) {
+                var member = ProtoReader(bytes: Array(t))
+                while let (k, x) = try member.next() {
                     switch (k, x) {
                     case (1, .bytes(let s)): m.personID = text(s)
                     case (2, .bytes(let s)): m.name = text(s)
@@ -197,15 +202,17 @@ public enum CountyCheckpoint {
             case (12, .varint(let i)): h.exitYear = Int(i)
             case (13, .varint(let i)): h.exitedOn = try day(i)
             case (14, .bytes(let t)):
-                var f: [Int: UInt64] = [:]
-                for (k, x) in try fields(Array(t)) { if case .varint(let i) = x { f[k] = i } }
-                h.income = IncomeSummary(year: Int(f[1] ?? 0), netFen: Int64(bitPattern: f[2] ?? 0), perCapitaFen: Int64(bitPattern: f[3] ?? 0),
-                                         transferFen: Int64(bitPattern: f[4] ?? 0), members: Int(f[5] ?? 0), position: f[6] ?? 0,
-                                         effective: try day(f[7] ?? 0))
+                var f = [UInt64](repeating: 0, count: 8)  // by field number; absent: 0
+                var income = ProtoReader(bytes: Array(t))
+                while let (k, x) = try income.next() { if case .varint(let i) = x, k < 8 { f[k] = i } }
+                h.income = IncomeSummary(year: Int(f[1]), netFen: Int64(bitPattern: f[2]), perCapitaFen: Int64(bitPattern: f[3]),
+                                         transferFen: Int64(bitPattern: f[4]), members: Int(f[5]), position: f[6],
+                                         effective: try day(f[7]))
             case (15, .bytes(let t)):
-                var f: [Int: UInt64] = [:]
-                for (k, x) in try fields(Array(t)) { if case .varint(let i) = x { f[k] = i } }
-                h.guarantees = GuaranteesSummary(passed: f[1] == 1, effective: try day(f[2] ?? 0), position: f[3] ?? 0)
+                var f = [UInt64](repeating: 0, count: 4)
+                var guarantees = ProtoReader(bytes: Array(t))
+                while let (k, x) = try guarantees.next() { if case .varint(let i) = x, k < 4 { f[k] = i } }
+                h.guarantees = GuaranteesSummary(passed: f[1] == 1, effective: try day(f[2]), position: f[3])
             case (16, .bytes(let t)): h.helpers.append(text(t))
             case (17, .varint(let i)): h.measures.append(MeasureSummary(category: Int(i >> 8), addresses: Int(i & 0xFF)))
             case (18, .varint(let i)): h.monitored = i != 0

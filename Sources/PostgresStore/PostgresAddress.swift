@@ -57,6 +57,7 @@ public struct PostgresAddress: Sendable, Equatable {
             host = String(hostPort)
             port = 5432
         }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }  // [::1]
         guard !host.isEmpty else { throw bad("no host") }
         county = nil
         for pair in query.split(separator: "&") where !pair.isEmpty {

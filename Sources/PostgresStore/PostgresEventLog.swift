@@ -59,7 +59,9 @@ public final class PostgresEventLog: EventLog {
         state.withLock { $0.end = end }
     }
 
-    deinit { try? connection.close().wait() }
+    /// Closes the connection without waiting for it: the last reference may go on any
+    /// thread, an event loop's among them, where waiting is not allowed.
+    deinit { let _: EventLoopFuture<Void> = connection.close() }
 
     // MARK: Opening
 

@@ -121,6 +121,9 @@ struct PostgresAddressTests {
         #expect(a.password == "s@cret" && a.port == 5999 && a.county == "530124")
         #expect(!a.description.contains("cret"))
         #expect(PostgresAddress.redacted("postgres://fp:secret@h/db") == "postgres://fp:***@h/db")
+        let v6 = try PostgresAddress("postgres://fp@[::1]:5433/fp_test")
+        #expect(v6.host == "::1" && v6.port == 5433 && v6.county == nil)
+        #expect(try PostgresAddress("postgres://fp@[::1]/fp_test").port == 5432)
         let refused = #expect(throws: StoreError.self) { try PostgresEventLog.open(PostgresAddress("postgres://fp@127.0.0.1:1/fp_test?county=530124")) }
         #expect(refused?.code == .io)
         #expect(refused?.description.hasPrefix("cannot connect to PostgreSQL at 127.0.0.1:1 as fp") == true)

@@ -59,9 +59,14 @@ public final class PostgresEventLog: EventLog {
         state.withLock { $0.end = end }
     }
 
-    /// Closes the connection without waiting for it: the last reference may go on any
-    /// thread, an event loop's among them, where waiting is not allowed.
-    deinit { let _: EventLoopFuture<Void> = connection.close() }
+    /// Closes the connection without waiting for it (the last reference may go on any
+    /// thread, an event loop's among them, where waiting is not allowed), keeping it alive
+    /// until it is closed: postgres-nio wants a connection closed before it goes.
+    deinit {
+        let connection = self.connection
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
 
     // MARK: Opening
 

@@ -80,6 +80,19 @@ extension StoreError {
 
 /// A record as copied between logs: the event and whether it ended its batch.
 public struct CopiedRecord: Sendable, Equatable {
+    /// What every backend refuses in a copied batch before it writes: records that are
+    /// not consecutive, or a batch that does not end where its source's batch ended.
+    public static func check(_ records: [CopiedRecord], place: String) throws {
+        guard let first = records.first, let last = records.last else { return }
+        guard last.endsBatch else {
+            throw StoreError(.invalidArgument, "a copied batch must end where its source's batch ended (position \(last.event.position))",
+                             path: place)
+        }
+        for (k, r) in records.enumerated() where r.event.position != first.event.position + UInt64(k) {
+            throw StoreError(.invalidArgument, "copied records are not consecutive at position \(r.event.position)", path: place)
+        }
+    }
+
     public var event: RecordedEvent
     /// Whether it was the last record of the batch it was appended in.
     public var endsBatch: Bool
@@ -130,8 +143,18 @@ public struct CanonicalRecordBuilder {
         var flags: UInt16 = endsBatch ? RecordFrame.flagCommit : 0
         if hasCorrelation { flags |= RecordFrame.flagCorrelation }
         buffer.appendLE(flags)
-        for part in [stream, type, actor, correlation, metadata] { buffer.appendLE(UInt16(truncatingIfNeeded: part.count)) }
-        for part in [stream, type, actor, correlation, metadata, payload] { buffer.append(contentsOf: part) }
+        // Field by field, not through an array of the parts: this runs once per record scanned.
+        buffer.appendLE(UInt16(truncatingIfNeeded: stream.count))
+        buffer.appendLE(UInt16(truncatingIfNeeded: type.count))
+        buffer.appendLE(UInt16(truncatingIfNeeded: actor.count))
+        buffer.appendLE(UInt16(truncatingIfNeeded: correlation.count))
+        buffer.appendLE(UInt16(truncatingIfNeeded: metadata.count))
+        buffer.append(contentsOf: stream)
+        buffer.append(contentsOf: type)
+        buffer.append(contentsOf: actor)
+        buffer.append(contentsOf: correlation)
+        buffer.append(contentsOf: metadata)
+        buffer.append(contentsOf: payload)
         return try buffer.withUnsafeBytes { try body(BorrowedRecord(view: RecordView(body: $0))) }
     }
 }
@@ -142,13 +165,6 @@ extension BorrowedRecord {
 
     /// A copy for another log: the event and its batch end.
     public func copied() -> CopiedRecord { CopiedRecord(event: materialize(), endsBatch: endsBatch) }
-
-    /// Calls `body` with a record read from canonical bytes (as ``CopiedRecord/canonicalBytes``
-    /// makes them): how a backend that keeps records in columns hands them to folds
-    /// written for the file store.
-    public static func reading<R>(canonical bytes: UnsafeRawBufferPointer, _ body: (BorrowedRecord) throws -> R) rethrows -> R {
-        try body(BorrowedRecord(view: RecordView(body: bytes)))
-    }
 }
 
 extension EventLog {
@@ -221,11 +237,8 @@ extension EventLog {
         var crc: UInt32?
         try forEachRecord(from: position, through: position) { r in
             let body = r.canonicalBytes
-            var covered = [UInt8]()
-            covered.reserveCapacity(body.count + 4)
-            covered.appendLE(UInt32(body.count))
-            covered.append(contentsOf: body)
-            crc = covered.withUnsafeBytes { CRC32C.checksum($0) }
+            let length = withUnsafeBytes(of: UInt32(body.count).littleEndian) { CRC32C.checksum($0) }
+            crc = CRC32C.update(length, body)
             return false
         }
         guard let crc else {

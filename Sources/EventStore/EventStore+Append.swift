@@ -91,10 +91,7 @@ extension EventStore {
     /// - Complexity: O(n) in the bytes appended, plus O(log n) per segment for each
     ///   stream not written since the store was opened.
     public func append(_ writes: [StreamWrite]) throws -> AppendResult {
-        guard !configuration.readOnly else {
-            throw StoreError(.readOnly, "the store was opened read-only", path: directory)
-        }
-        return try append(writes, startingAt: nil)
+        try append(writes, startingAt: nil)
     }
 
     /// Appends as ``append(_:)``, and only if the first event takes `position` (the log
@@ -119,17 +116,11 @@ extension EventStore {
     ///   version, `invalidArgument` when the first is not at this log's end or the last
     ///   does not end a batch.
     public func appendCopies(_ records: [CopiedRecord]) throws {
-        guard let first = records.first, let last = records.last else { return }
+        guard let first = records.first else { return }
         guard !configuration.readOnly else {
             throw StoreError(.readOnly, "the store was opened read-only", path: directory)
         }
-        guard last.endsBatch else {
-            throw StoreError(.invalidArgument, "a copied batch must end where its source's batch ended (position \(last.event.position))",
-                             path: directory)
-        }
-        for (k, r) in records.enumerated() where r.event.position != first.event.position + UInt64(k) {
-            throw StoreError(.invalidArgument, "copied records are not consecutive at position \(r.event.position)", path: directory)
-        }
+        try CopiedRecord.check(records, place: directory)
         let writes = records.map { r in
             StreamWrite(stream: r.event.stream, expected: r.event.version == 0 ? .noStream : .exact(r.event.version - 1),
                         events: [ProposedEvent(type: r.event.type, effective: r.event.effective, actor: r.event.actor,

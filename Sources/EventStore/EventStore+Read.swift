@@ -78,45 +78,6 @@ extension EventStore {
         return e
     }
 
-    /// Reads up to `maxCount` records from `position` on, copied out.
-    ///
-    /// - Complexity: O(n) in the records read.
-    public func read(from position: UInt64, maxCount: Int = 1000) throws -> [RecordedEvent] {
-        var out: [RecordedEvent] = []
-        guard maxCount > 0 else { return out }
-        try forEachRecord(from: position) { r in
-            out.append(r.materialize())
-            return out.count < maxCount
-        }
-        return out
-    }
-
-    /// The stored CRC-32C of the record at a position: a fingerprint of that record
-    /// that derived data (checkpoints) keeps to recognise the log it came from.
-    ///
-    /// - Throws: ``StoreError`` `invalidArgument` when the position is past the end.
-    public func checksum(at position: UInt64) throws -> UInt32 {
-        var crc: UInt32?
-        try forEachRecord(from: position, through: position) { r in
-            crc = CRC32C.checksum(UnsafeRawBufferPointer(start: r.view.body.baseAddress.map { $0 - 4 }, count: r.view.body.count + 4))
-            return false
-        }
-        guard let crc else {
-            throw StoreError(.invalidArgument, "no record at position \(position); the log holds \(endPosition) records", path: directory)
-        }
-        return crc
-    }
-
-    /// The record at one position.
-    ///
-    /// - Throws: ``StoreError`` `invalidArgument` when the position is past the end.
-    public func record(at position: UInt64) throws -> RecordedEvent {
-        guard let r = try read(from: position, maxCount: 1).first, r.position == position else {
-            throw StoreError(.invalidArgument, "no record at position \(position); the log holds \(endPosition) records", path: directory)
-        }
-        return r
-    }
-
     /// The events of one stream from `version` on, in version order, through the
     /// persisted stream indexes: no scan of the log.
     ///

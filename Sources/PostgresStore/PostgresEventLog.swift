@@ -247,15 +247,9 @@ public final class PostgresEventLog: EventLog {
     }
 
     public func appendCopies(_ records: [CopiedRecord]) throws {
-        guard let first = records.first, let last = records.last else { return }
+        guard let last = records.last else { return }
         guard !isReadOnly else { throw StoreError(.readOnly, "the store was opened read-only", path: location) }
-        guard last.endsBatch else {
-            throw StoreError(.invalidArgument, "a copied batch must end where its source's batch ended (position \(last.event.position))",
-                             path: location)
-        }
-        for (k, r) in records.enumerated() where r.event.position != first.event.position + UInt64(k) {
-            throw StoreError(.invalidArgument, "copied records are not consecutive at position \(r.event.position)", path: location)
-        }
+        try CopiedRecord.check(records, place: location)
         try withSQL { sql in try Appender(sql: sql, county: county, place: location).copy(records) }
         noteEnd(last.event.position + 1)
     }

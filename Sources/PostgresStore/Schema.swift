@@ -194,32 +194,32 @@ enum Schema {
                               _ body: (BorrowedRecord) throws -> R) throws -> R {
         // The cells' bytes by index: no PostgresCell (and its column name) per cell.
         let columns = PostgresRandomAccessRow(row)
-        let cells = (0..<columns.count).map { columns[data: $0].value }
-        guard cells.count == 11 else { throw StoreError(.io, "a row of fp_events has \(cells.count) columns, not 11") }
+        guard columns.count == 11 else { throw StoreError(.io, "a row of fp_events has \(columns.count) columns, not 11") }
+        func cell(_ i: Int) -> ByteBuffer? { columns[data: i].value }
         func int64(_ i: Int) throws -> Int64 {
-            guard let b = cells[i], let v = b.getInteger(at: b.readerIndex, as: Int64.self) else {
+            guard let b = cell(i), let v = b.getInteger(at: b.readerIndex, as: Int64.self) else {
                 throw StoreError(.corruptRecord, "a row of fp_events lacks column \(i)")
             }
             return v
         }
         let position = try int64(0)
-        guard let e = cells[4], let effective = e.getInteger(at: e.readerIndex, as: Int32.self), effective > 0,
+        guard let e = cell(4), let effective = e.getInteger(at: e.readerIndex, as: Int32.self), effective > 0,
               EffectiveDate(rawValue: UInt32(effective)) != nil else {
             throw StoreError(.corruptRecord, "the record at position \(position) has no valid effective date", position: UInt64(position))
         }
-        guard let ends = cells[8], let endsByte = ends.getInteger(at: ends.readerIndex, as: UInt8.self) else {
+        guard let ends = cell(8), let endsByte = ends.getInteger(at: ends.readerIndex, as: UInt8.self) else {
             throw StoreError(.corruptRecord, "the record at position \(position) lacks ends_batch", position: UInt64(position))
         }
         let empty = ByteBuffer()
-        return try (cells[1] ?? empty).withUnsafeReadableBytes { stream in
-            try (cells[3] ?? empty).withUnsafeReadableBytes { type in
-                try (cells[6] ?? empty).withUnsafeReadableBytes { actor in
-                    try (cells[7] ?? empty).withUnsafeReadableBytes { correlation in
-                        try (cells[9] ?? empty).withUnsafeReadableBytes { metadata in
-                            try (cells[10] ?? empty).withUnsafeReadableBytes { payload in
+        return try (cell(1) ?? empty).withUnsafeReadableBytes { stream in
+            try (cell(3) ?? empty).withUnsafeReadableBytes { type in
+                try (cell(6) ?? empty).withUnsafeReadableBytes { actor in
+                    try (cell(7) ?? empty).withUnsafeReadableBytes { correlation in
+                        try (cell(9) ?? empty).withUnsafeReadableBytes { metadata in
+                            try (cell(10) ?? empty).withUnsafeReadableBytes { payload in
                                 try builder.withRecord(
                                     position: UInt64(position), version: UInt64(try int64(2)), recorded: try int64(5),
-                                    effective: UInt32(effective), endsBatch: endsByte != 0, hasCorrelation: cells[7] != nil,
+                                    effective: UInt32(effective), endsBatch: endsByte != 0, hasCorrelation: cell(7) != nil,
                                     stream: stream, type: type, actor: actor, correlation: correlation,
                                     metadata: metadata, payload: payload, body)
                             }

@@ -40,15 +40,6 @@ public enum CountyCheckpoint {
         return (state, nil)
     }
 
-    static func hexBytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var it = hex.utf8.makeIterator()
-        while let a = it.next(), let c = it.next() {
-            func v(_ x: UInt8) -> UInt8 { x >= 97 ? x - 87 : x - 48 }
-            out.append(v(a) << 4 | v(c))
-        }
-        return out
-    }
 
     // MARK: - The body
 
@@ -106,18 +97,10 @@ public enum CountyCheckpoint {
         w.varintField(4, UInt64(s.eventsFolded))
     }
 
-    struct Malformed: Error {}
-
-    static func fields(_ bytes: [UInt8]) throws -> [(Int, ProtoReader.Value)] {
-        var r = ProtoReader(bytes: bytes)
-        var out: [(Int, ProtoReader.Value)] = []
-        while let f = try r.next() { out.append(f) }
-        return out
-    }
 
     static func decode(_ body: [UInt8]) throws -> CountyState {
         var s = CountyState()
-        let top = try fields(body)
+        let top = try ProjectionFile.fields(body)
         // Sized once: growing a dictionary of 10^5 households rehashes them again and again.
         s.households.reserveCapacity(top.reduce(0) { $0 + ($1.0 == 1 ? 1 : 0) })
         for (n, v) in top {
@@ -127,7 +110,7 @@ public enum CountyCheckpoint {
                 s.households[h.id] = h
             case (2, .bytes(let b)):
                 var v = VillageState(code: "", name: "", town: "", county: "", households: 0, population: 0, designatedPoor: false, exitYear: nil)
-                for (k, x) in try fields(Array(b)) {
+                for (k, x) in try ProjectionFile.fields(Array(b)) {
                     switch (k, x) {
                     case (1, .bytes(let t)): v.code = String(decoding: t, as: UTF8.self)
                     case (2, .bytes(let t)): v.name = String(decoding: t, as: UTF8.self)
@@ -144,11 +127,11 @@ public enum CountyCheckpoint {
             case (3, .bytes(let b)):
                 var day: EffectiveDate?
                 var event: Fp_PolicySet?
-                for (k, x) in try fields(Array(b)) {
+                for (k, x) in try ProjectionFile.fields(Array(b)) {
                     if k == 1, case .varint(let d) = x { day = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: d)) }
                     if k == 2, case .bytes(let t) = x { event = try Fp_PolicySet(serializedBytes: Array(t)) }
                 }
-                guard let day, let event else { throw Malformed() }
+                guard let day, let event else { throw ProjectionFile.Malformed() }
                 s.policyEvents.append((day, event))
                 s.policy.apply(event)
             case (4, .varint(let n)): s.eventsFolded = Int(n)
@@ -159,14 +142,14 @@ public enum CountyCheckpoint {
     }
 
     static func decodeHousehold(_ b: [UInt8]) throws -> HouseholdState {
-        guard let placeholder = EffectiveDate(year: 2000, month: 1, day: 1) else { throw Malformed() }
+        guard let placeholder = EffectiveDate(year: 2000, month: 1, day: 1) else { throw ProjectionFile.Malformed() }
         var h = HouseholdState(id: "", village: "", status: .poor, attribute: 0, standard: 0, mainCause: 0, otherCauses: [], members: [],
                                identifiedYear: 0, identifiedOn: placeholder,
                                omissionCorrection: false, exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [],
                                measures: [], monitored: false, monitoredSince: nil, relocationDebtFen: nil, version: 0, position: 0)
         func text(_ t: ArraySlice<UInt8>) -> String { String(decoding: t, as: UTF8.self) }
         func day(_ v: UInt64) throws -> EffectiveDate {
-            guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: v)) else { throw Malformed() }
+            guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: v)) else { throw ProjectionFile.Malformed() }
             return d
         }
         var household = ProtoReader(bytes: b)
@@ -175,7 +158,7 @@ public enum CountyCheckpoint {
             case (1, .bytes(let t)): h.id = text(t)
             case (2, .bytes(let t)): h.village = text(t)
             case (3, .bytes(let t)):
-                guard let st = HouseholdStatus(rawValue: text(t)) else { throw Malformed() }
+                guard let st = HouseholdStatus(rawValue: text(t)) else { throw ProjectionFile.Malformed() }
                 h.status = st
             case (4, .varint(let i)): h.attribute = Int(i)
             case (5, .varint(let i)): h.standard = Int(i)

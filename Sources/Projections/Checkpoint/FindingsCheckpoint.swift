@@ -45,7 +45,7 @@ public enum FindingsCheckpoint {
         var findings: [Finding] = []
         do {
             var saidBuild: String?
-            for (n, v) in try CountyCheckpoint.fields(body) {
+            for (n, v) in try ProjectionFile.fields(body) {
                 switch (n, v) {
                 case (1, .bytes(let b)): saidBuild = String(decoding: b, as: UTF8.self)
                 case (2, .bytes(let b)): findings.append(try finding(Array(b)))
@@ -61,20 +61,20 @@ public enum FindingsCheckpoint {
 
     private static func finding(_ b: [UInt8]) throws -> Finding {
         var f = Finding(rule: "", stream: "", position: 0, effective: EffectiveDate(year: 2000, month: 1, day: 1)!, detail: "")
-        for (n, v) in try CountyCheckpoint.fields(b) {
+        for (n, v) in try ProjectionFile.fields(b) {
             switch (n, v) {
             case (1, .bytes(let t)): f.rule = String(decoding: t, as: UTF8.self)
             case (2, .bytes(let t)): f.stream = String(decoding: t, as: UTF8.self)
             case (3, .varint(let p)): f.position = p
             case (4, .varint(let d)):
-                guard let day = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: d)) else { throw CountyCheckpoint.Malformed() }
+                guard let day = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: d)) else { throw ProjectionFile.Malformed() }
                 f.effective = day
             case (5, .bytes(let t)): f.detail = String(decoding: t, as: UTF8.self)
             case (6, .bytes(let t)): f.household = String(decoding: t, as: UTF8.self)
             default: break
             }
         }
-        guard !f.rule.isEmpty, !f.stream.isEmpty else { throw CountyCheckpoint.Malformed() }
+        guard !f.rule.isEmpty, !f.stream.isEmpty else { throw ProjectionFile.Malformed() }
         return f
     }
 }

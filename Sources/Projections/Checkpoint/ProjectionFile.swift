@@ -23,7 +23,7 @@ enum ProjectionFile {
                      store: any EventLog) throws {
         var bytes = magic
         bytes.appendLE(version)
-        bytes.append(contentsOf: CountyCheckpoint.hexBytes(store.storeID))
+        bytes.append(contentsOf: hexBytes(store.storeID))
         bytes.appendLE(position)
         bytes.appendLE(try store.checksum(at: position))
         bytes.appendLE(UInt64(body.count))
@@ -55,7 +55,7 @@ enum ProjectionFile {
         guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a checkpoint; rebuilt") }
         guard u32(b.count - 4) == CRC32C.checksum(b[0..<(b.count - 4)]) else { return (nil, "\(file) is damaged (checksum); rebuilt") }
         guard u32(8) == version else { return (nil, "\(file) is of projection format \(u32(8)), this build writes \(version); rebuilt") }
-        guard b[12..<28].elementsEqual(CountyCheckpoint.hexBytes(store.storeID)) else { return (nil, "\(file) belongs to another store; rebuilt") }
+        guard b[12..<28].elementsEqual(hexBytes(store.storeID)) else { return (nil, "\(file) belongs to another store; rebuilt") }
         let position = u64(28)
         guard position < store.endPosition, let crc = try? store.checksum(at: position), crc == u32(36) else {
             return (nil, "\(file) does not match this log at position \(position) (rewritten or cut); rebuilt")
@@ -63,5 +63,26 @@ enum ProjectionFile {
         let length = Int(u64(40))
         guard 48 + length + 4 == b.count else { return (nil, "\(file) does not decode; rebuilt") }
         return ((position, Array(b[48..<(48 + length)])), nil)
+    }
+
+    /// The store id's hex as its 16 bytes.
+    static func hexBytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var it = hex.utf8.makeIterator()
+        while let a = it.next(), let c = it.next() {
+            func v(_ x: UInt8) -> UInt8 { x >= 97 ? x - 87 : x - 48 }
+            out.append(v(a) << 4 | v(c))
+        }
+        return out
+    }
+
+    /// A body that does not decode.
+    struct Malformed: Error {}
+
+    static func fields(_ bytes: [UInt8]) throws -> [(Int, ProtoReader.Value)] {
+        var r = ProtoReader(bytes: bytes)
+        var out: [(Int, ProtoReader.Value)] = []
+        while let f = try r.next() { out.append(f) }
+        return out
     }
 }

@@ -33,12 +33,13 @@ enum StatusCommand {
 
     /// `status` of a log on PostgreSQL: no segments or bytes of ours, the county instead.
     private static func postgres(_ store: any EventLog, _ session: Session) throws -> String {
-        let streams = try (store as? PostgresEventLog)?.streamCount()
+        let postgres = store as? PostgresEventLog
+        let streams = try postgres?.streamCount()
         let n = store.endPosition
         let fields: [(key: String, label: String, value: ResultValue)] = [
             ("store", "store", .text(store.location)),
             ("backend", "backend", .text("postgresql")),
-            ("county", "county", (store as? PostgresEventLog).map { .text($0.county) } ?? .null),
+            ("county", "county", postgres.map { .text($0.county) } ?? .null),
             ("events", "events", .integer(Int64(n))),
             ("streams", "streams", streams.map { .integer(Int64($0)) } ?? .null),
             ("last_position", "last position", n == 0 ? .null : .integer(Int64(n - 1))),

@@ -111,6 +111,29 @@ enum SmallCounty {
         }
     }
 
+    /// 群众认可度 counts households: each by its latest survey in the period; surveys
+    /// before or after it, and retracted ones, do not count.
+    @Test func approvalCountsSurveyedHouseholdsByTheirLatestSurveyInThePeriod() throws {
+        try county { store in
+            let end = store.endPosition
+            _ = try Importer.run([
+                SmallCounty.event("B", "SurveyRecorded", "2015-12-20", #"{"approves":false}"#),  // before the period
+                SmallCounty.event("C", "SurveyRecorded", "2016-03-01", #"{"approves":false}"#),
+                SmallCounty.event("C", "SurveyRecorded", "2016-09-01", #"{"approves":true}"#),   // C's latest: 认可
+                SmallCounty.event("E", "SurveyRecorded", "2016-05-01", #"{"approves":false}"#),
+                SmallCounty.event("D", "SurveyRecorded", "2017-01-03", #"{"approves":false}"#),  // after it
+            ].joined(separator: "\n"), store: store)
+            let from = EffectiveDate("2016-01-01")!, to = EffectiveDate("2016-12-31")!
+            #expect(try Rates.compute(store, from: from, to: to).approval == Ratio(numerator: 1, denominator: 2))
+            // E's survey (position end + 3) retracted: only C was surveyed.
+            _ = try Importer.run(#"{"stream":"household-E","type":"Correction","effective":"2017-01-05","actor":"op","data":{"target":\#(end + 3),"action":"retract","approver":"县扶贫办"}}"#, store: store)
+            #expect(try Rates.compute(store, from: from, to: to).approval == Ratio(numerator: 1, denominator: 1))
+            // No survey in a period: no denominator, no rate.
+            let quiet = try Rates.compute(store, from: EffectiveDate("2015-01-01")!, to: EffectiveDate("2015-06-30")!)
+            #expect(quiet.approval == Ratio(numerator: 0, denominator: 0) && quiet.approval.rate == nil)
+        }
+    }
+
     @Test func aRetractedRemovalIsNoLongerCounted() throws {
         try county { store in
             // The removal of A is line 11: position 10.

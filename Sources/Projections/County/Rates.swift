@@ -1,6 +1,6 @@
 import EventStore
 
-/// 错评率, 漏评率, 错退率 and 综合贫困发生率 over a period (`DOMAIN.md`, metrics).
+/// 错评率, 漏评率, 错退率, 综合贫困发生率 and 群众认可度 over a period (`DOMAIN.md`, metrics).
 public struct RatesReport: Sendable, Equatable {
     public var from: EffectiveDate
     public var to: EffectiveDate
@@ -16,6 +16,10 @@ public struct RatesReport: Sendable, Equatable {
     /// 综合贫困发生率: (贫困人口 at the period's start + 漏评 people + 错退 people) / rural
     /// population at the period's start.
     public var compositePoverty: Ratio
+    /// 群众认可度: households whose survey (``Fp_SurveyRecorded``) in the period says 认可 /
+    /// households surveyed in the period; a household surveyed more than once counts
+    /// once, by its latest survey in the period. Households, not people.
+    public var approval: Ratio
 }
 
 public enum Rates {
@@ -37,9 +41,14 @@ public enum Rates {
         let rural = start.villages.values.reduce(0) { $0 + $1.population }
 
         var removed = 0, omitted = 0, wrongExits = 0
-        let observer = CountyBuilder.Observer { event, _, before in
+        var surveyed: [Int: (HouseholdFindings.Mark, approves: Bool)] = [:]  // by household slot: the latest survey
+        let observer = CountyBuilder.Observer { event, key, before in
             guard event.effective >= from else { return }
             switch event.type {
+            case "SurveyRecorded":
+                guard let m = try? event.decode(Fp_SurveyRecorded.self) else { return }
+                let mark = HouseholdFindings.Mark(position: event.position, effective: event.effective)
+                if surveyed[key.slot].map({ $0.0 < mark }) ?? true { surveyed[key.slot] = (mark, m.approves) }
             case "RemovedAsMisidentified":
                 if let h = before, h.status != .removed { removed += h.people }
             case "HouseholdIdentified":
@@ -55,11 +64,13 @@ public enum Rates {
             }
         }
         _ = try CountyBuilder.build(store, asOf: .effective(to), observer: observer)
+        let approving = surveyed.values.filter(\.approves).count
         return RatesReport(
             from: from, to: to,
             wrongInclusion: Ratio(numerator: removed, denominator: registered),
             omission: Ratio(numerator: omitted, denominator: max(0, rural - registered)),
             wrongExit: Ratio(numerator: wrongExits, denominator: exitedPeople),
-            compositePoverty: Ratio(numerator: poorPeople + omitted + wrongExits, denominator: rural))
+            compositePoverty: Ratio(numerator: poorPeople + omitted + wrongExits, denominator: rural),
+            approval: Ratio(numerator: approving, denominator: surveyed.count))
     }
 }

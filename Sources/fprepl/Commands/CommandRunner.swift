@@ -105,7 +105,7 @@ enum Help {
          "findings no-visit quick-return where town = 530124101"),
         ("exit-check", "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict", "exit-check 5301241012010001"),
         ("stats", "households, people, poor people, 贫困发生率 and cause shares by area", "stats by town"),
-        ("rates", "错评率, 漏评率, 错退率, 综合贫困发生率 of a period (default: the latest year in the log)", "rates --from 2016-01-01 --to 2016-12-31"),
+        ("rates", "错评率, 漏评率, 错退率, 综合贫困发生率, 群众认可度 of a period (default: the latest year in the log)", "rates --from 2016-01-01 --to 2016-12-31"),
         ("asof", "set the point in time later queries answer for; alone, show it", "asof effective 2016-12-31"),
         ("import", "append the events of a canonical JSONL file, all or nothing", "import Events/samples/household-life.jsonl"),
         ("export", "write canonical JSONL (names and id numbers masked for analysts)", "export out.jsonl --stream household-5301241012010001"),

@@ -58,21 +58,25 @@ enum CountyCommands {
         let start = from ?? EffectiveDate(year: end.year, month: 1, day: 1) ?? end
         guard start <= end else { throw CommandError("--from \(start) is after --to \(end)") }
         let r = try Rates.compute(store, from: start, to: end)
-        let metrics: [(String, String, Ratio)] = [
-            ("wrong_inclusion", "错评率", r.wrongInclusion), ("omission", "漏评率", r.omission),
-            ("wrong_exit", "错退率", r.wrongExit), ("composite_poverty", "综合贫困发生率", r.compositePoverty),
+        // The first four count people, 群众认可度 households.
+        let metrics: [(key: String, label: String, ratio: Ratio, unit: String)] = [
+            ("wrong_inclusion", "错评率", r.wrongInclusion, "人"), ("omission", "漏评率", r.omission, "人"),
+            ("wrong_exit", "错退率", r.wrongExit, "人"), ("composite_poverty", "综合贫困发生率", r.compositePoverty, "人"),
+            ("approval", "群众认可度", r.approval, "户"),
         ]
         if session.mode == .json {
-            return "{\"from\":\"\(start)\",\"to\":\"\(end)\"," + metrics.map { key, _, ratio in
-                "\"\(key)\":{\"rate\":\(ResultValue.rate(ratio.rate).json),\"numerator\":\(ratio.numerator),\"denominator\":\(ratio.denominator)}"
+            return "{\"from\":\"\(start)\",\"to\":\"\(end)\"," + metrics.map { m in
+                "\"\(m.key)\":{\"rate\":\(ResultValue.rate(m.ratio.rate).json),\"numerator\":\(m.ratio.numerator),\"denominator\":\(m.ratio.denominator)}"
             }.joined(separator: ",") + "}\n"
         }
         let columns: [TableResult.Column] = [
             .init(key: "metric", label: "指标(\(start) 至 \(end))", numeric: false), .init(key: "rate", label: "比率", numeric: true),
-            .init(key: "numerator", label: "分子(人)", numeric: true), .init(key: "denominator", label: "分母(人)", numeric: true),
+            .init(key: "numerator", label: "分子", numeric: true), .init(key: "denominator", label: "分母", numeric: true),
+            .init(key: "unit", label: "单位", numeric: false),
         ]
-        let rows: [[ResultValue]] = metrics.map { key, label, ratio in
-            [.text(session.mode == .table ? label : key), .rate(ratio.rate), .integer(Int64(ratio.numerator)), .integer(Int64(ratio.denominator))]
+        let rows: [[ResultValue]] = metrics.map { m in
+            [.text(session.mode == .table ? m.label : m.key), .rate(m.ratio.rate), .integer(Int64(m.ratio.numerator)),
+             .integer(Int64(m.ratio.denominator)), .text(session.mode == .table ? m.unit : (m.unit == "人" ? "people" : "households"))]
         }
         return TableResult(columns: columns, rows: rows).render(session.mode)
     }

@@ -1,4 +1,6 @@
-// Release-mode benchmarks of the projections on generated counties (PERFORMANCE.md).
+// Release-mode benchmarks on generated counties (PERFORMANCE.md): the store's rows on the
+// county's own events (append, full read, a household's history, open), the projections
+// (rebuild, queries, findings, import).
 //
 //   swift build -c release --product projection-benchmarks
 //   .build/release/projection-benchmarks [--households N]... [--runs R] [--dir PATH]
@@ -90,6 +92,69 @@ for households in sizes {
     var stats: [Double] = []
     for _ in 0..<runs { stats.append(try time { _ = Statistics.areas(state, by: .village) } * 1000) }
     report("  stats by village", stats, unit: "ms", digits: 1)
+
+    // The store's rows on the county's own events (after the memory figure above, which
+    // they would inflate): many streams to a batch, as an import or the generator writes them.
+    let appendCount = min(Int(events), 2_000_000)
+    var batches: [[StreamWrite]] = []
+    var batch: [StreamWrite] = []
+    try store.forEachRecord(from: 0, through: UInt64(appendCount - 1)) { r in
+        batch.append(StreamWrite(stream: r.stream, events: [ProposedEvent(type: r.type, effective: r.effective, actor: r.actor,
+                                                                         payload: Array(r.payload))]))
+        if batch.count == 1000 { batches.append(batch); batch = [] }
+        return true
+    }
+    if !batch.isEmpty { batches.append(batch) }
+    for durability in [EventStore.Durability.none, .groupCommit] {
+        var rates: [Double] = []
+        for k in 0..<runs {
+            let target = dir + "/fp-bench-append-\(getpid())-\(k)"
+            defer { try? FileManager.default.removeItem(atPath: target) }
+            var c = EventStore.Configuration()
+            c.durability = durability
+            let fresh = try EventStore.open(target, configuration: c)
+            rates.append(Double(appendCount) / (try time { for b in batches { _ = try fresh.append(b) } }))
+            try fresh.close()
+        }
+        let how = durability == .none ? "no fsync" : "fsync per batch (group commit)"
+        report("  append of the county's first \(appendCount) events, batches of 1,000 (many streams each), \(how)", rates, unit: "events/s")
+    }
+    batches = []
+    var scans: [Double] = []
+    for _ in 0..<runs {
+        var n = 0
+        scans.append(events / (try time { try store.forEachRecord { _ in n += 1; return true } }))
+        precondition(n == Int(events))
+    }
+    report("  full forward read, in place (every checksum)", scans, unit: "events/s")
+    var ids: [String] = []
+    try store.forEachRecord(ofType: "HouseholdIdentified", from: 0, through: nil) { r in ids.append(r.stream); return true }
+    var rng = SystemRandomNumberGenerator()
+    var latencies: [Double] = []
+    for _ in 0..<2000 {
+        let id = ids[Int.random(in: 0..<ids.count, using: &rng)]
+        latencies.append(try time { let history = try store.readStream(id); precondition(!history.isEmpty) } * 1e6)
+    }
+    latencies.sort()
+    print("  one household's history (2,000 random households): p50 \(String(format: "%.1f", latencies[1000])) us, p99 \(String(format: "%.1f", latencies[1980])) us")
+    var opens: [Double] = []
+    for _ in 0..<runs {
+        opens.append(try time {
+            var c = EventStore.Configuration()
+            c.readOnly = true
+            let s = try EventStore.open(path, configuration: c)
+            precondition(s.endPosition == store.endPosition)
+            _ = try s.digest()
+            try s.close()
+        } * 1000)
+    }
+    report("  open read-only, size and digest (in process)", opens, unit: "ms", digits: 1)
+
+    var judged: [Double] = []
+    for _ in 0..<min(runs, 3) {
+        judged.append(events / (try time { let found = try FindingRules.evaluate(store, asOf: .now); precondition(!found.isEmpty) }))
+    }
+    report("  findings judged from the first record (every rule, fund trails included)", judged, unit: "events/s")
 
     // Import: export the county to canonical JSONL once, then import it into fresh stores.
     if households <= 10_000 {

@@ -3,8 +3,10 @@ import Foundation
 import Testing
 @testable import Projections
 
-/// The findings saved beside the log serve only the log they were judged on, by the
-/// build that judged them; anything else is judged again.
+/// The findings kept beside the log: served while the log has not grown, moved on with a
+/// tail of everyday work, judged afresh for a tail that needs it, and never served to
+/// another log or by another build. Whatever the path, the answer is what judging the
+/// whole log from the first record gives.
 @Suite struct FindingsCheckpointTests {
     /// The combined scenario's store (`InspectionCountyTests`).
     func withCounty<T>(_ body: (EventStore) throws -> T) throws -> T { try InspectionCountyTests().withCounty(body) }
@@ -25,25 +27,87 @@ import Testing
         }
     }
 
-    @Test func aLogThatGrewIsJudgedAgainAndTheCorrectionsCount() throws {
+    @Test func aCorrectionInTheTailIsJudgedFromTheFirstRecord() throws {
         try withCounty { store in
             _ = try FindingRules.now(store, save: true)
             // Retract the exit behind "exit-income-below-line" (position 30).
             _ = try Importer.run(#"{"stream":"household-5301241012010002","type":"Correction","effective":"2017-06-01","actor":"op","data":{"target":30,"action":"retract","approver":"县扶贫办"}}"#, store: store)
             let after = try FindingRules.now(store, save: true)
-            #expect(after.county != nil, "the log grew: judged again")
+            #expect(after.county != nil, "a correction: judged again")
             #expect(!after.findings.contains { $0.rule == "exit-income-below-line" })
             #expect(after.findings == (try FindingRules.evaluate(store, asOf: .now)))
             #expect(try FindingRules.now(store, save: true).county == nil, "and saved again")
         }
     }
 
+    /// A generated county, its findings saved, then tails of everyday work: each time the
+    /// kept findings move on without a fold of the county, and equal judging the whole
+    /// log again: the households and funds touched, the end of the record moving (open
+    /// visits and money still held count to it), a household paid after its removal.
+    @Test func tailsOfEverydayWorkMoveTheFindingsOnAsJudgingAfreshWould() throws {
+        try withStore { store in
+            var county = SyntheticCounty(.init(households: 400, seed: 5))
+            try county.write(into: store)
+            let first = try FindingRules.now(store, save: true)
+            #expect(first.county != nil)
+            let state = try CountyBuilder.build(store)
+            let ids = state.households.keys.sorted()
+            let poor = ids.filter { state.households[$0]?.status == .poor }
+            let removed = ids.filter { state.households[$0]?.status == .removed }
+            let helped = ids.filter { state.households[$0]?.helpers.isEmpty == false && state.households[$0]?.status != .removed }
+            #expect(poor.count >= 2 && removed.count >= 2 && helped.count >= 6)
+            func event(_ stream: String, _ type: String, _ day: String, _ data: String) -> String {
+                #"{"stream":"\#(stream)","type":"\#(type)","effective":"\#(day)","actor":"op-test","data":\#(data)}"#
+            }
+            func visit(_ id: String, _ day: String) -> String {
+                event("household-" + id, "VisitRecorded", day, #"{"cadre":"\#(state.households[id]?.helpers.first ?? "c1")","kind":"入户"}"#)
+            }
+            func paid(_ id: String, _ day: String, fen: Int) -> String {
+                event("fund-2023-01", "FundDisbursed", day,
+                      #"{"from":"village-\#(state.households[id]!.village)","household":"\#(id)","amount_fen":\#(fen),"purpose":"产业帮扶","voucher":"兑-test"}"#)
+            }
+            let exit = #"{"exit_year":2023,"procedure":{"appraised":"2023-11-28","verified":"2023-12-02","consent":"2023-12-03","village_notice_from":"2023-12-04","village_notice_to":"2023-12-10","announced":"2023-12-20"}}"#
+            let tails: [(String, [String])] = [
+                ("visits, an assessment, a payment to a removed household, within the record", [
+                    visit(helped[0], "2023-06-01"), visit(helped[1], "2023-06-02"),
+                    event("household-" + helped[2], "GuaranteesAssessed", "2023-10-20", #"{"food_ok":true,"clothing_ok":true,"education_ok":false,"dropouts":1,"medical_insured":1,"members":1,"housing_grade":"B","water_ok":true}"#),
+                    paid(removed[0], "2023-05-01", fen: 20_000),
+                ]),
+                ("a visit that moves the end of the record", [visit(helped[3], "2024-05-01")]),
+                ("an exit with a short notice, and money paid after the end of the record", [
+                    event("household-" + poor[0], "ExitApproved", "2024-05-20", exit),
+                    paid(removed[1], "2024-06-01", fen: 30_000),
+                ]),
+                ("nothing new", []),
+            ]
+            for (what, lines) in tails {
+                if !lines.isEmpty { _ = try Importer.run(lines.joined(separator: "\n"), store: store) }
+                let moved = try FindingRules.now(store, save: true)
+                #expect(moved.county == nil, "\(what): moved on, not judged from the first record")
+                #expect(moved.findings == (try FindingRules.evaluate(store, asOf: .now)), "\(what)")
+            }
+            // A tail that changes what others are judged by: a member joins.
+            let birth = #"{"person":{"person_id":"p-new","name":"新生","id_number":"530124202401010011","relation":"子女","birth_date":"2024-01-01","health":"健康"},"change":"出生"}"#
+            _ = try Importer.run(event("household-" + helped[4], "MemberChanged", "2024-07-01", birth), store: store)
+            let judged = try FindingRules.now(store, save: true)
+            #expect(judged.county != nil, "a change of members: judged from the first record")
+            #expect(judged.findings == (try FindingRules.evaluate(store, asOf: .now)))
+            #expect(try FindingRules.now(store, save: true).county == nil)
+        }
+    }
+
     @Test func anotherBuildOrADamagedFileIsNeverServed() throws {
         try withCounty { store in
             let judged = try FindingRules.evaluate(store, asOf: .now)
-            try FindingsCheckpoint.save(Array(judged.prefix(1)), position: store.endPosition - 1, store: store, build: "an older fprepl")
-            #expect(FindingsCheckpoint.load(store: store, build: "an older fprepl").findings?.count == 1)
-            #expect(FindingsCheckpoint.load(store: store).findings == nil, "another build's findings are judged again")
+            _ = try FindingRules.now(store, save: false)
+            let (state, _) = try FindingRules.judge(store, asOf: .now, progress: nil)
+            var one = state
+            one.position = store.endPosition - 1
+            one.findings = Array(one.findings.prefix(1))
+            one.openVisits = []
+            try FindingsCheckpoint.save(one, store: store, build: "an older fprepl")
+            #expect(FindingsCheckpoint.load(store: store, build: "an older fprepl").state?.all.count == 1)
+            #expect(FindingsCheckpoint.load(store: store).state == nil, "another build's findings are judged again")
             #expect(try FindingRules.now(store, save: true).findings == judged)
 
             let file = FindingsCheckpoint.path(for: store)

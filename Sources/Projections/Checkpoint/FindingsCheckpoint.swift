@@ -1,54 +1,115 @@
 import EventStore
 import Foundation
 
-/// The findings as of the end of the log, saved beside it (`projections/findings.ckpt`,
-/// ``ProjectionFile`` with magic "FPLFIND1") so that asking again, with other rules or
-/// another `where`, does not judge the whole county again.
+/// The findings of the log as a projection, saved beside it (`projections/findings.ckpt`,
+/// ``ProjectionFile`` with magic "FPLFIND1") so that asking again, with other rules, another
+/// `where`, or after the log grew by a day's work, does not judge the whole county again.
 ///
-/// It holds the result, not the facts behind it: it serves only a log that has not grown
-/// since (the same store, the same last record), read by the same build of fprepl (the
-/// rules live in the code: the body starts with the executable's identity). Otherwise the
-/// findings are judged again from the first record and the file replaced. Derived data:
-/// deleting it costs only time.
+/// It holds a ``FindingsState``: the findings, and the few facts a tail is judged against
+/// (the households open for a visit, each household's standings, the funds still holding
+/// money, the policy). It is used by the same build of fprepl only (the rules live in the
+/// code: the body starts with the executable's identity) and for the log it was judged
+/// on (the framing checks the record at its position); otherwise the findings are judged
+/// again from the first record and the file replaced. Derived data: deleting it costs
+/// only time.
+///
+/// Body fields: 1 build; 2 a finding (1 rule, 2 stream, 3 position, 4 effective, 5 detail,
+/// 6 household); 3 horizon; 4 an open visit (1 household, 2 position, 3 effective, 4
+/// limit in days); 5 a household's standings (1 household, then per standing 2 position,
+/// 3 effective, 4 registered 0/1, 5 what); 6 a fund still holding money; 7 a PolicySet
+/// (1 effective, 2 its bytes).
 public enum FindingsCheckpoint {
     static let magic = Array("FPLFIND1".utf8)
-    /// Bumped whenever this layout changes.
-    static let formatVersion: UInt32 = 1
+    /// Bumped whenever this layout changes (2: the state behind the findings).
+    static let formatVersion: UInt32 = 2
 
     /// Where the saved findings of a store live.
     public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/findings.ckpt" }
 
-    /// Saves the findings of the whole log (as of ``AsOf/now``), judged when its last
-    /// record was `position`.
-    public static func save(_ findings: [Finding], position: UInt64, store: any EventLog, build: String = BuildIdentity.current) throws {
+    /// Saves the findings state of the log, judged up to its position.
+    static func save(_ state: FindingsState, store: any EventLog, build: String = BuildIdentity.current) throws {
         var w = ProtoWriter()
         w.string(1, build)
-        for f in findings {
+        for f in state.findings {
             var m = ProtoWriter()
             m.string(1, f.rule); m.string(2, f.stream); m.varintField(3, f.position); m.varintField(4, UInt64(f.effective.rawValue))
             m.string(5, f.detail)
             if let h = f.household { m.string(6, h) }
             w.lengthDelimited(2, m.bytes)
         }
-        try ProjectionFile.save(w.bytes, to: path(for: store), magic: magic, version: formatVersion, position: position, store: store)
+        w.varintField(3, UInt64(state.horizon.rawValue))
+        for o in state.openVisits {
+            var m = ProtoWriter()
+            m.string(1, o.household); m.varintField(2, o.since.position); m.varintField(3, UInt64(o.since.effective.rawValue))
+            m.varintField(4, UInt64(o.limitDays))
+            w.lengthDelimited(4, m.bytes)
+        }
+        for message in state.undecodedStandings { w.lengthDelimited(5, Array(message)) }
+        for (id, list) in state.standings {
+            var m = ProtoWriter()
+            m.string(1, id)
+            for s in list {
+                m.varintField(2, s.mark.position); m.varintField(3, UInt64(s.mark.effective.rawValue))
+                m.varintField(4, s.registered ? 1 : 0); m.string(5, s.what)
+            }
+            w.lengthDelimited(5, m.bytes)
+        }
+        for fund in state.heldFunds.sorted() { w.string(6, fund) }
+        for p in state.policyEvents {
+            var m = ProtoWriter()
+            m.varintField(1, UInt64(p.effective.rawValue))
+            m.lengthDelimited(2, try p.event.serializedBytes())
+            w.lengthDelimited(7, m.bytes)
+        }
+        try ProjectionFile.save(w.bytes, to: path(for: store), magic: magic, version: formatVersion, position: state.position, store: store)
     }
 
-    /// The saved findings, when they are those of the log as it is now and of this build.
+    /// The saved findings state, when it is of this log (possibly shorter: the log may
+    /// have grown since) and of this build.
     ///
-    /// - Returns: the findings; or `nil`, with a note when the file is there but damaged or
-    ///   of another store (a file of an older log or another build is replaced silently).
-    public static func load(store: any EventLog, build: String = BuildIdentity.current) -> (findings: [Finding]?, note: String?) {
+    /// - Returns: the state; or `nil`, with a note when the file is there but damaged or
+    ///   of another store (a file of another build is replaced silently).
+    static func load(store: any EventLog, build: String = BuildIdentity.current) -> (state: FindingsState?, note: String?) {
         let file = path(for: store)
         let (found, note) = ProjectionFile.load(file, magic: magic, version: formatVersion, store: store)
         guard let (position, body) = found else { return (nil, note) }
-        guard position + 1 == store.endPosition else { return (nil, nil) }  // the log has grown since
-        var findings: [Finding] = []
+        var state = FindingsState(position: position, horizon: EffectiveDate(rawValue: 0) ?? EffectiveDate(year: 1970, month: 1, day: 1)!,
+                                  findings: [], openVisits: [], standings: [:], heldFunds: [], policyEvents: [])
         do {
             var saidBuild: String?
-            for (n, v) in try ProjectionFile.fields(body) {
+            var r = ProtoReader(bytes: body)
+            while let (n, v) = try r.next() {
                 switch (n, v) {
                 case (1, .bytes(let b)): saidBuild = String(decoding: b, as: UTF8.self)
-                case (2, .bytes(let b)): findings.append(try finding(Array(b)))
+                case (2, .bytes(let b)): state.findings.append(try finding(Array(b)))
+                case (3, .varint(let d)): state.horizon = try day(d)
+                case (4, .bytes(let b)):
+                    var o = HouseholdFindings.OpenVisit(household: "", since: .init(position: 0, effective: state.horizon), limitDays: 0)
+                    for (n, v) in try ProjectionFile.fields(Array(b)) {
+                        switch (n, v) {
+                        case (1, .bytes(let t)): o.household = String(decoding: t, as: UTF8.self)
+                        case (2, .varint(let p)): o.since.position = p
+                        case (3, .varint(let d)): o.since.effective = try day(d)
+                        case (4, .varint(let l)): o.limitDays = Int(l)
+                        default: break
+                        }
+                    }
+                    guard !o.household.isEmpty else { throw ProjectionFile.Malformed() }
+                    state.openVisits.append(o)
+                case (5, .bytes(let b)): state.undecodedStandings.append(b)
+                case (6, .bytes(let b)): state.heldFunds.insert(String(decoding: b, as: UTF8.self))
+                case (7, .bytes(let b)):
+                    var effective: EffectiveDate?
+                    var event: Fp_PolicySet?
+                    for (n, v) in try ProjectionFile.fields(Array(b)) {
+                        switch (n, v) {
+                        case (1, .varint(let d)): effective = try day(d)
+                        case (2, .bytes(let t)): event = try Fp_PolicySet(serializedBytes: Array(t))
+                        default: break
+                        }
+                    }
+                    guard let effective, let event else { throw ProjectionFile.Malformed() }
+                    state.policyEvents.append((effective, event))
                 default: break
                 }
             }
@@ -56,7 +117,39 @@ public enum FindingsCheckpoint {
         } catch {
             return (nil, "\(file) does not decode; judged again")
         }
-        return (findings, nil)
+        return (state, nil)
+    }
+
+    /// The household of a standings message (field 5), which its first field names.
+    static func household(ofStandings message: ArraySlice<UInt8>) throws -> String {
+        var r = ProtoReader(bytes: Array(message))
+        guard case (1, .bytes(let id))? = try r.next() else { throw ProjectionFile.Malformed() }
+        return String(decoding: id, as: UTF8.self)
+    }
+
+    /// One household's standings (field 5), decoded when a tail needs them.
+    static func standings(_ message: ArraySlice<UInt8>) throws -> (String, [HouseholdFindings.Standing]) {
+        var id = ""
+        var list: [HouseholdFindings.Standing] = []
+        let unknown = EffectiveDate(year: 1970, month: 1, day: 1)!
+        var r = ProtoReader(bytes: Array(message))
+        while let (n, v) = try r.next() {
+            switch (n, v) {
+            case (1, .bytes(let t)): id = String(decoding: t, as: UTF8.self)
+            case (2, .varint(let p)): list.append(.init(mark: .init(position: p, effective: unknown), registered: false, what: ""))
+            case (3, .varint(let d)) where !list.isEmpty: list[list.count - 1].mark.effective = try day(d)
+            case (4, .varint(let x)) where !list.isEmpty: list[list.count - 1].registered = x != 0
+            case (5, .bytes(let t)) where !list.isEmpty: list[list.count - 1].what = String(decoding: t, as: UTF8.self)
+            default: break
+            }
+        }
+        guard !id.isEmpty else { throw ProjectionFile.Malformed() }
+        return (id, list)
+    }
+
+    private static func day(_ raw: UInt64) throws -> EffectiveDate {
+        guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: raw)) else { throw ProjectionFile.Malformed() }
+        return d
     }
 
     private static func finding(_ b: [UInt8]) throws -> Finding {
@@ -66,9 +159,7 @@ public enum FindingsCheckpoint {
             case (1, .bytes(let t)): f.rule = String(decoding: t, as: UTF8.self)
             case (2, .bytes(let t)): f.stream = String(decoding: t, as: UTF8.self)
             case (3, .varint(let p)): f.position = p
-            case (4, .varint(let d)):
-                guard let day = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: d)) else { throw ProjectionFile.Malformed() }
-                f.effective = day
+            case (4, .varint(let d)): f.effective = try day(d)
             case (5, .bytes(let t)): f.detail = String(decoding: t, as: UTF8.self)
             case (6, .bytes(let t)): f.household = String(decoding: t, as: UTF8.self)
             default: break

@@ -87,27 +87,39 @@ public enum FindingRules {
         public var county: CountyState
     }
 
-    /// The findings of the whole log as it is now: the saved ones (``FindingsCheckpoint``)
-    /// when the log has not grown since they were judged, else judged afresh and, when
-    /// `save`, saved. The county comes back only when it was folded.
+    /// The findings of the whole log as it is now, kept as a projection beside it
+    /// (``FindingsCheckpoint``): the saved ones when the log has not grown since; when it
+    /// has, the saved ones with the tail judged into them (``FindingsState``), or, for a
+    /// tail that needs it, judged afresh; then, when `save`, saved again. The county comes
+    /// back only when it was folded.
     ///
     /// - Returns: the findings, the county when folded, and a note when a saved file was
     ///   there but could not be used.
     public static func now(_ store: any EventLog, save: Bool, progress: ((UInt64, UInt64) -> Void)? = nil) throws
         -> (findings: [Finding], county: CountyState?, note: String?) {
-        let (saved, note) = FindingsCheckpoint.load(store: store)
-        if let saved { return (saved, nil, nil) }
         let end = store.endPosition
-        let inspection = try inspect(store, asOf: .now, progress: progress)
-        if save, end > 0, end == store.endPosition {
-            try? FindingsCheckpoint.save(inspection.findings, position: end - 1, store: store)
+        guard end > 0 else { return ([], nil, nil) }
+        let (saved, note) = FindingsCheckpoint.load(store: store)
+        if let saved, let state = try saved.advanced(in: store, to: end) {
+            if save, state.position != saved.position { try? FindingsCheckpoint.save(state, store: store) }
+            return (state.all, nil, note)
         }
-        return (inspection.findings, inspection.county, note)
+        var (state, county) = try judge(store, asOf: .now, progress: progress)
+        state.position = end - 1
+        // Saved only when the judging saw exactly the records up to `end`.
+        if save, end == store.endPosition { try? FindingsCheckpoint.save(state, store: store) }
+        return (state.all, county, note)
     }
 
     /// ``evaluate(_:asOf:progress:)``, with the county.
     public static func inspect(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
-        // The fund trails are read on another thread while the county is folded.
+        let (state, county) = try judge(store, asOf: asOf, progress: progress)
+        return Inspection(findings: state.all, county: county)
+    }
+
+    /// Judges every rule from the first record: the county folded with the facts the
+    /// rules need while the fund trails are read on another thread.
+    static func judge(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)?) throws -> (FindingsState, CountyState) {
         let funds = FundReading()
         let reader = Thread { funds.result = Result { try FundLedger.read(store, asOf: asOf) }; funds.done.signal() }
         reader.stackSize = 1 << 22
@@ -117,13 +129,15 @@ public enum FindingRules {
         funds.done.wait()
         let county = try built.get()
         guard let reading = try funds.result?.get() else { throw FieldError(path: "funds", message: "the fund trails were not read") }
-        var all = try facts.findings(county: county, trails: reading.trails, horizon: reading.horizon)
-            + Self.funds(reading, policy: county.policy(on:))
-        for k in all.indices where all[k].household == nil && all[k].stream.hasPrefix("household-") {
-            all[k].household = String(all[k].stream.dropFirst(10))
-        }
-        all.sort(by: Finding.logOrder)
-        return Inspection(findings: all, county: county)
+        var (own, open) = try facts.householdFindings(county: county)
+        own += facts.crossHouseholdFindings(county: county)
+        let standings = facts.standingsByHousehold()
+        own += HouseholdFindings.paymentFindings(reading.trails, standings: { standings[$0] ?? [] })
+        own += Self.funds(reading, policy: county.policy(on:))
+        let state = FindingsState(position: county.position ?? 0, horizon: reading.horizon, findings: own.map(\.withHousehold),
+                                  openVisits: open, standings: standings,
+                                  heldFunds: Set(reading.trails.lazy.filter { $0.waits.contains(where: \.stillHeld) }.map(\.fund)),
+                                  policyEvents: county.policyEvents)
+        return (state, county)
     }
-
 }

@@ -42,6 +42,24 @@ final class HouseholdFindings {
         var to: EffectiveDate?
     }
 
+    /// A household helped and registered when the record ends, and the day of its last
+    /// visit (or of the start of its help): no-visit finds it when the record's last day
+    /// is more than the visit interval of that day's policy later.
+    struct OpenVisit {
+        var household: String
+        var since: Mark
+        var limitDays: Int
+
+        /// Its finding when the record ends on `horizon`, if the gap is too long.
+        func finding(horizon: EffectiveDate) -> Finding? {
+            let gap = horizon.daysSinceEpoch - since.effective.daysSinceEpoch
+            guard gap > limitDays else { return nil }
+            return Finding(rule: "no-visit", stream: "household-" + household, position: since.position, effective: since.effective,
+                           detail: "至记录截止 \(horizon) 已 \(gap) 天没有走访（自 \(since.effective)），超过 \(limitDays) 天",
+                           household: household)
+        }
+    }
+
     /// Per household, by its slot in the county build (``CountyBuilder/HouseholdKey``).
     private var tracks: [Track] = []
     private var trackIDs: [String] = []
@@ -54,6 +72,18 @@ final class HouseholdFindings {
     private var eliminations: [(id: String, mark: Mark, since: EffectiveDate, measures: Int)] = []
     /// Findings that need no policy, found as the events are folded.
     private var found: [Finding] = []
+
+    /// Feeds it one household's events, for a fold of that household alone (``FindingsState``
+    /// judging the households a log's tail touched): the same hook as a county build's.
+    func fold(household id: String, events: [LoggedEvent]) throws -> HouseholdState? {
+        var state: HouseholdState?
+        let key = CountyBuilder.HouseholdKey(slot: 0, id: id)
+        for e in events {
+            household(e, key, &state)
+            try HouseholdFold.apply(&state, e, id: id)
+        }
+        return state
+    }
 
     /// The hooks that feed it during a county build.
     var observer: CountyBuilder.Observer {
@@ -180,16 +210,36 @@ final class HouseholdFindings {
     /// A household's track by id, after the fold.
     private func track(_ id: String) -> Track? { slotOf[id].map { tracks[$0] } }
 
-    /// Every finding of these rules, with the county as of the point, the fund
-    /// payments, and the day the record ends (for what is still open then).
-    func findings(county: CountyState, trails: [FundTrail], horizon: EffectiveDate) throws -> [Finding] {
-        var out = found
-        try judgeExits(county, &out)
-        judgeVisits(county, horizon, &out)
+    /// The rules that involve more than one household: helper-overloaded (a cadre's
+    /// households), duplicate-person and helper-is-beneficiary (id numbers across
+    /// households and cadres).
+    static let crossHouseholdRules: Set<String> = ["helper-overloaded", "duplicate-person", "helper-is-beneficiary"]
+
+    /// The findings of the cross-household rules (``crossHouseholdRules``).
+    func crossHouseholdFindings(county: CountyState) -> [Finding] {
+        var out: [Finding] = []
         judgeHelperLoad(county, &out)
-        judgeState(county, &out)
         judgePersons(county, &out)
-        judgePayments(trails, &out)
+        return out
+    }
+
+    /// Every household's standings, in date order (then log order).
+    func standingsByHousehold() -> [String: [Standing]] {
+        var out: [String: [Standing]] = [:]
+        for (k, t) in tracks.enumerated() where !t.standings.isEmpty { out[trackIDs[k]] = sortedStandings(trackIDs[k]) }
+        return out
+    }
+
+    /// The findings each household has of its own events and state (every rule but the
+    /// cross-household ones and the payments'), and the households still waiting for a
+    /// visit when the record ends: their no-visit finding depends on that day
+    /// (``OpenVisit``).
+    func householdFindings(county: CountyState) throws -> (findings: [Finding], open: [OpenVisit]) {
+        var out = found
+        var open: [OpenVisit] = []
+        try judgeExits(county, &out)
+        judgeVisits(county, &out, &open)
+        judgeState(county, &out)
         for r in relocations {
             let limit = county.policy(on: r.mark.effective).values["relocation_debt_limit_fen"] ?? 1_000_000
             guard r.debtFen > limit else { continue }
@@ -216,7 +266,7 @@ final class HouseholdFindings {
             out.append(Finding(rule: "early-risk-elimination", stream: "household-" + r.id, position: r.mark.position, effective: r.mark.effective,
                                detail: "\(r.since) 纳入监测，\(r.mark.effective) 风险消除：" + why.joined(separator: "，")))
         }
-        return out
+        return (out, open)
     }
 
     private func judgeExits(_ county: CountyState, _ out: inout [Finding]) throws {
@@ -257,7 +307,7 @@ final class HouseholdFindings {
     /// no-visit: while a household is helped and registered, no gap between the start
     /// of help, its visits and the end of help (or the record) may exceed the visit
     /// interval, nor a year.
-    private func judgeVisits(_ county: CountyState, _ horizon: EffectiveDate, _ out: inout [Finding]) {
+    private func judgeVisits(_ county: CountyState, _ out: inout [Finding], _ open: inout [OpenVisit]) {
         enum Step { case help(String, Bool), visit, standing(Bool) }
         for (k, t) in tracks.enumerated() where !t.visits.isEmpty || !t.helperChanges.isEmpty {
             let id = trackIDs[k]
@@ -291,13 +341,7 @@ final class HouseholdFindings {
                 if !helpedBefore && helpedAfter { since = mark }
                 if !helpedAfter { since = nil }
             }
-            if let s = since {
-                let gap = horizon.daysSinceEpoch - s.effective.daysSinceEpoch
-                if gap > limit(s.effective) {
-                    out.append(Finding(rule: "no-visit", stream: stream, position: s.position, effective: s.effective,
-                                       detail: "至记录截止 \(horizon) 已 \(gap) 天没有走访（自 \(s.effective)），超过 \(limit(s.effective)) 天"))
-                }
-            }
+            if let s = since { open.append(OpenVisit(household: id, since: s, limitDays: limit(s.effective))) }
         }
     }
 
@@ -381,11 +425,12 @@ final class HouseholdFindings {
     /// disbursed-to-ineligible: money to a household not registered on the payment's
     /// day: never identified, identified later, or removed or no longer entitled before
     /// that day (a payment on the day of removal still counts as in time).
-    private func judgePayments(_ trails: [FundTrail], _ out: inout [Finding]) {
+    static func paymentFindings(_ trails: [FundTrail], standings lookup: (String) -> [Standing]) -> [Finding] {
+        var out: [Finding] = []
         for t in trails {
             for p in t.payments where p.to.hasPrefix("household-") {
                 let id = String(p.to.dropFirst(10))
-                let standings = sortedStandings(id)
+                let standings = lookup(id)
                 if standings.contains(where: { $0.registered && $0.mark.effective == p.effective }) { continue }
                 let why: String
                 if let last = standings.last(where: { $0.mark.effective < p.effective }) {
@@ -400,6 +445,7 @@ final class HouseholdFindings {
                                    detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)", household: id))
             }
         }
+        return out
     }
 
     private func oneDecimal(_ x: Double) -> String {

@@ -57,7 +57,7 @@ enum VerificationCommands {
     // MARK: keygen, checkpoint
 
     static func keygen(_ args: [String], _ session: Session) throws -> String {
-        var options = try Options(args, command: "keygen", allowed: ["--dir"])
+        let options = try Options(args, command: "keygen", allowed: ["--dir"])
         guard options.positional.count == 1 else { throw CommandError("keygen takes a key name: keygen inspector-2026 [--dir DIR]") }
         let name = options.positional[0]
         let dir = options.value("--dir") ?? "."
@@ -78,7 +78,7 @@ enum VerificationCommands {
     }
 
     static func checkpoint(_ args: [String], _ session: Session) throws -> String {
-        var options = try Options(args, command: "checkpoint", allowed: ["--sign", "--verify", "--origin", "--out"])
+        let options = try Options(args, command: "checkpoint", allowed: ["--sign", "--verify", "--origin", "--out"])
         if let pub = options.value("--verify") {
             guard options.positional.count == 1 else { throw CommandError("checkpoint --verify PUBKEY FILE: name the checkpoint file") }
             let key = try verifierKey(pub)
@@ -117,7 +117,7 @@ enum VerificationCommands {
     // MARK: prove, check
 
     static func prove(_ args: [String], _ session: Session) throws -> String {
-        var options = try Options(args, command: "prove", allowed: ["--size", "--out"])
+        let options = try Options(args, command: "prove", allowed: ["--size", "--out"])
         let usage = "prove inclusion POSITION [--size N] | prove consistency OLD_SIZE [NEW_SIZE]  (either with --out FILE)"
         guard let kind = options.positional.first else { throw CommandError(usage) }
         let store = try HouseholdCommands.openForReading(session)

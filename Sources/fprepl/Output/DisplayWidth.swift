@@ -5,6 +5,8 @@
 ///
 /// - Complexity: O(n) in the string's scalars.
 func displayWidth(_ s: String) -> Int {
+    // Printable ASCII (numbers, ids, most columns) is one cell a byte.
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s.utf8.count }
     var w = 0
     for scalar in s.unicodeScalars { w += cellWidth(scalar) }
     return w
@@ -12,6 +14,14 @@ func displayWidth(_ s: String) -> Int {
 
 func cellWidth(_ scalar: Unicode.Scalar) -> Int {
     let v = scalar.value
+    // The common cases first, without a look-up of the scalar's properties: printable
+    // ASCII; CJK ideographs, CJK punctuation (、。《》「」, not its combining tone marks
+    // U+302A-302F) and fullwidth forms (，（）：), none of which is a mark.
+    switch v {
+    case 0x20..<0x7F: return 1
+    case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x3000...0x3029, 0xFF01...0xFF60: return 2
+    default: break
+    }
     if v == 0 || v == 0x200B || v == 0x200C || v == 0x200D || v == 0xFEFF { return 0 }
     switch scalar.properties.generalCategory {
     case .nonspacingMark, .enclosingMark, .control, .format: return 0

@@ -1,0 +1,160 @@
+import EventStore
+
+/// The findings of a whole log as a projection that moves with it: what was judged up to
+/// a position, kept in the pieces a later tail can change (`docs/findings.md`, "Kept
+/// current"), and saved beside the log (``FindingsCheckpoint``).
+///
+/// A tail of everyday work (visits, assessments, measures, exits, loans, surveys, money
+/// moving in funds) changes only the findings of the households and funds it touches,
+/// and, when it moves the end of the record, the findings that are open until then:
+/// those households and funds are judged again from their own streams and the rest is
+/// kept. A tail that could change what other households are judged by (a policy, a
+/// correction, a cadre, a project, an identification or removal, a change of members
+/// or helpers, a return to poverty, the end of entitlement) is judged afresh from the
+/// first record, as is a long one.
+struct FindingsState {
+    /// The last record judged.
+    var position: UInt64
+    /// The day the record ended then (the latest effective date in the log).
+    var horizon: EffectiveDate
+    /// Every finding but the no-visit ones that are open until the end of the record.
+    var findings: [Finding]
+    /// Households waiting for a visit when the record ends (their no-visit findings
+    /// are made from these and the horizon).
+    var openVisits: [HouseholdFindings.OpenVisit]
+    /// Each household's standings, in date order: what disbursed-to-ineligible checks a
+    /// payment against. Only a tail that ends a household's registration or begins it
+    /// changes them, and such a tail is judged afresh.
+    var standings: [String: [HouseholdFindings.Standing]]
+    /// Standings as read from a saved file and not decoded yet (one message a household,
+    /// ``FindingsCheckpoint``): only a tail that moves money needs them.
+    var undecodedStandings: [ArraySlice<UInt8>] = []
+    /// Funds still holding money at the end of the record (their funds-idle findings
+    /// count the days to it).
+    var heldFunds: Set<String>
+    /// The PolicySets folded, as the county keeps them (the policy of each day).
+    var policyEvents: [(effective: EffectiveDate, event: Fp_PolicySet)]
+
+    /// Every finding, in log order of the evidence (then rule, stream, detail).
+    var all: [Finding] {
+        var out = findings + openVisits.compactMap { $0.finding(horizon: horizon) }
+        out.sort(by: Finding.logOrder)
+        return out
+    }
+
+    /// The kinds of household event whose findings are the household's own.
+    static let ownKinds: Set<EventKind> = [
+        .visitRecorded, .incomeAssessed, .guaranteesAssessed, .measureApplied, .surveyRecorded, .loanIssued, .loanRepaid,
+        .loanOverdue, .relocationRecorded, .monitoringEnrolled, .riskEliminated, .exitApproved,
+    ]
+    static let fundKinds: Set<EventKind> = [.fundAllocated, .fundTransferred, .fundDisbursed, .fundReturned]
+    static let fundPrefix = Array("fund-".utf8)
+
+    /// The state after the log's records up to `end` (exclusive), judged from this one and
+    /// the tail; `nil` when the tail asks for judging afresh.
+    ///
+    /// - Complexity: one pass over the tail, then each touched household's and fund's
+    ///   stream (and the projects a touched fund paid), and a sort of the findings.
+    func advanced(in store: any EventLog, to end: UInt64) throws -> FindingsState? {
+        let first = position + 1
+        guard end > first else { return self }
+        // A long tail touches most of the county: judging afresh costs no more.
+        guard end - first <= max(20_000, end / 16) else { return nil }
+        let beneficiaries = Set(findings.lazy.filter { $0.rule == "helper-is-beneficiary" }.compactMap(\.household))
+        var households = Set<String>(), funds = Set<String>()
+        var latest = horizon
+        var ownOnly = true
+        try store.forEachRecord(from: first, through: end - 1) { r in
+            if r.effective > latest { latest = r.effective }
+            let kind = EventKind(typeBytes: r.typeBytes)
+            switch StreamPrefix.of(r.streamBytes) {
+            case .household:
+                let id = String(r.stream.dropFirst(StreamPrefix.household.count))
+                // An exit changes the status a helper-is-beneficiary finding names.
+                ownOnly = Self.ownKinds.contains(kind) && !(kind == .exitApproved && beneficiaries.contains(id))
+                households.insert(id)
+            case .village:
+                break  // no rule reads villages
+            case .other where r.streamBytes.starts(with: Self.fundPrefix):
+                ownOnly = Self.fundKinds.contains(kind)
+                funds.insert(String(r.stream.dropFirst(Self.fundPrefix.count)))
+            default:
+                ownOnly = false
+            }
+            return ownOnly
+        }
+        guard ownOnly else { return nil }
+
+        var next = self
+        next.position = end - 1
+        next.horizon = latest
+        var county = CountyState()
+        county.policyEvents = policyEvents
+        let refunds = latest == horizon ? funds : funds.union(heldFunds)
+        next.findings.removeAll { f in
+            if f.stream.hasPrefix("household-") {
+                return households.contains(String(f.stream.dropFirst(10))) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
+            }
+            // A payment's disbursed-to-ineligible stands: neither it nor the standings it
+            // was judged against change in such a tail.
+            return f.stream.hasPrefix("fund-") && f.rule != "disbursed-to-ineligible" && refunds.contains(String(f.stream.dropFirst(5)))
+        }
+        next.openVisits.removeAll { households.contains($0.household) }
+        // Records after `end` (another writer's) wait for the next time.
+        func read(_ stream: String) throws -> [LoggedEvent] {
+            try store.readStream(stream).lazy.filter { $0.position < end }.map(LoggedEvent.init)
+        }
+        for id in households.sorted() {
+            let facts = HouseholdFindings()
+            var one = county
+            one.households[id] = try facts.fold(household: id, events: try Corrections.apply(try read("household-" + id)))
+            let (own, open) = try facts.householdFindings(county: one)
+            next.findings += own.map(\.withHousehold)
+            next.openVisits += open
+        }
+        var trails: [FundTrail] = []
+        for fund in refunds.sorted() { trails.append(try FundTrail.build(fund: fund, events: try read("fund-" + fund), asOf: .now, until: latest)) }
+        // The payments of the tail, and the standings of the households they paid.
+        let paid = trails.map { t in var tail = t; tail.payments.removeAll { $0.position < first }; return tail }
+        let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.filter { $0.to.hasPrefix("household-") }.map { String($0.to.dropFirst(10)) }))
+        next.findings += HouseholdFindings.paymentFindings(paid, standings: { standings[$0] ?? [] })
+        for trail in trails {
+            let fund = trail.fund
+            var projects: [String: ProjectState] = [:]
+            for p in Set(trail.payments.lazy.filter { $0.to.hasPrefix("project-") }.map { String($0.to.dropFirst(8)) }) {
+                let events = try read("project-" + p)
+                guard !events.isEmpty else { continue }
+                let project = try ProjectState.build(id: p, events: events, asOf: .now)
+                if !project.village.isEmpty || !project.notices.isEmpty { projects[p] = project }  // as FundLedger.read keeps them
+            }
+            let reading = FundLedger.Reading(trails: [trail], horizon: latest, projects: projects)
+            next.findings += FindingRules.funds(reading, policy: county.policy(on:))
+            if trail.waits.contains(where: \.stillHeld) { next.heldFunds.insert(fund) } else { next.heldFunds.remove(fund) }
+        }
+        return next
+    }
+}
+
+extension FindingsState {
+    /// The standings of some households, decoding from the saved file only theirs.
+    func standings(of ids: Set<String>) throws -> [String: [HouseholdFindings.Standing]] {
+        var out: [String: [HouseholdFindings.Standing]] = [:]
+        for id in ids { if let s = standings[id] { out[id] = s } }
+        guard out.count < ids.count else { return out }
+        for message in undecodedStandings where ids.contains(try FindingsCheckpoint.household(ofStandings: message)) {
+            let (id, list) = try FindingsCheckpoint.standings(message)
+            out[id] = list
+        }
+        return out
+    }
+}
+
+extension Finding {
+    /// With the household filled in from a household stream, where it was not set.
+    var withHousehold: Finding {
+        guard household == nil, stream.hasPrefix("household-") else { return self }
+        var f = self
+        f.household = String(stream.dropFirst(10))
+        return f
+    }
+}

@@ -80,3 +80,31 @@ import Testing
         }
     }
 }
+
+/// A fold of a file store is shared by two threads, each folding the households whose id
+/// ends in a byte of its parity: the county and every finding are what one thread makes.
+@Suite struct TwoLaneFoldTests {
+    @Test func twoLanesFoldTheSameCountyAndFindTheSameAsOne() throws {
+        try withStore { store in
+            var county = SyntheticCounty(.init(households: 2000, seed: 13))
+            try county.write(into: store)
+            #expect(store.endPosition > 100_000, "large enough for two lanes")
+            let one = try CountyBuilder.build(store, asOf: .now, observers: [.init()], progress: nil, from: nil)
+            let two = try CountyBuilder.build(store)
+            #expect(two.households == one.households)
+            #expect(two.villages == one.villages)
+            #expect(two.eventsFolded == one.eventsFolded && two.position == one.position)
+            #expect(two.policyEvents.count == one.policyEvents.count)
+            // As of a day, too: the limits hold in both lanes.
+            let day = EffectiveDate("2018-06-30")!
+            #expect(try CountyBuilder.build(store, asOf: .effective(day)).households
+                    == (try CountyBuilder.build(store, asOf: .effective(day), observers: [.init()], progress: nil, from: nil)).households)
+            let (byOne, _) = try FindingRules.judge(store, asOf: .now, progress: nil, lanes: 1)
+            let (byTwo, _) = try FindingRules.judge(store, asOf: .now, progress: nil, lanes: 2)
+            #expect(byTwo.all == byOne.all)
+            #expect(byOne.all.contains { $0.rule == "duplicate-person" } && byOne.all.contains { $0.rule == "helper-overloaded" })
+            #expect(Set(byTwo.openVisits.map(\.household)) == Set(byOne.openVisits.map(\.household)))
+            #expect(byTwo.standings.count == byOne.standings.count)
+        }
+    }
+}

@@ -63,9 +63,11 @@ public enum CountyBuilder {
     /// What a correction does to its target.
     enum Fix { case retract, replace([UInt8]) }
 
-    /// A household during a build: its id, and the slot it is kept in (numbered from 0
-    /// in the order households first appear), for observers that keep their own
-    /// per-household data in an array.
+    /// A household during a build: the slot it is kept in (numbered from 0 in the order
+    /// households first appear), for observers that keep their own per-household data in
+    /// an array, and its id on the first event the observer sees of it (empty on the
+    /// others: an observer that needs it keeps it). Handing the id with every event
+    /// cost a cache miss and a retain per event, a tenth of judging the findings.
     public struct HouseholdKey {
         public let slot: Int
         public let id: String
@@ -100,6 +102,22 @@ public enum CountyBuilder {
     ///   corrections.
     public static func build(_ store: any EventLog, asOf: AsOf = .now, observer: Observer = Observer(),
                              progress: ((UInt64, UInt64) -> Void)? = nil, from checkpoint: CountyState? = nil) throws -> CountyState {
+        // Without hooks, a whole fold of a file store is shared by two threads.
+        let lanes = observer.beforeEvent == nil && observer.cadreEvent == nil && checkpoint == nil ? 2 : 1
+        return try build(store, asOf: asOf, observers: Array(repeating: observer, count: lanes), progress: progress, from: checkpoint)
+    }
+
+    /// Folds the store as of a point in one lane per observer (at most two): each lane
+    /// reads the whole log on a thread of its own and folds the households whose id ends
+    /// in a byte of its parity; the first lane also folds villages, policies and cadres.
+    /// Each observer sees its lane's households only, numbered from 0 in its own slots;
+    /// an observer of several lanes merges what they found after (``HouseholdFindings``).
+    /// A fold from a checkpoint, or of a log whose reading is not cheap (PostgreSQL:
+    /// every lane would fetch every row), runs in one lane with the first observer.
+    ///
+    /// - Complexity: as ``build(_:asOf:observer:progress:from:)``, the second pass shared.
+    static func build(_ store: any EventLog, asOf: AsOf, observers: [Observer], progress: ((UInt64, UInt64) -> Void)?,
+                      from checkpoint: CountyState?) throws -> CountyState {
         let end = store.endPosition
         guard end > 0 else { return CountyState() }
         // A checkpoint serves only "now": fold the records after it.
@@ -133,22 +151,83 @@ public enum CountyBuilder {
         // Pass 2: the fold. Households live in slots found by their stream's hash, so
         // the hot loop builds no string and hashes no string; the dictionary keyed by
         // id is made once at the end.
-        var state = resume ?? CountyState()
-        var slots = HouseholdSlots()
+        let laneCount = resume == nil && store is EventStore && observers.count > 1 && limit - first >= 50_000 ? 2 : 1
+        let limits = Limits(last: limit, recorded: recordedLimit, effective: effectiveLimit)
+        var lane = Lane(number: 0, of: laneCount, observer: observers[0], state: resume ?? CountyState())
         if resume != nil {
-            for (id, h) in state.households { slots.insert(id: id, state: h) }
-            state.households = [:]
+            for (id, h) in lane.state.households { lane.slots.insert(id: id, state: h) }
+            lane.state.households = [:]
         }
-        try store.forEachRecord(from: first, through: limit) { r in
-            if let t = recordedLimit, r.recorded > t { return false }
+        let second = laneCount < 2 ? nil : OnAnotherThread { [fixes] in
+            var other = Lane(number: 1, of: 2, observer: observers[1], state: CountyState())
+            try store.forEachRecord(from: first, through: limit) { r in try other.fold(r, fixes: fixes, limits: limits, progress: nil) }
+            return other
+        }
+        let folded = Result { try store.forEachRecord(from: first, through: limit) { r in try lane.fold(r, fixes: fixes, limits: limits, progress: progress) } }
+        let other = try second?.value()
+        try folded.get()
+        var state = lane.state
+        state.households.reserveCapacity(lane.slots.ids.count + (other?.slots.ids.count ?? 0))
+        for l in [lane] + (other.map { [$0] } ?? []) {
+            for (k, id) in l.slots.ids.enumerated() { if let h = l.slots.states[k] { state.households[id] = h } }
+        }
+        state.eventsFolded += other?.state.eventsFolded ?? 0
+        // Streams whose earlier events a later correction changed: fold them again, whole.
+        for stream in refold {
+            guard let (category, id) = StreamCategory.split(stream) else { continue }
+            switch category {
+            case .household:
+                state.households[id] = try HouseholdHistory.state(id: id, events: try store.readStream(stream).map(LoggedEvent.init))
+            case .village:
+                state.villages[id] = nil
+                for e in try Corrections.apply(try store.readStream(stream).map(LoggedEvent.init)) { try foldVillage(&state, id, e) }
+            case .policy:
+                return try build(store, asOf: asOf, observers: observers, progress: progress, from: nil)
+            default: break
+            }
+        }
+        progress?(limit + 1, limit + 1)
+        return state
+    }
+
+    /// What a fold stops at.
+    struct Limits {
+        var last: UInt64
+        var recorded: RecordedTime?
+        var effective: EffectiveDate?
+    }
+
+    /// One thread's share of the fold: its households' slots and, in the first lane,
+    /// the villages, policies and cadres.
+    struct Lane {
+        let number: Int
+        let lanes: Int
+        let observer: Observer
+        var state: CountyState
+        var slots = HouseholdSlots()
+        /// Whether the observer has had a slot's id.
+        var introduced: [Bool] = []
+
+        init(number: Int, of lanes: Int, observer: Observer, state: CountyState) {
+            self.number = number
+            self.lanes = lanes
+            self.observer = observer
+            self.state = state
+        }
+
+        /// Folds one record if it is this lane's; `false` ends the pass.
+        mutating func fold(_ r: BorrowedRecord, fixes: [UInt64: Fix], limits: Limits, progress: ((UInt64, UInt64) -> Void)?) throws -> Bool {
+            if let t = limits.recorded, r.recorded > t { return false }
             state.position = r.position
-            if r.position & 0xFFFF == 0 { progress?(r.position, limit + 1) }
+            if r.position & 0xFFFF == 0 { progress?(r.position, limits.last + 1) }
             let stream = r.streamBytes
             let category = StreamPrefix.of(stream)
             guard category != .other, category != .cadre || observer.cadreEvent != nil else { return true }  // funds, projects: their own projections
+            // Households by the parity of their id's last byte; the rest in the first lane.
+            if lanes > 1, category == .household ? Int(stream[stream.count - 1] & 1) != number : number != 0 { return true }
             let kind = EventKind(typeBytes: r.typeBytes)
             if kind == .correction { return true }
-            if let d = effectiveLimit, r.effective > d { return true }
+            if let d = limits.effective, r.effective > d { return true }
             var payload: [UInt8] = []
             switch fixes[r.position] {
             case .retract?: return true
@@ -165,7 +244,12 @@ public enum CountyBuilder {
             switch category {
             case .household:
                 let slot = slots.slot(for: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.household.count...]))
-                if let hook = observer.beforeEvent { hook(event, HouseholdKey(slot: slot, id: slots.ids[slot]), &slots.states[slot]) }
+                if let hook = observer.beforeEvent {
+                    if introduced.count <= slot { introduced += repeatElement(false, count: slot + 1 - introduced.count) }
+                    let id = introduced[slot] ? "" : slots.ids[slot]
+                    introduced[slot] = true
+                    hook(event, HouseholdKey(slot: slot, id: id), &slots.states[slot])
+                }
                 try HouseholdFold.apply(&slots.states[slot], event, id: slots.ids[slot])
             case .village:
                 try foldVillage(&state, String(decoding: UnsafeRawBufferPointer(rebasing: stream[StreamPrefix.village.count...]), as: UTF8.self), event)
@@ -183,24 +267,6 @@ public enum CountyBuilder {
             state.eventsFolded += 1
             return true
         }
-        state.households.reserveCapacity(slots.ids.count)
-        for (k, id) in slots.ids.enumerated() { if let h = slots.states[k] { state.households[id] = h } }
-        // Streams whose earlier events a later correction changed: fold them again, whole.
-        for stream in refold {
-            guard let (category, id) = StreamCategory.split(stream) else { continue }
-            switch category {
-            case .household:
-                state.households[id] = try HouseholdHistory.state(id: id, events: try store.readStream(stream).map(LoggedEvent.init))
-            case .village:
-                state.villages[id] = nil
-                for e in try Corrections.apply(try store.readStream(stream).map(LoggedEvent.init)) { try foldVillage(&state, id, e) }
-            case .policy:
-                return try build(store, asOf: asOf, observer: observer, progress: progress, from: nil)
-            default: break
-            }
-        }
-        progress?(limit + 1, limit + 1)
-        return state
     }
 
     static func foldVillage(_ state: inout CountyState, _ code: String, _ event: LoggedEvent) throws {

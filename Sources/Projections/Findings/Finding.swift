@@ -36,12 +36,6 @@ extension Finding {
     }
 }
 
-/// The fund trails read on a thread of their own, handed back through a semaphore.
-private final class FundReading: @unchecked Sendable {
-    var result: Result<FundLedger.Reading, any Error>?
-    let done = DispatchSemaphore(value: 0)
-}
-
 /// The rules of DOMAIN.md's findings table, and the projection that evaluates them.
 public enum FindingRules {
     /// Every rule, in the order of the findings table: its id and what it finds.
@@ -102,13 +96,17 @@ public enum FindingRules {
         let (saved, note) = FindingsCheckpoint.load(store: store)
         if let saved, let state = try saved.advanced(in: store, to: end) {
             if save, state.position != saved.position { try? FindingsCheckpoint.save(state, store: store) }
-            return (state.all, nil, note)
+            let all = state.all
+            releaseInBackground(saved, state)
+            return (all, nil, note)
         }
         var (state, county) = try judge(store, asOf: .now, progress: progress)
         state.position = end - 1
         // Saved only when the judging saw exactly the records up to `end`.
         if save, end == store.endPosition { try? FindingsCheckpoint.save(state, store: store) }
-        return (state.all, county, note)
+        let all = state.all
+        releaseInBackground(state)
+        return (all, county, note)
     }
 
     /// ``evaluate(_:asOf:progress:)``, with the county.
@@ -119,21 +117,32 @@ public enum FindingRules {
 
     /// Judges every rule from the first record: the county folded with the facts the
     /// rules need while the fund trails are read on another thread.
-    static func judge(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)?) throws -> (FindingsState, CountyState) {
-        let funds = FundReading()
-        let reader = Thread { funds.result = Result { try FundLedger.read(store, asOf: asOf) }; funds.done.signal() }
-        reader.stackSize = 1 << 22
-        reader.start()
-        let facts = HouseholdFindings()
-        let built = Result { try CountyBuilder.build(store, asOf: asOf, observer: facts.observer, progress: progress) }
-        funds.done.wait()
+    ///
+    /// - Parameter lanes: How many lanes the county fold may use (``CountyBuilder``); the
+    ///   tests compare one with two.
+    static func judge(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)?,
+                      lanes: Int = 2) throws -> (FindingsState, CountyState) {
+        let funds = OnAnotherThread { try FundLedger.read(store, asOf: asOf) }
+        // The county folded in two lanes, each with its own facts, merged after.
+        let facts = HouseholdFindings(), second = HouseholdFindings()
+        let built = Result {
+            try CountyBuilder.build(store, asOf: asOf, observers: Array([facts.observer, second.observer].prefix(lanes)),
+                                    progress: progress, from: nil)
+        }
+        let reading = try funds.value()
         let county = try built.get()
-        guard let reading = try funds.result?.get() else { throw FieldError(path: "funds", message: "the fund trails were not read") }
+        facts.absorb(second)
+        // The fund rules on the second core while the household rules are judged here.
+        let standings = facts.standingsByHousehold()
+        let fundFindings = OnAnotherThread {
+            HouseholdFindings.paymentFindings(reading.trails, standings: { standings[$0] ?? [] })
+                + Self.funds(reading, policy: county.policy(on:))
+        }
         var (own, open) = try facts.householdFindings(county: county)
         own += facts.crossHouseholdFindings(county: county)
-        let standings = facts.standingsByHousehold()
-        own += HouseholdFindings.paymentFindings(reading.trails, standings: { standings[$0] ?? [] })
-        own += Self.funds(reading, policy: county.policy(on:))
+        own += try fundFindings.value()
+        // Everything that holds the facts or the fund trails, so none is freed here.
+        releaseInBackground(facts, second, reading, funds, fundFindings)
         let state = FindingsState(position: county.position ?? 0, horizon: reading.horizon, findings: own.map(\.withHousehold),
                                   openVisits: open, standings: standings,
                                   heldFunds: Set(reading.trails.lazy.filter { $0.waits.contains(where: \.stillHeld) }.map(\.fund)),

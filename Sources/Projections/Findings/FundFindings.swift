@@ -10,10 +10,14 @@ extension FindingRules {
         var out: [Finding] = []
         for t in reading.trails {
             // The same household, purpose and fund, paid again within 30 days of the last.
-            var lastPaid: [String: FundTrail.FundPayment] = [:]
-            for p in t.payments where p.to.hasPrefix("household-") {
-                let key = p.to + "\u{0}" + p.purpose
-                if let before = lastPaid[key] {
+            // The last payment (its index) by recipient and purpose; no key string built.
+            struct Paid: Hashable { var to: String, purpose: String }
+            var lastPaid: [Paid: Int] = [:]
+            lastPaid.reserveCapacity(t.payments.count)
+            for (k, p) in t.payments.enumerated() where p.to.hasPrefix("household-") {
+                let key = Paid(to: p.to, purpose: p.purpose)
+                if let i = lastPaid[key] {
+                    let before = t.payments[i]
                     let gap = p.effective.daysSinceEpoch - before.effective.daysSinceEpoch
                     if gap <= 30 {
                         out.append(Finding(rule: "duplicate-disbursement", stream: "fund-" + t.fund, position: p.position,
@@ -23,7 +27,7 @@ extension FindingRules {
                                            household: String(p.to.dropFirst(10))))
                     }
                 }
-                lastPaid[key] = p
+                lastPaid[key] = k
             }
             for p in t.payments where p.to.hasPrefix("project-") {
                 let project = String(p.to.dropFirst(8))

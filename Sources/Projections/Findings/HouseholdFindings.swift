@@ -27,7 +27,6 @@ final class HouseholdFindings {
         var identified: Mark?
         var assessments: [ExitDossier.Assessment] = []
         var helperChanges: [(mark: Mark, cadre: String, assigned: Bool)] = []
-        var visits: [Mark] = []
         var standings: [Standing] = []
         /// Measures applied since the household was enrolled for monitoring.
         var measuresWhileMonitored = 0
@@ -70,6 +69,12 @@ final class HouseholdFindings {
     private var relocations: [(id: String, mark: Mark, debtFen: Int64)] = []
     private var loans: [(id: String, mark: Mark, loan: String, amountFen: Int64, months: Int)] = []
     private var eliminations: [(id: String, mark: Mark, since: EffectiveDate, measures: Int)] = []
+    /// Every visit to a household while it was registered, in log order: its slot and
+    /// mark. One pair of arrays for the county rather than one array per household: a
+    /// visit is most of a household's events, and appending to one hot array costs less
+    /// than reaching each household's own (``visitsByTrack()`` groups them).
+    private var visitSlots: [Int32] = []
+    private var visitMarks: [Mark] = []
     /// Findings that need no policy, found as the events are folded.
     private var found: [Finding] = []
 
@@ -85,6 +90,32 @@ final class HouseholdFindings {
         return state
     }
 
+    /// Takes in what another lane of the same build found (``CountyBuilder``'s lanes
+    /// fold disjoint households): its households follow these in the slot order, and the
+    /// spans of an id number found in both are put back in log order, as one lane would
+    /// have entered them.
+    func absorb(_ other: HouseholdFindings) {
+        let offset = Int32(tracks.count)
+        tracks += other.tracks
+        trackIDs += other.trackIDs
+        visitSlots += other.visitSlots.map { $0 + offset }
+        visitMarks += other.visitMarks
+        for (idNumber, spans) in other.memberships {
+            if memberships[idNumber] == nil {
+                memberships[idNumber] = spans
+            } else {
+                memberships[idNumber]! += spans
+                memberships[idNumber]!.sort { $0.from.position < $1.from.position }
+            }
+        }
+        cadres.merge(other.cadres) { mine, _ in mine }
+        exits += other.exits
+        relocations += other.relocations
+        loans += other.loans
+        eliminations += other.eliminations
+        found += other.found
+    }
+
     /// The hooks that feed it during a county build.
     var observer: CountyBuilder.Observer {
         CountyBuilder.Observer(beforeEvent: { [unowned self] e, key, before in self.household(e, key, &before) },
@@ -98,8 +129,10 @@ final class HouseholdFindings {
             tracks.append(Track())
             trackIDs.append("")
         }
-        let k = key.slot, id = key.id
-        if trackIDs[k].isEmpty { trackIDs[k] = id }
+        let k = key.slot
+        if !key.id.isEmpty { trackIDs[k] = key.id }
+        // The id only where a rule writes it down: most events (visits, measures) need none.
+        var id: String { trackIDs[k] }
         let mark = Mark(position: e.position, effective: e.effective)
         // `before` is read through projections of its small fields (`before?.status`),
         // never as a whole: `before != nil` would copy the whole state (every array and
@@ -138,7 +171,8 @@ final class HouseholdFindings {
             tracks[k].helperChanges.append((mark, cadre, assigned))
         case .visitRecorded:
             guard status != nil else { return }
-            tracks[k].visits.append(mark)
+            visitSlots.append(Int32(k))
+            visitMarks.append(mark)
         case .measureApplied:
             if before?.monitored == true { tracks[k].measuresWhileMonitored += 1 }
         case .exitApproved:
@@ -304,15 +338,31 @@ final class HouseholdFindings {
         }
     }
 
+    /// The visits grouped by household (a counting sort by slot, log order kept within
+    /// each): household `k`'s are `visits[start[k] ..< start[k + 1]]`.
+    private func visitsByTrack() -> (start: [Int], visits: [Mark]) {
+        var start = [Int](repeating: 0, count: tracks.count + 1)
+        for s in visitSlots { start[Int(s) + 1] += 1 }
+        for k in tracks.indices { start[k + 1] += start[k] }
+        var next = start
+        var visits = [Mark](repeating: Mark(position: 0, effective: EffectiveDate(year: 1970, month: 1, day: 1)!), count: visitMarks.count)
+        for (i, s) in visitSlots.enumerated() {
+            visits[next[Int(s)]] = visitMarks[i]
+            next[Int(s)] += 1
+        }
+        return (start, visits)
+    }
+
     /// no-visit: while a household is helped and registered, no gap between the start
     /// of help, its visits and the end of help (or the record) may exceed the visit
     /// interval, nor a year.
     private func judgeVisits(_ county: CountyState, _ out: inout [Finding], _ open: inout [OpenVisit]) {
         enum Step { case help(String, Bool), visit, standing(Bool) }
-        for (k, t) in tracks.enumerated() where !t.visits.isEmpty || !t.helperChanges.isEmpty {
+        let (start, visits) = visitsByTrack()
+        for (k, t) in tracks.enumerated() where start[k + 1] > start[k] || !t.helperChanges.isEmpty {
             let id = trackIDs[k]
             var steps: [(mark: Mark, step: Step)] = t.helperChanges.map { ($0.mark, .help($0.cadre, $0.assigned)) }
-            steps += t.visits.map { ($0, .visit) }
+            steps += visits[start[k]..<start[k + 1]].map { ($0, .visit) }
             steps += t.standings.map { ($0.mark, .standing($0.registered)) }
             steps.sort { $0.mark < $1.mark }
             var helpers = 0, registered = false

@@ -49,6 +49,7 @@ enum FindingsCommand {
             guard let id = f.household, let h = county?.households[id] else { return false }
             return QueryEvaluator.matches(filter, h)
         }
+        releaseInBackground(judged, county as Any)  // a folded county takes a while to free
         let columns: [TableResult.Column] = [
             .init(key: "rule", label: "规则", numeric: false), .init(key: "stream", label: "流", numeric: false),
             .init(key: "position", label: "位置", numeric: true), .init(key: "effective", label: "日期", numeric: false),

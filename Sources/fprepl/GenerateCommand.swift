@@ -53,10 +53,19 @@ struct GenerateCommand: ParsableCommand {
         var county = SyntheticCounty(parameters)
         let written = try county.write(into: target) { progress.update(done: $0, unit: "events") }
         try (target as? EventStore)?.sync()
-        try target.close()
         progress.finish()
         let seconds = (clock.now - start).seconds
         print("generated \(households) households, \(written) events into \(target.location) in \(String(format: "%.1f", seconds)) s")
+        // The projections kept beside the log, built now so that the first question is
+        // answered at once: the findings (judged: `docs/findings.md`) and the county.
+        let judging = Progress(label: "judging the findings", enabled: isatty(2) == 1)
+        let judgingStart = clock.now
+        let (findings, folded, _) = try FindingRules.now(target, save: true) { judging.update(done: Int($0), total: Int($1), unit: "events") }
+        if let folded { try? CountyCheckpoint.save(folded, store: target) }
+        judging.finish()
+        try target.close()
+        print("judged \(findings.count) findings and saved them with the county beside the log in "
+            + String(format: "%.1f", (clock.now - judgingStart).seconds) + " s")
     }
 }
 

@@ -27,15 +27,22 @@ import Testing
         }
     }
 
-    @Test func aCorrectionInTheTailIsJudgedFromTheFirstRecord() throws {
+    @Test func aCorrectionRemovesItsFindingAndOneOfAHelperIsJudgedFromTheFirstRecord() throws {
         try withCounty { store in
             _ = try FindingRules.now(store, save: true)
-            // Retract the exit behind "exit-income-below-line" (position 30).
+            // Retract the exit behind "exit-income-below-line" (position 30): that household
+            // is judged again from its stream.
             _ = try Importer.run(#"{"stream":"household-5301241012010002","type":"Correction","effective":"2017-06-01","actor":"op","data":{"target":30,"action":"retract","approver":"县扶贫办"}}"#, store: store)
             let after = try FindingRules.now(store, save: true)
-            #expect(after.county != nil, "a correction: judged again")
+            #expect(after.county == nil, "a correction of an exit: moved on")
             #expect(!after.findings.contains { $0.rule == "exit-income-below-line" })
             #expect(after.findings == (try FindingRules.evaluate(store, asOf: .now)))
+            // A helper's assignment retracted changes a cadre's load across households.
+            let assigned = try #require(try store.readStream("household-5301241012010004").first { $0.type == "HelperAssigned" })
+            _ = try Importer.run(#"{"stream":"household-5301241012010004","type":"Correction","effective":"2017-06-02","actor":"op","data":{"target":\#(assigned.position),"action":"retract","approver":"县扶贫办"}}"#, store: store)
+            let judged = try FindingRules.now(store, save: true)
+            #expect(judged.county != nil, "a correction of a helper: judged from the first record")
+            #expect(judged.findings == (try FindingRules.evaluate(store, asOf: .now)))
             #expect(try FindingRules.now(store, save: true).county == nil, "and saved again")
         }
     }
@@ -86,6 +93,29 @@ import Testing
                 #expect(moved.county == nil, "\(what): moved on, not judged from the first record")
                 #expect(moved.findings == (try FindingRules.evaluate(store, asOf: .now)), "\(what)")
             }
+            // Corrections of such events: the exit above retracted (its findings go), the
+            // payment to a removed household retracted (its disbursed-to-ineligible goes).
+            func position(_ stream: String, _ type: String) throws -> UInt64 {
+                try #require(try store.readStream(stream).last { $0.type == type }).position
+            }
+            let exitAt = try position("household-" + poor[0], "ExitApproved")
+            let paidAt = try #require(try store.readStream("fund-2023-01").last { $0.actor == "op-test" }).position
+            let before = try FindingRules.now(store, save: true).findings
+            #expect(before.contains { $0.position == exitAt } && before.contains { $0.position == paidAt && $0.rule == "disbursed-to-ineligible" })
+            let corrections: [(String, String)] = [
+                ("an exit retracted", event("household-" + poor[0], "Correction", "2024-08-01",
+                                            #"{"target":\#(exitAt),"action":"retract","approver":"县扶贫办"}"#)),
+                ("a payment retracted", event("fund-2023-01", "Correction", "2024-08-02",
+                                              #"{"target":\#(paidAt),"action":"retract","approver":"县财政局"}"#)),
+            ]
+            for (what, line) in corrections {
+                _ = try Importer.run(line, store: store)
+                let moved = try FindingRules.now(store, save: true)
+                #expect(moved.county == nil, "\(what): moved on, not judged from the first record")
+                #expect(moved.findings == (try FindingRules.evaluate(store, asOf: .now)), "\(what)")
+            }
+            let after = try FindingRules.now(store, save: true).findings
+            #expect(!after.contains { $0.position == exitAt } && !after.contains { $0.position == paidAt })
             // A tail that changes what others are judged by: a member joins.
             let birth = #"{"person":{"person_id":"p-new","name":"新生","id_number":"530124202401010011","relation":"子女","birth_date":"2024-01-01","health":"健康"},"change":"出生"}"#
             _ = try Importer.run(event("household-" + helped[4], "MemberChanged", "2024-07-01", birth), store: store)

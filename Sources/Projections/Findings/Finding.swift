@@ -109,6 +109,21 @@ public enum FindingRules {
         return (all, county, note)
     }
 
+    /// After a write: moves the saved findings on to the end of the log when the new
+    /// records are everyday work (``FindingsState``), so that the next `findings` is
+    /// served at once; otherwise leaves them for the next `findings` to judge.
+    ///
+    /// - Returns: whether they were moved on.
+    @discardableResult
+    public static func moveOn(_ store: any EventLog) -> Bool {
+        let end = store.endPosition
+        guard let saved = FindingsCheckpoint.load(store: store).state, saved.position + 1 < end,
+              let next = try? saved.advanced(in: store, to: end) else { return false }
+        try? FindingsCheckpoint.save(next, store: store)
+        releaseInBackground(saved, next)
+        return true
+    }
+
     /// ``evaluate(_:asOf:progress:)``, with the county.
     public static func inspect(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
         let (state, county) = try judge(store, asOf: asOf, progress: progress)

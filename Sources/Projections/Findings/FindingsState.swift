@@ -5,7 +5,8 @@ import EventStore
 /// current"), and saved beside the log (``FindingsCheckpoint``).
 ///
 /// A tail of everyday work (visits, assessments, measures, exits, loans, surveys, money
-/// moving in funds) changes only the findings of the households and funds it touches,
+/// moving in funds, and corrections of those) changes only the findings of the
+/// households and funds it touches,
 /// and, when it moves the end of the record, the findings that are open until then:
 /// those households and funds are judged again from their own streams and the rest is
 /// kept. A tail that could change what other households are judged by (a policy, a
@@ -62,11 +63,23 @@ struct FindingsState {
         guard end - first <= max(20_000, end / 16) else { return nil }
         let beneficiaries = Set(findings.lazy.filter { $0.rule == "helper-is-beneficiary" }.compactMap(\.household))
         var households = Set<String>(), funds = Set<String>()
+        // Funds with a payment corrected: every payment's disbursed-to-ineligible again.
+        var correctedFunds = Set<String>()
         var latest = horizon
         var ownOnly = true
         try store.forEachRecord(from: first, through: end - 1) { r in
             if r.effective > latest { latest = r.effective }
-            let kind = EventKind(typeBytes: r.typeBytes)
+            var kind = EventKind(typeBytes: r.typeBytes)
+            // A correction is judged as the kind of event it corrects (in its own stream).
+            let corrects = kind == .correction
+            if corrects {
+                let target = try Fp_Correction(serializedBytes: Array(r.payload)).target
+                guard target < end, case let corrected = try store.record(at: target), corrected.stream == r.stream else {
+                    ownOnly = false
+                    return false
+                }
+                kind = EventKind(type: corrected.type)
+            }
             switch StreamPrefix.of(r.streamBytes) {
             case .household:
                 let id = String(r.stream.dropFirst(StreamPrefix.household.count))
@@ -77,7 +90,9 @@ struct FindingsState {
                 break  // no rule reads villages
             case .other where r.streamBytes.starts(with: Self.fundPrefix):
                 ownOnly = Self.fundKinds.contains(kind)
-                funds.insert(String(r.stream.dropFirst(Self.fundPrefix.count)))
+                let fund = String(r.stream.dropFirst(Self.fundPrefix.count))
+                funds.insert(fund)
+                if corrects { correctedFunds.insert(fund) }
             default:
                 ownOnly = false
             }
@@ -95,9 +110,11 @@ struct FindingsState {
             if f.stream.hasPrefix("household-") {
                 return households.contains(String(f.stream.dropFirst(10))) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
             }
-            // A payment's disbursed-to-ineligible stands: neither it nor the standings it
-            // was judged against change in such a tail.
-            return f.stream.hasPrefix("fund-") && f.rule != "disbursed-to-ineligible" && refunds.contains(String(f.stream.dropFirst(5)))
+            // A payment's disbursed-to-ineligible stands unless the payment was corrected: the
+            // standings it was judged against do not change in such a tail.
+            guard f.stream.hasPrefix("fund-") else { return false }
+            let fund = String(f.stream.dropFirst(5))
+            return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || correctedFunds.contains(fund))
         }
         next.openVisits.removeAll { households.contains($0.household) }
         // Records after `end` (another writer's) wait for the next time.
@@ -115,7 +132,11 @@ struct FindingsState {
         var trails: [FundTrail] = []
         for fund in refunds.sorted() { trails.append(try FundTrail.build(fund: fund, events: try read("fund-" + fund), asOf: .now, until: latest)) }
         // The payments of the tail, and the standings of the households they paid.
-        let paid = trails.map { t in var tail = t; tail.payments.removeAll { $0.position < first }; return tail }
+        let paid = trails.map { t in
+            var tail = t
+            if !correctedFunds.contains(t.fund) { tail.payments.removeAll { $0.position < first } }
+            return tail
+        }
         let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.filter { $0.to.hasPrefix("household-") }.map { String($0.to.dropFirst(10)) }))
         next.findings += HouseholdFindings.paymentFindings(paid, standings: { standings[$0] ?? [] })
         for trail in trails {

@@ -20,6 +20,8 @@ enum TransferCommands {
             throw CommandError("\(path): \(e); nothing was imported")
         }
         if report.events == 0 { return "imported nothing: \(path) holds no events\n" }
+        // The findings kept beside the log move on with it when that is cheap.
+        FindingRules.moveOn(store)
         return "imported \(report.events) events from \(path) (positions \(report.positions.lowerBound)-\(report.positions.upperBound - 1))\n"
     }
 

@@ -206,4 +206,46 @@ import CSHA256
         let l = MerkleHash.leaf([1, 2, 3]), r = MerkleHash.leaf([4])
         #expect(MerkleHash.node(l, r).bytes == Array(SHA256.hash(data: [1] + l.bytes + r.bytes)))
     }
+
+    /// Two nodes at once are the same as one by one, with the SHA extensions and without;
+    /// a subtree appended to a frontier whole is the same as its leaves one by one, the
+    /// nodes completed above it included.
+    @Test(arguments: [true, false]) func twoNodesAtOnceAndWholeSubtrees(hardware: Bool) {
+        fp_sha256_use_hw(hardware ? 1 : 0)
+        defer { fp_sha256_use_hw(1) }
+        let leaves = (0..<256).map { MerkleHash.leaf([UInt8(truncatingIfNeeded: $0), 7]) }
+        for k in stride(from: 0, to: 252, by: 4) {
+            let (x, y) = MerkleHash.nodes((leaves[k], leaves[k + 1]), (leaves[k + 2], leaves[k + 3]))
+            #expect(x == MerkleHash.node(leaves[k], leaves[k + 1]) && y == MerkleHash.node(leaves[k + 2], leaves[k + 3]))
+        }
+        for height in [1, 2, 4] {
+            var one = MerkleFrontier(), whole = MerkleFrontier()
+            var byLeaf: [String] = [], bySubtree: [String] = []
+            for (k, leaf) in leaves.enumerated() {
+                one.append(leaf) { h, i, hash in if h > height { byLeaf.append("\(h) \(i) \(hash)") } }
+                guard (k + 1) % (1 << height) == 0 else { continue }
+                var block = MerkleFrontier()
+                for l in leaves[(k + 1 - (1 << height))...k] { block.append(l) }
+                whole.append(subtree: block.root, height: height) { h, i, hash in bySubtree.append("\(h) \(i) \(hash)") }
+                #expect(whole.root == one.root && whole.size == one.size && whole.hashes == one.hashes, "height \(height), \(k + 1) leaves")
+            }
+            #expect(bySubtree == byLeaf, "height \(height)")
+        }
+    }
+
+    /// Two leaves hashed at once (their rounds interleaved) are swift-crypto's, for every
+    /// pair of lengths that ends in a different number of blocks, and past the length the
+    /// interleaved path takes (439 bytes), with the SHA extensions and without.
+    @Test(arguments: [true, false]) func twoLeavesAtOnceAreTheSameAsOneByOne(hardware: Bool) {
+        fp_sha256_use_hw(hardware ? 1 : 0)
+        defer { fp_sha256_use_hw(1) }
+        let lengths = Array(0...130) + [183, 184, 200, 438, 439, 440, 700]
+        for (i, m) in lengths.enumerated() {
+            for n in [0, 54, 55, 56, 119, 120, 150, lengths[(i * 7) % lengths.count]] {
+                let a = (0..<m).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ m) }, b = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 3) }
+                let (x, y) = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in MerkleHash.leaves(pa, pb) } }
+                #expect(x.bytes == Array(SHA256.hash(data: [0] + a)) && y.bytes == Array(SHA256.hash(data: [0] + b)), "lengths \(m), \(n)")
+            }
+        }
+    }
 }

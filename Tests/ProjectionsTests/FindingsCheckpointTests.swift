@@ -27,21 +27,31 @@ import Testing
         }
     }
 
-    @Test func aCorrectionRemovesItsFindingAndOneOfAHelperIsJudgedFromTheFirstRecord() throws {
+    @Test func correctionsMoveTheFindingsOnOrAreJudgedFromTheFirstRecord() throws {
         try withCounty { store in
             _ = try FindingRules.now(store, save: true)
-            // Retract the exit behind "exit-income-below-line" (position 30): that household
+            func correct(_ household: String, _ target: UInt64, _ day: String) throws {
+                _ = try Importer.run(#"{"stream":"household-\#(household)","type":"Correction","effective":"\#(day)","actor":"op","data":{"target":\#(target),"action":"retract","approver":"县扶贫办"}}"#, store: store)
+            }
+            // The exit behind "exit-income-below-line" (position 30) retracted: that household
             // is judged again from its stream.
-            _ = try Importer.run(#"{"stream":"household-5301241012010002","type":"Correction","effective":"2017-06-01","actor":"op","data":{"target":30,"action":"retract","approver":"县扶贫办"}}"#, store: store)
+            try correct("5301241012010002", 30, "2017-06-01")
             let after = try FindingRules.now(store, save: true)
             #expect(after.county == nil, "a correction of an exit: moved on")
             #expect(!after.findings.contains { $0.rule == "exit-income-below-line" })
             #expect(after.findings == (try FindingRules.evaluate(store, asOf: .now)))
-            // A helper's assignment retracted changes a cadre's load across households.
-            let assigned = try #require(try store.readStream("household-5301241012010004").first { $0.type == "HelperAssigned" })
-            _ = try Importer.run(#"{"stream":"household-5301241012010004","type":"Correction","effective":"2017-06-02","actor":"op","data":{"target":\#(assigned.position),"action":"retract","approver":"县扶贫办"}}"#, store: store)
+            // The assignment that took cadre c01 over three households (position 46)
+            // retracted: every cadre's load is counted again from the kept changes.
+            try correct("5301241012010004", 46, "2017-06-02")
+            let unloaded = try FindingRules.now(store, save: true)
+            #expect(unloaded.county == nil, "a correction of a helper: moved on")
+            #expect(!unloaded.findings.contains { $0.rule == "helper-overloaded" })
+            #expect(unloaded.findings == (try FindingRules.evaluate(store, asOf: .now)))
+            // A removal retracted (position 94) changes the household's standing, which
+            // payments to it are judged by: judged from the first record.
+            try correct("5301241012010009", 94, "2017-06-03")
             let judged = try FindingRules.now(store, save: true)
-            #expect(judged.county != nil, "a correction of a helper: judged from the first record")
+            #expect(judged.county != nil, "a correction of a removal: judged from the first record")
             #expect(judged.findings == (try FindingRules.evaluate(store, asOf: .now)))
             #expect(try FindingRules.now(store, save: true).county == nil, "and saved again")
         }
@@ -62,7 +72,7 @@ import Testing
             let poor = ids.filter { state.households[$0]?.status == .poor }
             let removed = ids.filter { state.households[$0]?.status == .removed }
             let helped = ids.filter { state.households[$0]?.helpers.isEmpty == false && state.households[$0]?.status != .removed }
-            #expect(poor.count >= 2 && removed.count >= 2 && helped.count >= 6)
+            #expect(poor.count >= 2 && removed.count >= 2 && helped.count >= 10)
             func event(_ stream: String, _ type: String, _ day: String, _ data: String) -> String {
                 #"{"stream":"\#(stream)","type":"\#(type)","effective":"\#(day)","actor":"op-test","data":\#(data)}"#
             }
@@ -84,6 +94,15 @@ import Testing
                 ("an exit with a short notice, and money paid after the end of the record", [
                     event("household-" + poor[0], "ExitApproved", "2024-05-20", exit),
                     paid(removed[1], "2024-06-01", fen: 30_000),
+                ]),
+                ("a cadre given three more households, and one released", [
+                    event("household-" + poor[1], "HelperAssigned", "2024-06-10", #"{"cadre":"c-busy"}"#),
+                    event("household-" + helped[5], "HelperAssigned", "2024-06-11", #"{"cadre":"c-busy"}"#),
+                    event("household-" + helped[6], "HelperAssigned", "2024-06-12", #"{"cadre":"c-busy"}"#),
+                    event("household-" + helped[7], "HelperAssigned", "2024-06-13", #"{"cadre":"c-busy"}"#),
+                    event("household-" + helped[8], "HelperAssigned", "2024-06-14", #"{"cadre":"c-busy"}"#),
+                    event("household-" + helped[9], "HelperAssigned", "2024-06-15", #"{"cadre":"c-busy"}"#),
+                    event("household-" + helped[5], "HelperReleased", "2024-06-20", #"{"cadre":"c-busy"}"#),
                 ]),
                 ("nothing new", []),
             ]
@@ -116,6 +135,7 @@ import Testing
             }
             let after = try FindingRules.now(store, save: true).findings
             #expect(!after.contains { $0.position == exitAt } && !after.contains { $0.position == paidAt })
+            #expect(after.contains { $0.rule == "helper-overloaded" && $0.detail.contains("c-busy") }, "six households for one cadre")
             // A tail that changes what others are judged by: a member joins.
             let birth = #"{"person":{"person_id":"p-new","name":"新生","id_number":"530124202401010011","relation":"子女","birth_date":"2024-01-01","health":"健康"},"change":"出生"}"#
             _ = try Importer.run(event("household-" + helped[4], "MemberChanged", "2024-07-01", birth), store: store)

@@ -17,11 +17,12 @@ import Foundation
 /// 6 household); 3 horizon; 4 an open visit (1 household, 2 position, 3 effective, 4
 /// limit in days); 5 a household's standings (1 household, then per standing 2 position,
 /// 3 effective, 4 registered 0/1, 5 what); 6 a fund still holding money; 7 a PolicySet
-/// (1 effective, 2 its bytes).
+/// (1 effective, 2 its bytes); 8 a household's helper changes (1 household, then per
+/// change 2 position, 3 effective, 4 assigned 0/1, 5 cadre).
 public enum FindingsCheckpoint {
     static let magic = Array("FPLFIND1".utf8)
-    /// Bumped whenever this layout changes (2: the state behind the findings).
-    static let formatVersion: UInt32 = 2
+    /// Bumped whenever this layout changes (2: the state behind the findings; 3: helper changes).
+    static let formatVersion: UInt32 = 3
 
     /// Where the saved findings of a store live.
     public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/findings.ckpt" }
@@ -45,15 +46,9 @@ public enum FindingsCheckpoint {
             w.lengthDelimited(4, m.bytes)
         }
         for message in state.undecodedStandings { w.lengthDelimited(5, Array(message)) }
-        for (id, list) in state.standings {
-            var m = ProtoWriter()
-            m.string(1, id)
-            for s in list {
-                m.varintField(2, s.mark.position); m.varintField(3, UInt64(s.mark.effective.rawValue))
-                m.varintField(4, s.registered ? 1 : 0); m.string(5, s.what)
-            }
-            w.lengthDelimited(5, m.bytes)
-        }
+        for (id, list) in state.standings { w.lengthDelimited(5, marked(id, list.map { ($0.mark, $0.registered, $0.what) })) }
+        for message in state.undecodedHelperChanges { w.lengthDelimited(8, Array(message)) }
+        for (id, list) in state.helperChanges { w.lengthDelimited(8, marked(id, list.map { ($0.mark, $0.assigned, $0.cadre) })) }
         for fund in state.heldFunds.sorted() { w.string(6, fund) }
         for p in state.policyEvents {
             var m = ProtoWriter()
@@ -74,7 +69,7 @@ public enum FindingsCheckpoint {
         let (found, note) = ProjectionFile.load(file, magic: magic, version: formatVersion, store: store)
         guard let (position, body) = found else { return (nil, note) }
         var state = FindingsState(position: position, horizon: EffectiveDate(rawValue: 0) ?? EffectiveDate(year: 1970, month: 1, day: 1)!,
-                                  findings: [], openVisits: [], standings: [:], heldFunds: [], policyEvents: [])
+                                  findings: [], openVisits: [], standings: [:], helperChanges: [:], heldFunds: [], policyEvents: [])
         do {
             var saidBuild: String?
             var r = ProtoReader(bytes: body)
@@ -98,6 +93,7 @@ public enum FindingsCheckpoint {
                     state.openVisits.append(o)
                 case (5, .bytes(let b)): state.undecodedStandings.append(b)
                 case (6, .bytes(let b)): state.heldFunds.insert(String(decoding: b, as: UTF8.self))
+                case (8, .bytes(let b)): state.undecodedHelperChanges.append(b)
                 case (7, .bytes(let b)):
                     var effective: EffectiveDate?
                     var event: Fp_PolicySet?
@@ -120,6 +116,48 @@ public enum FindingsCheckpoint {
         return (state, nil)
     }
 
+    /// An entry of a household's standings or helper changes: where, a flag (registered;
+    /// assigned) and a text (what; the cadre).
+    typealias Marked = (mark: HouseholdFindings.Mark, flag: Bool, text: String)
+
+    /// One household's standings (field 5) or helper changes (field 8): the household (1),
+    /// then per entry its position (2), date (3), flag 0/1 (4) and text (5).
+    private static func marked(_ id: String, _ entries: [Marked]) -> [UInt8] {
+        var m = ProtoWriter()
+        m.string(1, id)
+        for e in entries {
+            m.varintField(2, e.mark.position); m.varintField(3, UInt64(e.mark.effective.rawValue))
+            m.varintField(4, e.flag ? 1 : 0); m.string(5, e.text)
+        }
+        return m.bytes
+    }
+
+    private static func marked(_ message: ArraySlice<UInt8>) throws -> (String, [Marked]) {
+        var id = ""
+        var list: [Marked] = []
+        let unknown = EffectiveDate(year: 1970, month: 1, day: 1)!
+        var r = ProtoReader(bytes: Array(message))
+        while let (n, v) = try r.next() {
+            switch (n, v) {
+            case (1, .bytes(let t)): id = String(decoding: t, as: UTF8.self)
+            case (2, .varint(let p)): list.append((.init(position: p, effective: unknown), false, ""))
+            case (3, .varint(let d)) where !list.isEmpty: list[list.count - 1].mark.effective = try day(d)
+            case (4, .varint(let x)) where !list.isEmpty: list[list.count - 1].flag = x != 0
+            case (5, .bytes(let t)) where !list.isEmpty: list[list.count - 1].text = String(decoding: t, as: UTF8.self)
+            default: break
+            }
+        }
+        guard !id.isEmpty else { throw ProjectionFile.Malformed() }
+        return (id, list)
+    }
+
+    /// One household's helper changes (field 8), decoded when a tail needs them.
+    static func helperChanges(_ message: ArraySlice<UInt8>) throws -> (String, [HouseholdFindings.HelperChange]) {
+        let (id, list) = try marked(message)
+        guard list.allSatisfy({ !$0.text.isEmpty }) else { throw ProjectionFile.Malformed() }
+        return (id, list.map { ($0.mark, $0.text, $0.flag) })
+    }
+
     /// The household of a standings message (field 5), which its first field names.
     static func household(ofStandings message: ArraySlice<UInt8>) throws -> String {
         var r = ProtoReader(bytes: Array(message))
@@ -129,22 +167,8 @@ public enum FindingsCheckpoint {
 
     /// One household's standings (field 5), decoded when a tail needs them.
     static func standings(_ message: ArraySlice<UInt8>) throws -> (String, [HouseholdFindings.Standing]) {
-        var id = ""
-        var list: [HouseholdFindings.Standing] = []
-        let unknown = EffectiveDate(year: 1970, month: 1, day: 1)!
-        var r = ProtoReader(bytes: Array(message))
-        while let (n, v) = try r.next() {
-            switch (n, v) {
-            case (1, .bytes(let t)): id = String(decoding: t, as: UTF8.self)
-            case (2, .varint(let p)): list.append(.init(mark: .init(position: p, effective: unknown), registered: false, what: ""))
-            case (3, .varint(let d)) where !list.isEmpty: list[list.count - 1].mark.effective = try day(d)
-            case (4, .varint(let x)) where !list.isEmpty: list[list.count - 1].registered = x != 0
-            case (5, .bytes(let t)) where !list.isEmpty: list[list.count - 1].what = String(decoding: t, as: UTF8.self)
-            default: break
-            }
-        }
-        guard !id.isEmpty else { throw ProjectionFile.Malformed() }
-        return (id, list)
+        let (id, list) = try marked(message)
+        return (id, list.map { .init(mark: $0.mark, registered: $0.flag, what: $0.text) })
     }
 
     private static func day(_ raw: UInt64) throws -> EffectiveDate {

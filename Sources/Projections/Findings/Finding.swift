@@ -159,7 +159,7 @@ public enum FindingRules {
         // Everything that holds the facts or the fund trails, so none is freed here.
         releaseInBackground(facts, second, reading, funds, fundFindings)
         let state = FindingsState(position: county.position ?? 0, horizon: reading.horizon, findings: own.map(\.withHousehold),
-                                  openVisits: open, standings: standings,
+                                  openVisits: open, standings: standings, helperChanges: facts.helperChangesByHousehold(),
                                   heldFunds: Set(reading.trails.lazy.filter { $0.waits.contains(where: \.stillHeld) }.map(\.fund)),
                                   policyEvents: county.policyEvents)
         return (state, county)

@@ -30,6 +30,12 @@ struct FindingsState {
     /// Standings as read from a saved file and not decoded yet (one message a household,
     /// ``FindingsCheckpoint``): only a tail that moves money needs them.
     var undecodedStandings: [ArraySlice<UInt8>] = []
+    /// Each household's helper changes (those that have any): what helper-overloaded
+    /// counts a cadre's households from.
+    var helperChanges: [String: [HouseholdFindings.HelperChange]]
+    /// Helper changes as read from a saved file and not decoded yet: only a tail that
+    /// assigns or releases a helper needs them.
+    var undecodedHelperChanges: [ArraySlice<UInt8>] = []
     /// Funds still holding money at the end of the record (their funds-idle findings
     /// count the days to it).
     var heldFunds: Set<String>
@@ -46,7 +52,7 @@ struct FindingsState {
     /// The kinds of household event whose findings are the household's own.
     static let ownKinds: Set<EventKind> = [
         .visitRecorded, .incomeAssessed, .guaranteesAssessed, .measureApplied, .surveyRecorded, .loanIssued, .loanRepaid,
-        .loanOverdue, .relocationRecorded, .monitoringEnrolled, .riskEliminated, .exitApproved,
+        .loanOverdue, .relocationRecorded, .monitoringEnrolled, .riskEliminated, .exitApproved, .helperAssigned, .helperReleased,
     ]
     static let fundKinds: Set<EventKind> = [.fundAllocated, .fundTransferred, .fundDisbursed, .fundReturned]
     static let fundPrefix = Array("fund-".utf8)
@@ -65,6 +71,8 @@ struct FindingsState {
         var households = Set<String>(), funds = Set<String>()
         // Funds with a payment corrected: every payment's disbursed-to-ineligible again.
         var correctedFunds = Set<String>()
+        // A helper assigned or released: every cadre's load counted again.
+        var helpersChanged = false
         var latest = horizon
         var ownOnly = true
         try store.forEachRecord(from: first, through: end - 1) { r in
@@ -86,6 +94,7 @@ struct FindingsState {
                 // An exit changes the status a helper-is-beneficiary finding names.
                 ownOnly = Self.ownKinds.contains(kind) && !(kind == .exitApproved && beneficiaries.contains(id))
                 households.insert(id)
+                if kind == .helperAssigned || kind == .helperReleased { helpersChanged = true }
             case .village:
                 break  // no rule reads villages
             case .other where r.streamBytes.starts(with: Self.fundPrefix):
@@ -117,6 +126,10 @@ struct FindingsState {
             return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || correctedFunds.contains(fund))
         }
         next.openVisits.removeAll { households.contains($0.household) }
+        if helpersChanged {
+            try next.decodeHelperChanges()
+            next.findings.removeAll { $0.rule == "helper-overloaded" }
+        }
         // Records after `end` (another writer's) wait for the next time.
         func read(_ stream: String) throws -> [LoggedEvent] {
             try store.readStream(stream).lazy.filter { $0.position < end }.map(LoggedEvent.init)
@@ -128,6 +141,10 @@ struct FindingsState {
             let (own, open) = try facts.householdFindings(county: one)
             next.findings += own.map(\.withHousehold)
             next.openVisits += open
+            if helpersChanged { next.helperChanges[id] = facts.helperChangesByHousehold()[id] }
+        }
+        if helpersChanged {
+            next.findings += HouseholdFindings.helperLoadFindings(next.helperChanges, policy: county.policy(on:)).map(\.withHousehold)
         }
         var trails: [FundTrail] = []
         for fund in refunds.sorted() { trails.append(try FundTrail.build(fund: fund, events: try read("fund-" + fund), asOf: .now, until: latest)) }
@@ -157,6 +174,15 @@ struct FindingsState {
 }
 
 extension FindingsState {
+    /// Decodes the helper changes read from a saved file.
+    mutating func decodeHelperChanges() throws {
+        for message in undecodedHelperChanges {
+            let (id, list) = try FindingsCheckpoint.helperChanges(message)
+            helperChanges[id] = list
+        }
+        undecodedHelperChanges = []
+    }
+
     /// The standings of some households, decoding from the saved file only theirs.
     func standings(of ids: Set<String>) throws -> [String: [HouseholdFindings.Standing]] {
         var out: [String: [HouseholdFindings.Standing]] = [:]

@@ -398,19 +398,36 @@ final class HouseholdFindings {
     /// helper-overloaded: each assignment that takes a cadre above the policy's
     /// households per helper, counted by effective date.
     private func judgeHelperLoad(_ county: CountyState, _ out: inout [Finding]) {
+        out += Self.helperLoadFindings(helperChangesByHousehold(), policy: county.policy(on:))
+    }
+
+    /// A change of helper: assigned or released, when, and which cadre.
+    typealias HelperChange = (mark: Mark, cadre: String, assigned: Bool)
+
+    /// Every household's helper changes, in log order (those that have any).
+    func helperChangesByHousehold() -> [String: [HelperChange]] {
+        var out: [String: [HelperChange]] = [:]
+        for (k, t) in tracks.enumerated() where !t.helperChanges.isEmpty { out[trackIDs[k]] = t.helperChanges }
+        return out
+    }
+
+    /// helper-overloaded over the helper changes of every household.
+    static func helperLoadFindings(_ byHousehold: [String: [HelperChange]], policy: (EffectiveDate) -> Policy) -> [Finding] {
+        var out: [Finding] = []
         var changes: [(mark: Mark, household: String, cadre: String, assigned: Bool)] = []
-        for (k, t) in tracks.enumerated() { for c in t.helperChanges { changes.append((c.mark, trackIDs[k], c.cadre, c.assigned)) } }
+        for (id, list) in byHousehold { for c in list { changes.append((c.mark, id, c.cadre, c.assigned)) } }
         changes.sort { $0.mark < $1.mark }
         var helping: [String: Set<String>] = [:]
         for c in changes {
             if c.assigned { helping[c.cadre, default: []].insert(c.household) } else { helping[c.cadre]?.remove(c.household) }
             let n = helping[c.cadre]?.count ?? 0
-            let max = Int(county.policy(on: c.mark.effective).values["max_households_per_helper"] ?? 5)
+            let max = Int(policy(c.mark.effective).values["max_households_per_helper"] ?? 5)
             if c.assigned && n > max {
                 out.append(Finding(rule: "helper-overloaded", stream: "household-" + c.household, position: c.mark.position,
                                    effective: c.mark.effective, detail: "干部 \(c.cadre) 自 \(c.mark.effective) 同时帮扶 \(n) 户，超过 \(max) 户"))
             }
         }
+        return out
     }
 
     /// The rules on what a household is at the point: no-helper, measure-mismatch,

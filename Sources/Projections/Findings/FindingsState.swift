@@ -4,15 +4,15 @@ import EventStore
 /// a position, kept in the pieces a later tail can change (`docs/findings.md`, "Kept
 /// current"), and saved beside the log (``FindingsCheckpoint``).
 ///
-/// A tail of everyday work (visits, assessments, measures, exits, loans, surveys, money
-/// moving in funds, and corrections of those) changes only the findings of the
-/// households and funds it touches,
-/// and, when it moves the end of the record, the findings that are open until then:
-/// those households and funds are judged again from their own streams and the rest is
-/// kept. A tail that could change what other households are judged by (a policy, a
-/// correction, a cadre, a project, an identification or removal, a change of members
-/// or helpers, a return to poverty, the end of entitlement) is judged afresh from the
-/// first record, as is a long one.
+/// A tail of everyday work (visits, assessments, measures, exits, loans, surveys,
+/// helpers assigned or released, money moving in funds, and corrections of those)
+/// changes only the findings of the households and funds it touches, every cadre's load
+/// when it changes a helper, and, when it moves the end of the record, the findings that
+/// are open until then: those are judged again, households and funds from their own
+/// streams, and the rest is kept. A tail that could change what other households are
+/// judged by (a policy, a cadre, a project, an identification or removal, a change of
+/// members, a return to poverty, the end of entitlement, or a correction of one of
+/// those) is judged afresh from the first record, as is a long one.
 struct FindingsState {
     /// The last record judged.
     var position: UInt64

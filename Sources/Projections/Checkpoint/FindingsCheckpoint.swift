@@ -18,11 +18,14 @@ import Foundation
 /// limit in days); 5 a household's standings (1 household, then per standing 2 position,
 /// 3 effective, 4 registered 0/1, 5 what); 6 a fund still holding money; 7 a PolicySet
 /// (1 effective, 2 its bytes); 8 a household's helper changes (1 household, then per
-/// change 2 position, 3 effective, 4 assigned 0/1, 5 cadre).
+/// change 2 position, 3 effective, 4 assigned 0/1, 5 cadre); 9 a household's persons (1
+/// household, 2 status, then per member's span 3 person, 4 id number, 5 position, 6
+/// effective, 7 left (yyyymmdd, absent while in)); 10 a cadre (1 id, 2 id number, 3
+/// position, 4 effective).
 public enum FindingsCheckpoint {
     static let magic = Array("FPLFIND1".utf8)
-    /// Bumped whenever this layout changes (2: the state behind the findings; 3: helper changes).
-    static let formatVersion: UInt32 = 3
+    /// Bumped whenever this layout changes (2: the state behind the findings; 3: helper changes; 4: persons).
+    static let formatVersion: UInt32 = 4
 
     /// Where the saved findings of a store live.
     public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/findings.ckpt" }
@@ -49,6 +52,24 @@ public enum FindingsCheckpoint {
         for (id, list) in state.standings { w.lengthDelimited(5, marked(id, list.map { ($0.mark, $0.registered, $0.what) })) }
         for message in state.undecodedHelperChanges { w.lengthDelimited(8, Array(message)) }
         for (id, list) in state.helperChanges { w.lengthDelimited(8, marked(id, list.map { ($0.mark, $0.assigned, $0.cadre) })) }
+        for message in state.undecodedPersons { w.lengthDelimited(9, Array(message)) }
+        for (id, p) in state.persons {
+            var m = ProtoWriter()
+            m.string(1, id)
+            if let status = p.status { m.string(2, status.rawValue) }
+            for s in p.spans {
+                m.string(3, s.span.person); m.string(4, s.idNumber); m.varintField(5, s.span.from.position)
+                m.varintField(6, UInt64(s.span.from.effective.rawValue))
+                if let to = s.span.to { m.varintField(7, UInt64(to.rawValue)) }
+            }
+            w.lengthDelimited(9, m.bytes)
+        }
+        for message in state.undecodedCadres { w.lengthDelimited(10, Array(message)) }
+        for (id, c) in state.cadres {
+            var m = ProtoWriter()
+            m.string(1, id); m.string(2, c.idNumber); m.varintField(3, c.mark.position); m.varintField(4, UInt64(c.mark.effective.rawValue))
+            w.lengthDelimited(10, m.bytes)
+        }
         for fund in state.heldFunds.sorted() { w.string(6, fund) }
         for p in state.policyEvents {
             var m = ProtoWriter()
@@ -69,7 +90,8 @@ public enum FindingsCheckpoint {
         let (found, note) = ProjectionFile.load(file, magic: magic, version: formatVersion, store: store)
         guard let (position, body) = found else { return (nil, note) }
         var state = FindingsState(position: position, horizon: EffectiveDate(rawValue: 0) ?? EffectiveDate(year: 1970, month: 1, day: 1)!,
-                                  findings: [], openVisits: [], standings: [:], helperChanges: [:], heldFunds: [], policyEvents: [])
+                                  findings: [], openVisits: [], standings: [:], helperChanges: [:], persons: [:], cadres: [:],
+                                  heldFunds: [], policyEvents: [])
         do {
             var saidBuild: String?
             var r = ProtoReader(bytes: body)
@@ -94,6 +116,8 @@ public enum FindingsCheckpoint {
                 case (5, .bytes(let b)): state.undecodedStandings.append(b)
                 case (6, .bytes(let b)): state.heldFunds.insert(String(decoding: b, as: UTF8.self))
                 case (8, .bytes(let b)): state.undecodedHelperChanges.append(b)
+                case (9, .bytes(let b)): state.undecodedPersons.append(b)
+                case (10, .bytes(let b)): state.undecodedCadres.append(b)
                 case (7, .bytes(let b)):
                     var effective: EffectiveDate?
                     var event: Fp_PolicySet?
@@ -156,6 +180,48 @@ public enum FindingsCheckpoint {
         let (id, list) = try marked(message)
         guard list.allSatisfy({ !$0.text.isEmpty }) else { throw ProjectionFile.Malformed() }
         return (id, list.map { ($0.mark, $0.text, $0.flag) })
+    }
+
+    /// One household's status and members' spans (field 9).
+    static func persons(_ message: ArraySlice<UInt8>) throws -> (String, FindingsState.Persons) {
+        var id = ""
+        var p = FindingsState.Persons(status: nil, spans: [])
+        let unknown = EffectiveDate(year: 1970, month: 1, day: 1)!
+        var r = ProtoReader(bytes: Array(message))
+        while let (n, v) = try r.next() {
+            switch (n, v) {
+            case (1, .bytes(let t)): id = String(decoding: t, as: UTF8.self)
+            case (2, .bytes(let t)):
+                guard let status = HouseholdStatus(rawValue: String(decoding: t, as: UTF8.self)) else { throw ProjectionFile.Malformed() }
+                p.status = status
+            case (3, .bytes(let t)):
+                p.spans.append(("", .init(household: id, person: String(decoding: t, as: UTF8.self), from: .init(position: 0, effective: unknown))))
+            case (4, .bytes(let t)) where !p.spans.isEmpty: p.spans[p.spans.count - 1].idNumber = String(decoding: t, as: UTF8.self)
+            case (5, .varint(let x)) where !p.spans.isEmpty: p.spans[p.spans.count - 1].span.from.position = x
+            case (6, .varint(let d)) where !p.spans.isEmpty: p.spans[p.spans.count - 1].span.from.effective = try day(d)
+            case (7, .varint(let d)) where !p.spans.isEmpty: p.spans[p.spans.count - 1].span.to = try day(d)
+            default: break
+            }
+        }
+        guard !id.isEmpty, p.spans.allSatisfy({ !$0.idNumber.isEmpty && $0.span.household == id }) else { throw ProjectionFile.Malformed() }
+        return (id, p)
+    }
+
+    /// A cadre and its id number (field 10).
+    static func cadre(_ message: ArraySlice<UInt8>) throws -> (String, (idNumber: String, mark: HouseholdFindings.Mark)) {
+        var id = "", idNumber = ""
+        var mark = HouseholdFindings.Mark(position: 0, effective: EffectiveDate(year: 1970, month: 1, day: 1)!)
+        for (n, v) in try ProjectionFile.fields(Array(message)) {
+            switch (n, v) {
+            case (1, .bytes(let t)): id = String(decoding: t, as: UTF8.self)
+            case (2, .bytes(let t)): idNumber = String(decoding: t, as: UTF8.self)
+            case (3, .varint(let x)): mark.position = x
+            case (4, .varint(let d)): mark.effective = try day(d)
+            default: break
+            }
+        }
+        guard !id.isEmpty else { throw ProjectionFile.Malformed() }
+        return (id, (idNumber, mark))
     }
 
     /// The household of a standings message (field 5), which its first field names.

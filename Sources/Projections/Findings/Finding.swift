@@ -124,6 +124,14 @@ public enum FindingRules {
         return true
     }
 
+    /// Every household's status and its members' spans.
+    static func persons(_ facts: HouseholdFindings, _ county: CountyState) -> [String: FindingsState.Persons] {
+        var out: [String: FindingsState.Persons] = [:]
+        for (id, spans) in facts.membershipsByHousehold() { out[id] = .init(status: county.households[id]?.status, spans: spans) }
+        for (id, h) in county.households where out[id] == nil { out[id] = .init(status: h.status, spans: []) }
+        return out
+    }
+
     /// ``evaluate(_:asOf:progress:)``, with the county.
     public static func inspect(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
         let (state, county) = try judge(store, asOf: asOf, progress: progress)
@@ -160,6 +168,7 @@ public enum FindingRules {
         releaseInBackground(facts, second, reading, funds, fundFindings)
         let state = FindingsState(position: county.position ?? 0, horizon: reading.horizon, findings: own.map(\.withHousehold),
                                   openVisits: open, standings: standings, helperChanges: facts.helperChangesByHousehold(),
+                                  persons: Self.persons(facts, county), cadres: facts.cadres,
                                   heldFunds: Set(reading.trails.lazy.filter { $0.waits.contains(where: \.stillHeld) }.map(\.fund)),
                                   policyEvents: county.policyEvents)
         return (state, county)

@@ -5,14 +5,15 @@ import EventStore
 /// current"), and saved beside the log (``FindingsCheckpoint``).
 ///
 /// A tail of everyday work (visits, assessments, measures, exits, loans, surveys,
-/// helpers assigned or released, money moving in funds, and corrections of those)
-/// changes only the findings of the households and funds it touches, every cadre's load
-/// when it changes a helper, and, when it moves the end of the record, the findings that
-/// are open until then: those are judged again, households and funds from their own
-/// streams, and the rest is kept. A tail that could change what other households are
-/// judged by (a policy, a cadre, a project, an identification or removal, a change of
-/// members, a return to poverty, the end of entitlement, or a correction of one of
-/// those) is judged afresh from the first record, as is a long one.
+/// helpers, members, identifications, returns to poverty, money moving in funds, and
+/// corrections of the first of those) changes the findings of the households and funds
+/// it touches, every cadre's load when it changes a helper, every id number's findings
+/// when it changes who is where, the payments found against a household it registers,
+/// and, when it moves the end of the record, the findings that are open until then:
+/// those are judged again, households and funds from their own streams, and the rest is
+/// kept. A tail that could change more (a policy, a cadre, a project, a removal, the end
+/// of entitlement, a correction of an identification, return or member change) is
+/// judged afresh from the first record, as is a long one.
 struct FindingsState {
     /// The last record judged.
     var position: UInt64
@@ -36,6 +37,22 @@ struct FindingsState {
     /// Helper changes as read from a saved file and not decoded yet: only a tail that
     /// assigns or releases a helper needs them.
     var undecodedHelperChanges: [ArraySlice<UInt8>] = []
+    /// Each household's status and members' spans: what duplicate-person and
+    /// helper-is-beneficiary are judged from.
+    var persons: [String: Persons]
+    /// Persons as read from a saved file and not decoded yet: only a tail that changes
+    /// members, identifies a household or changes a status a cadre's finding names needs them.
+    var undecodedPersons: [ArraySlice<UInt8>] = []
+    /// The cadres and their id numbers (helper-is-beneficiary); decoded with the persons.
+    var cadres: [String: (idNumber: String, mark: HouseholdFindings.Mark)]
+    var undecodedCadres: [ArraySlice<UInt8>] = []
+
+    /// A household's status and its members' spans.
+    struct Persons {
+        var status: HouseholdStatus?
+        var spans: [HouseholdFindings.Span]
+    }
+
     /// Funds still holding money at the end of the record (their funds-idle findings
     /// count the days to it).
     var heldFunds: Set<String>
@@ -54,6 +71,9 @@ struct FindingsState {
         .visitRecorded, .incomeAssessed, .guaranteesAssessed, .measureApplied, .surveyRecorded, .loanIssued, .loanRepaid,
         .loanOverdue, .relocationRecorded, .monitoringEnrolled, .riskEliminated, .exitApproved, .helperAssigned, .helperReleased,
     ]
+    /// The kinds of household event that change who is in which household, or a status
+    /// a cadre's finding names: the persons are judged again.
+    static let personKinds: Set<EventKind> = [.memberChanged, .householdIdentified, .returnedToPoverty]
     static let fundKinds: Set<EventKind> = [.fundAllocated, .fundTransferred, .fundDisbursed, .fundReturned]
     static let fundPrefix = Array("fund-".utf8)
 
@@ -73,6 +93,10 @@ struct FindingsState {
         var correctedFunds = Set<String>()
         // A helper assigned or released: every cadre's load counted again.
         var helpersChanged = false
+        // Members or a status a cadre's finding names changed: every person judged again.
+        var personsChanged = false
+        // Households registered (again) in the tail: the payments found against them judged again.
+        var registered = Set<String>()
         var latest = horizon
         var ownOnly = true
         try store.forEachRecord(from: first, through: end - 1) { r in
@@ -91,10 +115,14 @@ struct FindingsState {
             switch StreamPrefix.of(r.streamBytes) {
             case .household:
                 let id = String(r.stream.dropFirst(StreamPrefix.household.count))
-                // An exit changes the status a helper-is-beneficiary finding names.
-                ownOnly = Self.ownKinds.contains(kind) && !(kind == .exitApproved && beneficiaries.contains(id))
+                let person = Self.personKinds.contains(kind)
+                // A correction of who was identified or returned: judged afresh.
+                ownOnly = (Self.ownKinds.contains(kind) || person) && !(corrects && person)
                 households.insert(id)
                 if kind == .helperAssigned || kind == .helperReleased { helpersChanged = true }
+                // An exit changes the status a helper-is-beneficiary finding names.
+                if person || (kind == .exitApproved && beneficiaries.contains(id)) { personsChanged = true }
+                if kind == .householdIdentified || kind == .returnedToPoverty { registered.insert(id) }
             case .village:
                 break  // no rule reads villages
             case .other where r.streamBytes.starts(with: Self.fundPrefix):
@@ -114,7 +142,10 @@ struct FindingsState {
         next.horizon = latest
         var county = CountyState()
         county.policyEvents = policyEvents
-        let refunds = latest == horizon ? funds : funds.union(heldFunds)
+        // The funds that paid a household registered in the tail, where it was found ineligible.
+        let paidUnregistered = Set(findings.lazy.filter { $0.rule == "disbursed-to-ineligible" && $0.household.map(registered.contains) == true }
+            .map { String($0.stream.dropFirst(5)) })
+        let refunds = (latest == horizon ? funds : funds.union(heldFunds)).union(paidUnregistered)
         next.findings.removeAll { f in
             if f.stream.hasPrefix("household-") {
                 return households.contains(String(f.stream.dropFirst(10))) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
@@ -123,6 +154,7 @@ struct FindingsState {
             // standings it was judged against do not change in such a tail.
             guard f.stream.hasPrefix("fund-") else { return false }
             let fund = String(f.stream.dropFirst(5))
+            if f.rule == "disbursed-to-ineligible", let h = f.household, registered.contains(h) { return true }
             return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || correctedFunds.contains(fund))
         }
         next.openVisits.removeAll { households.contains($0.household) }
@@ -130,6 +162,11 @@ struct FindingsState {
             try next.decodeHelperChanges()
             next.findings.removeAll { $0.rule == "helper-overloaded" }
         }
+        if personsChanged {
+            try next.decodePersons()
+            next.findings.removeAll { $0.rule == "duplicate-person" || $0.rule == "helper-is-beneficiary" }
+        }
+        if !registered.isEmpty { next.undecodedStandings.removeAll { (try? FindingsCheckpoint.household(ofStandings: $0)).map(registered.contains) ?? false } }
         // Records after `end` (another writer's) wait for the next time.
         func read(_ stream: String) throws -> [LoggedEvent] {
             try store.readStream(stream).lazy.filter { $0.position < end }.map(LoggedEvent.init)
@@ -142,6 +179,15 @@ struct FindingsState {
             next.findings += own.map(\.withHousehold)
             next.openVisits += open
             if helpersChanged { next.helperChanges[id] = facts.helperChangesByHousehold()[id] }
+            if personsChanged { next.persons[id] = Persons(status: one.households[id]?.status, spans: facts.membershipsByHousehold()[id] ?? []) }
+            if registered.contains(id) { next.standings[id] = facts.standingsByHousehold()[id] }
+        }
+        if personsChanged {
+            var byIDNumber: [String: [HouseholdFindings.Membership]] = [:]
+            for p in next.persons.values { for s in p.spans { byIDNumber[s.idNumber, default: []].append(s.span) } }
+            for k in byIDNumber.keys where byIDNumber[k]!.count > 1 { byIDNumber[k]!.sort { $0.from.position < $1.from.position } }
+            next.findings += HouseholdFindings.personFindings(byIDNumber, cadres: next.cadres, status: { next.persons[$0]?.status })
+                .map(\.withHousehold)
         }
         if helpersChanged {
             next.findings += HouseholdFindings.helperLoadFindings(next.helperChanges, policy: county.policy(on:)).map(\.withHousehold)
@@ -151,7 +197,9 @@ struct FindingsState {
         // The payments of the tail, and the standings of the households they paid.
         let paid = trails.map { t in
             var tail = t
-            if !correctedFunds.contains(t.fund) { tail.payments.removeAll { $0.position < first } }
+            if !correctedFunds.contains(t.fund) {
+                tail.payments.removeAll { $0.position < first && !(registered.contains(String($0.to.dropFirst(10))) && $0.to.hasPrefix("household-")) }
+            }
             return tail
         }
         let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.filter { $0.to.hasPrefix("household-") }.map { String($0.to.dropFirst(10)) }))
@@ -174,6 +222,20 @@ struct FindingsState {
 }
 
 extension FindingsState {
+    /// Decodes the persons and cadres read from a saved file.
+    mutating func decodePersons() throws {
+        for message in undecodedPersons {
+            let (id, p) = try FindingsCheckpoint.persons(message)
+            persons[id] = p
+        }
+        for message in undecodedCadres {
+            let (id, c) = try FindingsCheckpoint.cadre(message)
+            cadres[id] = c
+        }
+        undecodedPersons = []
+        undecodedCadres = []
+    }
+
     /// Decodes the helper changes read from a saved file.
     mutating func decodeHelperChanges() throws {
         for message in undecodedHelperChanges {

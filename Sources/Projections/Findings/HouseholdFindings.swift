@@ -64,7 +64,7 @@ final class HouseholdFindings {
     private var trackIDs: [String] = []
     private var memberships: [String: [Membership]] = [:]          // by id number
     private var openMembership: [String: (idNumber: String, index: Int)] = [:]  // household + "\0" + person
-    private var cadres: [String: (idNumber: String, mark: Mark)] = [:]
+    private(set) var cadres: [String: (idNumber: String, mark: Mark)] = [:]
     private var exits: [(id: String, before: HouseholdState, exit: LoggedEvent, assessments: [ExitDossier.Assessment])] = []
     private var relocations: [(id: String, mark: Mark, debtFen: Int64)] = []
     private var loans: [(id: String, mark: Mark, loan: String, amountFen: Int64, months: Int)] = []
@@ -458,6 +458,25 @@ final class HouseholdFindings {
 
     /// duplicate-person and helper-is-beneficiary, from the id numbers.
     private func judgePersons(_ county: CountyState, _ out: inout [Finding]) {
+        out += Self.personFindings(memberships, cadres: cadres, status: { county.households[$0]?.status })
+    }
+
+    /// A member's span in a household, with the member's id number.
+    typealias Span = (idNumber: String, span: Membership)
+
+    /// Every household's memberships (the spans of its members), in log order.
+    func membershipsByHousehold() -> [String: [Span]] {
+        var out: [String: [Span]] = [:]
+        for (idNumber, spans) in memberships { for s in spans { out[s.household, default: []].append((idNumber, s)) } }
+        for k in out.keys { out[k]!.sort { $0.span.from.position < $1.span.from.position } }
+        return out
+    }
+
+    /// duplicate-person and helper-is-beneficiary over the memberships by id number (each
+    /// list in log order), the cadres, and each household's status.
+    static func personFindings(_ memberships: [String: [Membership]], cadres: [String: (idNumber: String, mark: Mark)],
+                               status: (String) -> HouseholdStatus?) -> [Finding] {
+        var out: [Finding] = []
         for (_, spans) in memberships where spans.count > 1 {
             // Each span that begins while the person is in another household: the
             // later entry is the evidence; half-open spans, so a move on one day is not.
@@ -479,14 +498,15 @@ final class HouseholdFindings {
         for (cadre, c) in cadres.sorted(by: { $0.key < $1.key }) {
             guard !c.idNumber.isEmpty, let spans = memberships[c.idNumber] else { continue }
             for s in spans where s.to == nil {
-                guard let h = county.households[s.household], h.status == .poor || h.status == .returned || h.status == .exited else { continue }
+                guard let st = status(s.household), st == .poor || st == .returned || st == .exited else { continue }
                 let evidence = max(c.mark.position, s.from.position) == c.mark.position ? c.mark : s.from
                 out.append(Finding(rule: "helper-is-beneficiary", stream: "cadre-" + cadre, position: evidence.position,
                                    effective: evidence.effective,
-                                   detail: "干部 \(cadre) 的身份证号属于 household-\(s.household)（\(h.status.label)）的成员 \(s.person)",
+                                   detail: "干部 \(cadre) 的身份证号属于 household-\(s.household)（\(st.label)）的成员 \(s.person)",
                                    household: s.household))
             }
         }
+        return out
     }
 
     /// disbursed-to-ineligible: money to a household not registered on the payment's

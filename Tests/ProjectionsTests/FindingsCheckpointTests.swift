@@ -152,10 +152,21 @@ import Testing
             #expect(after.contains { $0.rule == "duplicate-person" && $0.detail.contains("p-moved") }, "one id number in two households")
             #expect(after.contains { $0.rule == "disbursed-to-ineligible" && $0.detail.contains("2024-07-10 才识别纳入") },
                     "the payment before the identification, judged again: \(after.filter { $0.household == "5301241012019999" })")
-            // A tail that ends a registration: judged from the first record.
-            _ = try Importer.run(event("household-" + poor[1], "RemovedAsMisidentified", "2024-08-10", #"{"reason":"有商品房","found_by":"动态管理"}"#), store: store)
+            // Registrations that end: the payments after them are found, those before stand.
+            let ended = try #require(exited.dropFirst().first)
+            _ = try Importer.run([
+                event("household-" + poor[1], "RemovedAsMisidentified", "2024-08-10", #"{"reason":"有商品房","found_by":"动态管理"}"#),
+                event("household-" + ended, "EntitlementEnded", "2024-08-11", #"{"reason":"稳定脱贫"}"#),
+                paid(poor[1], "2024-08-20", fen: 5_000), paid(ended, "2024-08-21", fen: 6_000),
+            ].joined(separator: "\n"), store: store)
+            let unregistered = try FindingRules.now(store, save: true)
+            #expect(unregistered.county == nil, "a removal and an end of entitlement: moved on")
+            #expect(unregistered.findings == (try FindingRules.evaluate(store, asOf: .now)))
+            #expect(unregistered.findings.contains { $0.rule == "disbursed-to-ineligible" && $0.household == poor[1] && $0.detail.contains("剔除") })
+            // A policy changes what everyone is judged by: judged from the first record.
+            _ = try Importer.run(event("policy-county", "PolicySet", "2024-09-01", #"{"key":"visit_interval_days","value":60}"#), store: store)
             let judged = try FindingRules.now(store, save: true)
-            #expect(judged.county != nil, "a removal: judged from the first record")
+            #expect(judged.county != nil, "a policy: judged from the first record")
             #expect(judged.findings == (try FindingRules.evaluate(store, asOf: .now)))
             #expect(try FindingRules.now(store, save: true).county == nil)
         }

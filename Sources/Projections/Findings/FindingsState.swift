@@ -5,15 +5,15 @@ import EventStore
 /// current"), and saved beside the log (``FindingsCheckpoint``).
 ///
 /// A tail of everyday work (visits, assessments, measures, exits, loans, surveys,
-/// helpers, members, identifications, returns to poverty, money moving in funds, and
-/// corrections of the first of those) changes the findings of the households and funds
-/// it touches, every cadre's load when it changes a helper, every id number's findings
-/// when it changes who is where, the payments found against a household it registers,
-/// and, when it moves the end of the record, the findings that are open until then:
-/// those are judged again, households and funds from their own streams, and the rest is
-/// kept. A tail that could change more (a policy, a cadre, a project, a removal, the end
-/// of entitlement, a correction of an identification, return or member change) is
-/// judged afresh from the first record, as is a long one.
+/// helpers, members, identifications, returns to poverty, removals, ends of entitlement,
+/// money moving in funds, and corrections of the first of those) changes the findings of
+/// the households and funds it touches, every cadre's load when it changes a helper,
+/// every id number's findings when it changes who is where, the payments found against a
+/// household it registers, every payment to one whose registration it ends, and, when
+/// it moves the end of the record, the findings that are open until then: those are
+/// judged again, households and funds from their own streams, and the rest is kept. A
+/// tail that could change more (a policy, a cadre, a project, a correction of a change
+/// of registration or members) is judged afresh from the first record, as is a long one.
 struct FindingsState {
     /// The last record judged.
     var position: UInt64
@@ -73,7 +73,8 @@ struct FindingsState {
     ]
     /// The kinds of household event that change who is in which household, or a status
     /// a cadre's finding names: the persons are judged again.
-    static let personKinds: Set<EventKind> = [.memberChanged, .householdIdentified, .returnedToPoverty]
+    static let personKinds: Set<EventKind> = [.memberChanged, .householdIdentified, .returnedToPoverty, .removedAsMisidentified,
+                                              .entitlementEnded]
     static let fundKinds: Set<EventKind> = [.fundAllocated, .fundTransferred, .fundDisbursed, .fundReturned]
     static let fundPrefix = Array("fund-".utf8)
 
@@ -97,6 +98,8 @@ struct FindingsState {
         var personsChanged = false
         // Households registered (again) in the tail: the payments found against them judged again.
         var registered = Set<String>()
+        // Households no longer registered from a day in the tail: every payment to them judged again.
+        var unregistered = Set<String>()
         var latest = horizon
         var ownOnly = true
         try store.forEachRecord(from: first, through: end - 1) { r in
@@ -123,6 +126,7 @@ struct FindingsState {
                 // An exit changes the status a helper-is-beneficiary finding names.
                 if person || (kind == .exitApproved && beneficiaries.contains(id)) { personsChanged = true }
                 if kind == .householdIdentified || kind == .returnedToPoverty { registered.insert(id) }
+                if kind == .removedAsMisidentified || kind == .entitlementEnded { unregistered.insert(id) }
             case .village:
                 break  // no rule reads villages
             case .other where r.streamBytes.starts(with: Self.fundPrefix):
@@ -136,6 +140,14 @@ struct FindingsState {
             return ownOnly
         }
         guard ownOnly else { return nil }
+        // Every payment to a household no longer registered (they stand in no finding when
+        // they were in time), as the funds' trails see them; a corrected one: judged afresh.
+        registered.subtract(unregistered)
+        var paidToUnregistered: [FundTrail] = []
+        if !unregistered.isEmpty {
+            guard let found = try Self.payments(to: unregistered, in: store, before: end) else { return nil }
+            paidToUnregistered = found
+        }
 
         var next = self
         next.position = end - 1
@@ -154,7 +166,7 @@ struct FindingsState {
             // standings it was judged against do not change in such a tail.
             guard f.stream.hasPrefix("fund-") else { return false }
             let fund = String(f.stream.dropFirst(5))
-            if f.rule == "disbursed-to-ineligible", let h = f.household, registered.contains(h) { return true }
+            if f.rule == "disbursed-to-ineligible", let h = f.household, registered.contains(h) || unregistered.contains(h) { return true }
             return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || correctedFunds.contains(fund))
         }
         next.openVisits.removeAll { households.contains($0.household) }
@@ -166,7 +178,8 @@ struct FindingsState {
             try next.decodePersons()
             next.findings.removeAll { $0.rule == "duplicate-person" || $0.rule == "helper-is-beneficiary" }
         }
-        if !registered.isEmpty { next.undecodedStandings.removeAll { (try? FindingsCheckpoint.household(ofStandings: $0)).map(registered.contains) ?? false } }
+        let restanding = registered.union(unregistered)
+        if !restanding.isEmpty { next.undecodedStandings.removeAll { (try? FindingsCheckpoint.household(ofStandings: $0)).map(restanding.contains) ?? false } }
         // Records after `end` (another writer's) wait for the next time.
         func read(_ stream: String) throws -> [LoggedEvent] {
             try store.readStream(stream).lazy.filter { $0.position < end }.map(LoggedEvent.init)
@@ -180,7 +193,7 @@ struct FindingsState {
             next.openVisits += open
             if helpersChanged { next.helperChanges[id] = facts.helperChangesByHousehold()[id] }
             if personsChanged { next.persons[id] = Persons(status: one.households[id]?.status, spans: facts.membershipsByHousehold()[id] ?? []) }
-            if registered.contains(id) { next.standings[id] = facts.standingsByHousehold()[id] }
+            if restanding.contains(id) { next.standings[id] = facts.standingsByHousehold()[id] }
         }
         if personsChanged {
             var byIDNumber: [String: [HouseholdFindings.Membership]] = [:]
@@ -200,8 +213,10 @@ struct FindingsState {
             if !correctedFunds.contains(t.fund) {
                 tail.payments.removeAll { $0.position < first && !(registered.contains(String($0.to.dropFirst(10))) && $0.to.hasPrefix("household-")) }
             }
+            // Those to a household no longer registered come from the search below.
+            tail.payments.removeAll { $0.to.hasPrefix("household-") && unregistered.contains(String($0.to.dropFirst(10))) }
             return tail
-        }
+        } + paidToUnregistered
         let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.filter { $0.to.hasPrefix("household-") }.map { String($0.to.dropFirst(10)) }))
         next.findings += HouseholdFindings.paymentFindings(paid, standings: { standings[$0] ?? [] })
         for trail in trails {
@@ -222,6 +237,48 @@ struct FindingsState {
 }
 
 extension FindingsState {
+    /// Every payment to these households in the records before `end`, as a trail per
+    /// fund: found by the household's id in the payment's bytes, then decoded; `nil` when
+    /// one of them was corrected (judged afresh then).
+    ///
+    /// - Complexity: two passes over the log that decode only the corrections of funds
+    ///   and the payments whose bytes hold one of the ids.
+    static func payments(to households: Set<String>, in store: any EventLog, before end: UInt64) throws -> [FundTrail]? {
+        var corrected = Set<UInt64>()
+        try store.forEachRecord(ofType: "Correction", from: 0, through: end - 1) { r in
+            if r.streamBytes.starts(with: fundPrefix) { corrected.insert(try Fp_Correction(serializedBytes: Array(r.payload)).target) }
+            return true
+        }
+        let needles = households.map { Array($0.utf8) }
+        var byFund: [String: FundTrail] = [:]
+        var clean = true
+        try store.forEachRecord(from: 0, through: end - 1) { r in
+            guard r.streamBytes.starts(with: fundPrefix), EventKind(typeBytes: r.typeBytes) == .fundDisbursed else { return true }
+            let bytes = r.payload
+            guard needles.contains(where: { holds(bytes, $0) }) else { return true }
+            let m = try Fp_FundDisbursed(serializedBytes: Array(bytes))
+            guard case .household(let h)? = m.recipient, households.contains(h) else { return true }
+            if corrected.contains(r.position) { clean = false; return false }
+            let fund = String(r.stream.dropFirst(fundPrefix.count))
+            byFund[fund, default: FundTrail(fund: fund)].payments.append(
+                FundTrail.FundPayment(position: r.position, effective: r.effective, from: m.from, to: "household-" + h, amountFen: m.amountFen,
+                                      purpose: m.purpose, voucher: m.voucher, path: [m.from]))
+            return true
+        }
+        return clean ? byFund.values.sorted { $0.fund < $1.fund } : nil
+    }
+
+    /// Whether `needle` occurs in `bytes`.
+    private static func holds(_ bytes: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard let head = needle.first, needle.count <= bytes.count else { return needle.isEmpty }
+        var i = 0
+        while i <= bytes.count - needle.count {
+            if bytes[i] == head, needle.indices.allSatisfy({ bytes[i + $0] == needle[$0] }) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Decodes the persons and cadres read from a saved file.
     mutating func decodePersons() throws {
         for message in undecodedPersons {

@@ -34,8 +34,14 @@ import Testing
 
     /// Waits until the screen shows `text` (up to 10 s).
     func waitFor(_ text: String) throws -> Bool {
+        try waitUntil { try screen().contains(text) }
+    }
+
+    /// Waits until `condition` holds of the screen (up to 10 s): a busy machine may take
+    /// longer than any fixed pause to redraw it.
+    func waitUntil(_ condition: () throws -> Bool) throws -> Bool {
         for _ in 0..<100 {
-            if try screen().contains(text) { return true }
+            if try condition() { return true }
             usleep(100_000)
         }
         return false
@@ -109,8 +115,7 @@ import Testing
 
             // Tab completes household ids from the store: the common part of both ids.
             _ = try tmux(["send-keys", "-t", "t", "household 53012", "Tab"])
-            usleep(500_000)
-            #expect(try screen().contains("fp> household 530124101201000"))
+            #expect(try waitFor("fp> household 530124101201000"))
             _ = try tmux(["send-keys", "-t", "t", "2", "Enter"])
             #expect(try waitFor("户编号          5301241012010002"))
         }
@@ -121,7 +126,7 @@ import Testing
 
             // Tab completes a command; the answer follows.
             _ = try tmux(["send-keys", "-t", "t", "statu", "Tab"])
-            usleep(200_000)
+            #expect(try waitFor("fp> status"))
             _ = try tmux(["send-keys", "-t", "t", "Enter"])
             #expect(try waitFor("last position  45"))
 
@@ -129,7 +134,7 @@ import Testing
             _ = try tmux(["send-keys", "-t", "t", "count households where cause = 因病x"])
             _ = try tmux(["send-keys", "-t", "t", "BSpace"])
             _ = try tmux(["send-keys", "-t", "t", " by st", "Tab"])
-            usleep(200_000)
+            #expect(try waitFor("by status"))
             _ = try tmux(["send-keys", "-t", "t", "Enter"])
             #expect(try waitFor("已脱贫(不再享受政策)           1       4"))
 
@@ -141,8 +146,9 @@ import Testing
 
             // History: Up recalls the last line.
             _ = try tmux(["send-keys", "-t", "t", "Up"])
-            usleep(300_000)
-            #expect(try screen().split(separator: "\n").last { $0.hasPrefix("fp[") } == "fp[asof effective 2016-12-31]> asof effective 2016-12-31")
+            #expect(try waitUntil {
+                try screen().split(separator: "\n").last { $0.hasPrefix("fp[") } == "fp[asof effective 2016-12-31]> asof effective 2016-12-31"
+            })
             _ = try tmux(["send-keys", "-t", "t", "C-u"])  // kill the recalled line
 
             // .quit leaves; the history was saved.

@@ -179,9 +179,33 @@ typedef struct {
     int hw;
 } ctx_t;
 
-static inline void compress(ctx_t *c, const uint8_t *p, size_t blocks) {
-    if (c->hw) compress_shani(c->h, p, blocks);
-    else compress_portable(c->h, p, blocks);
+/// One message's blocks, with the SHA extensions or without.
+static inline void compress_one(uint32_t h[8], const uint8_t *p, size_t blocks, int hw) {
+    if (hw) compress_shani(h, p, blocks);
+    else compress_portable(h, p, blocks);
+}
+
+static inline void compress(ctx_t *c, const uint8_t *p, size_t blocks) { compress_one(c->h, p, blocks, c->hw); }
+
+/// The state's words, big-endian, as the digest.
+static void put_digest(const uint32_t h[8], uint8_t *out) {
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (uint8_t)(h[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(h[i] >> 8);
+        out[4 * i + 3] = (uint8_t)h[i];
+    }
+}
+
+/// Two messages of `blocks` blocks each: their rounds interleaved with the SHA
+/// extensions, one after the other without.
+static void compress_pair(uint32_t ha[8], const uint8_t *pa, uint32_t hb[8], const uint8_t *pb, size_t blocks) {
+    if (use_hw()) {
+        compress_shani_x2(ha, pa, hb, pb, blocks);
+    } else {
+        compress_portable(ha, pa, blocks);
+        compress_portable(hb, pb, blocks);
+    }
 }
 
 static void update(ctx_t *c, const uint8_t *p, size_t n) {
@@ -223,12 +247,7 @@ void fp_sha256_3(const void *a, size_t alen, const void *b, size_t blen, const v
     pad[0] = 0x80;
     for (int i = 0; i < 8; i++) pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
     update(&c, pad, padlen + 8);
-    for (int i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(c.h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(c.h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(c.h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)c.h[i];
-    }
+    put_digest(c.h, out);
 }
 
 /// Pads `prefix || data` as SHA-256 wants into buf (whole blocks); returns the blocks.
@@ -244,18 +263,9 @@ static size_t pad_message(uint8_t prefix, const uint8_t *data, size_t len, uint8
     return blocks;
 }
 
-static void put_digest(const uint32_t h[8], uint8_t *out) {
-    for (int i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)h[i];
-    }
-}
-
 void fp_sha256_leaf_x2(const void *a, size_t alen, const void *b, size_t blen, uint8_t *outa, uint8_t *outb) {
     uint8_t small_a[512], small_b[512];
-    if (!use_hw() || alen > sizeof small_a - 73 || blen > sizeof small_b - 73) {
+    if (alen > sizeof small_a - 73 || blen > sizeof small_b - 73) {
         static const uint8_t zero = 0;
         fp_sha256_3(&zero, 1, a, alen, NULL, 0, outa);
         fp_sha256_3(&zero, 1, b, blen, NULL, 0, outb);
@@ -267,31 +277,25 @@ void fp_sha256_leaf_x2(const void *a, size_t alen, const void *b, size_t blen, u
     memcpy(ha, H0, sizeof H0);
     memcpy(hb, H0, sizeof H0);
     size_t both = na < nb ? na : nb;
-    compress_shani_x2(ha, small_a, hb, small_b, both);
-    if (na > both) compress_shani(ha, small_a + 64 * both, na - both);
-    if (nb > both) compress_shani(hb, small_b + 64 * both, nb - both);
+    compress_pair(ha, small_a, hb, small_b, both);
+    // The longer message's last blocks alone.
+    if (na > both) compress_one(ha, small_a + 64 * both, na - both, use_hw());
+    if (nb > both) compress_one(hb, small_b + 64 * both, nb - both, use_hw());
     put_digest(ha, outa);
     put_digest(hb, outb);
 }
 
 void fp_sha256_node_x2(const uint8_t *l1, const uint8_t *r1, const uint8_t *l2, const uint8_t *r2, uint8_t *out1, uint8_t *out2) {
     // 0x01 || left || right: 65 bytes, two blocks once padded.
-    uint8_t m1[128], m2[128];
-    m1[0] = 1; memcpy(m1 + 1, l1, 32); memcpy(m1 + 33, r1, 32);
-    m2[0] = 1; memcpy(m2 + 1, l2, 32); memcpy(m2 + 33, r2, 32);
-    memset(m1 + 65, 0, 63); memset(m2 + 65, 0, 63);
-    m1[65] = 0x80; m2[65] = 0x80;
-    m1[126] = m2[126] = (65 * 8) >> 8;
-    m1[127] = m2[127] = (65 * 8) & 0xFF;
+    uint8_t lr1[64], lr2[64], m1[128], m2[128];
+    memcpy(lr1, l1, 32); memcpy(lr1 + 32, r1, 32);
+    memcpy(lr2, l2, 32); memcpy(lr2 + 32, r2, 32);
+    pad_message(1, lr1, 64, m1);
+    pad_message(1, lr2, 64, m2);
     uint32_t h1[8], h2[8];
     memcpy(h1, H0, sizeof H0);
     memcpy(h2, H0, sizeof H0);
-    if (use_hw()) {
-        compress_shani_x2(h1, m1, h2, m2, 2);
-    } else {
-        compress_portable(h1, m1, 2);
-        compress_portable(h2, m2, 2);
-    }
+    compress_pair(h1, m1, h2, m2, 2);
     put_digest(h1, out1);
     put_digest(h2, out2);
 }

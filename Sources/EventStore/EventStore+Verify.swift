@@ -293,31 +293,29 @@ private struct TreeCheck {
             if k + 1 < level.count { next.append(MerkleHash.node(level[k], level[k + 1])) }
             level = next
         }
-        let height = LeafBatch.height
-        var completed: [(Int, UInt64, MerkleHash)] = height % LogTree.levelStride == 0 ? [(height, first >> UInt64(height), level[0])] : []
-        let base = self.base
-        frontier.append(subtree: level[0], height: height) { h, relative, hash in
-            if h % LogTree.levelStride == 0 { completed.append((h, (base >> UInt64(h)) + relative, hash)) }
-        }
-        for (h, index, hash) in completed {
-            guard let kept = try kept(height: h, index: index), kept != hash else { continue }
-            throw storedHashDamaged(height: h, index: index, path: path)
-        }
+        try append(level[0], height: LeafBatch.height, first: first, path: path)
     }
 
     mutating func add(_ leaf: MerkleHash, position: UInt64, path: String) throws {
         if let kept = try kept(height: 0, index: position), kept != leaf {
             throw mismatch(position: position, kept: kept, computed: leaf, path: path)
         }
-        var completed: [(Int, UInt64, MerkleHash)] = []
+        try append(leaf, height: 0, first: position, path: path)
+    }
+
+    /// Appends a checked subtree (a leaf: height 0) whose first leaf is `first`, and
+    /// compares it (above the leaves) and every node it completes with the kept hashes.
+    private mutating func append(_ root: MerkleHash, height: Int, first: UInt64, path: String) throws {
+        var completed: [(Int, UInt64, MerkleHash)] = height > 0 && height % LogTree.levelStride == 0
+            ? [(height, first >> UInt64(height), root)] : []
         let base = self.base
-        frontier.append(leaf) { height, relative, hash in
-            if height % LogTree.levelStride == 0 { completed.append((height, (base >> UInt64(height)) + relative, hash)) }
+        frontier.append(subtree: root, height: height) { h, relative, hash in
+            if h % LogTree.levelStride == 0 { completed.append((h, (base >> UInt64(h)) + relative, hash)) }
         }
-        for (height, index, hash) in completed {
-            guard let kept = try kept(height: height, index: index), kept != hash else { continue }
+        for (h, index, hash) in completed {
+            guard let kept = try kept(height: h, index: index), kept != hash else { continue }
             // Every leaf below matched: the stored subtree hash is what is wrong.
-            throw storedHashDamaged(height: height, index: index, path: path)
+            throw storedHashDamaged(height: h, index: index, path: path)
         }
     }
 

@@ -93,11 +93,10 @@ public enum FindingRules {
         -> (findings: [Finding], county: CountyState?, note: String?) {
         let end = store.endPosition
         guard end > 0 else { return ([], nil, nil) }
-        let (saved, note) = FindingsCheckpoint.load(store: store)
-        if let saved, let state = try saved.advanced(in: store, to: end) {
-            if save, state.position != saved.position { try? FindingsCheckpoint.save(state, store: store) }
-            let all = state.all
-            releaseInBackground(saved, state)
+        let (moved, note) = try savedMovedOn(store, to: end, save: save)
+        if let moved {
+            let all = moved.all
+            releaseInBackground(moved)
             return (all, nil, note)
         }
         var (state, county) = try judge(store, asOf: .now, progress: progress)
@@ -116,12 +115,19 @@ public enum FindingRules {
     /// - Returns: whether they were moved on.
     @discardableResult
     public static func moveOn(_ store: any EventLog) -> Bool {
-        let end = store.endPosition
-        guard let saved = FindingsCheckpoint.load(store: store).state, saved.position + 1 < end,
-              let next = try? saved.advanced(in: store, to: end) else { return false }
-        try? FindingsCheckpoint.save(next, store: store)
-        releaseInBackground(saved, next)
+        guard let moved = try? savedMovedOn(store, to: store.endPosition, save: true).state else { return false }
+        releaseInBackground(moved)
         return true
+    }
+
+    /// The saved findings state moved on to `end` (and saved again when `save` and it moved);
+    /// `nil` when none are saved or the tail needs judging from the first record.
+    private static func savedMovedOn(_ store: any EventLog, to end: UInt64, save: Bool) throws -> (state: FindingsState?, note: String?) {
+        let (saved, note) = FindingsCheckpoint.load(store: store)
+        guard let saved, let state = try saved.advanced(in: store, to: end) else { return (nil, note) }
+        if save, state.position != saved.position { try? FindingsCheckpoint.save(state, store: store) }
+        releaseInBackground(saved)
+        return (state, note)
     }
 
     /// Every household's status and its members' spans.
@@ -164,13 +170,14 @@ public enum FindingRules {
         var (own, open) = try facts.householdFindings(county: county)
         own += facts.crossHouseholdFindings(county: county)
         own += try fundFindings.value()
-        // Everything that holds the facts or the fund trails, so none is freed here.
-        releaseInBackground(facts, second, reading, funds, fundFindings)
         let state = FindingsState(position: county.position ?? 0, horizon: reading.horizon, findings: own.map(\.withHousehold),
                                   openVisits: open, standings: standings, helperChanges: facts.helperChangesByHousehold(),
                                   persons: Self.persons(facts, county), cadres: facts.cadres,
                                   heldFunds: Set(reading.trails.lazy.filter { $0.waits.contains(where: \.stillHeld) }.map(\.fund)),
                                   policyEvents: county.policyEvents)
+        // Everything that holds the facts or the fund trails, after their last use here,
+        // so none is freed on this thread.
+        releaseInBackground(facts, second, reading, funds, fundFindings)
         return (state, county)
     }
 }

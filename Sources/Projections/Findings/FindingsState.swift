@@ -75,6 +75,8 @@ struct FindingsState {
     /// a cadre's finding names: the persons are judged again.
     static let personKinds: Set<EventKind> = [.memberChanged, .householdIdentified, .returnedToPoverty, .removedAsMisidentified,
                                               .entitlementEnded]
+    /// The kinds that change a household's standing (registered or not from a day).
+    static let standingKinds: Set<EventKind> = [.householdIdentified, .returnedToPoverty, .removedAsMisidentified, .entitlementEnded]
     static let fundKinds: Set<EventKind> = [.fundAllocated, .fundTransferred, .fundDisbursed, .fundReturned]
     static let fundPrefix = Array("fund-".utf8)
 
@@ -96,10 +98,9 @@ struct FindingsState {
         var helpersChanged = false
         // Members or a status a cadre's finding names changed: every person judged again.
         var personsChanged = false
-        // Households registered (again) in the tail: the payments found against them judged again.
-        var registered = Set<String>()
-        // Households no longer registered from a day in the tail: every payment to them judged again.
-        var unregistered = Set<String>()
+        // Households registered, removed or no longer entitled in the tail: every payment
+        // to them judged again with their new standings.
+        var restanding = Set<String>()
         var latest = horizon
         var ownOnly = true
         try store.forEachRecord(from: first, through: end - 1) { r in
@@ -125,8 +126,7 @@ struct FindingsState {
                 if kind == .helperAssigned || kind == .helperReleased { helpersChanged = true }
                 // An exit changes the status a helper-is-beneficiary finding names.
                 if person || (kind == .exitApproved && beneficiaries.contains(id)) { personsChanged = true }
-                if kind == .householdIdentified || kind == .returnedToPoverty { registered.insert(id) }
-                if kind == .removedAsMisidentified || kind == .entitlementEnded { unregistered.insert(id) }
+                if Self.standingKinds.contains(kind) { restanding.insert(id) }
             case .village:
                 break  // no rule reads villages
             case .other where r.streamBytes.starts(with: Self.fundPrefix):
@@ -140,13 +140,12 @@ struct FindingsState {
             return ownOnly
         }
         guard ownOnly else { return nil }
-        // Every payment to a household no longer registered (they stand in no finding when
-        // they were in time), as the funds' trails see them; a corrected one: judged afresh.
-        registered.subtract(unregistered)
-        var paidToUnregistered: [FundTrail] = []
-        if !unregistered.isEmpty {
-            guard let found = try Self.payments(to: unregistered, in: store, before: end) else { return nil }
-            paidToUnregistered = found
+        // Every payment to a household whose standing changed, as the funds' trails see
+        // them (a corrected one: judged afresh).
+        var paidRestanding: [FundTrail] = []
+        if !restanding.isEmpty {
+            guard let found = try Self.payments(to: restanding, in: store, before: end) else { return nil }
+            paidRestanding = found
         }
 
         var next = self
@@ -154,10 +153,7 @@ struct FindingsState {
         next.horizon = latest
         var county = CountyState()
         county.policyEvents = policyEvents
-        // The funds that paid a household registered in the tail, where it was found ineligible.
-        let paidUnregistered = Set(findings.lazy.filter { $0.rule == "disbursed-to-ineligible" && $0.household.map(registered.contains) == true }
-            .map { String($0.stream.dropFirst(5)) })
-        let refunds = (latest == horizon ? funds : funds.union(heldFunds)).union(paidUnregistered)
+        let refunds = latest == horizon ? funds : funds.union(heldFunds)
         next.findings.removeAll { f in
             if f.stream.hasPrefix("household-") {
                 return households.contains(String(f.stream.dropFirst(10))) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
@@ -166,7 +162,7 @@ struct FindingsState {
             // standings it was judged against do not change in such a tail.
             guard f.stream.hasPrefix("fund-") else { return false }
             let fund = String(f.stream.dropFirst(5))
-            if f.rule == "disbursed-to-ineligible", let h = f.household, registered.contains(h) || unregistered.contains(h) { return true }
+            if f.rule == "disbursed-to-ineligible", let h = f.household, restanding.contains(h) { return true }
             return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || correctedFunds.contains(fund))
         }
         next.openVisits.removeAll { households.contains($0.household) }
@@ -178,7 +174,6 @@ struct FindingsState {
             try next.decodePersons()
             next.findings.removeAll { $0.rule == "duplicate-person" || $0.rule == "helper-is-beneficiary" }
         }
-        let restanding = registered.union(unregistered)
         if !restanding.isEmpty { next.undecodedStandings.removeAll { (try? FindingsCheckpoint.household(ofStandings: $0)).map(restanding.contains) ?? false } }
         // Records after `end` (another writer's) wait for the next time.
         func read(_ stream: String) throws -> [LoggedEvent] {
@@ -210,13 +205,11 @@ struct FindingsState {
         // The payments of the tail, and the standings of the households they paid.
         let paid = trails.map { t in
             var tail = t
-            if !correctedFunds.contains(t.fund) {
-                tail.payments.removeAll { $0.position < first && !(registered.contains(String($0.to.dropFirst(10))) && $0.to.hasPrefix("household-")) }
-            }
-            // Those to a household no longer registered come from the search below.
-            tail.payments.removeAll { $0.to.hasPrefix("household-") && unregistered.contains(String($0.to.dropFirst(10))) }
+            if !correctedFunds.contains(t.fund) { tail.payments.removeAll { $0.position < first } }
+            // Those to a household whose standing changed come from the search above.
+            tail.payments.removeAll { $0.to.hasPrefix("household-") && restanding.contains(String($0.to.dropFirst(10))) }
             return tail
-        } + paidToUnregistered
+        } + paidRestanding
         let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.filter { $0.to.hasPrefix("household-") }.map { String($0.to.dropFirst(10)) }))
         next.findings += HouseholdFindings.paymentFindings(paid, standings: { standings[$0] ?? [] })
         for trail in trails {
@@ -241,31 +234,34 @@ extension FindingsState {
     /// fund: found by the household's id in the payment's bytes, then decoded; `nil` when
     /// one of them was corrected (judged afresh then).
     ///
-    /// - Complexity: two passes over the log that decode only the corrections of funds
-    ///   and the payments whose bytes hold one of the ids.
+    /// - Complexity: one pass over the log that decodes only the corrections of funds and
+    ///   the payments whose bytes hold one of the ids.
     static func payments(to households: Set<String>, in store: any EventLog, before end: UInt64) throws -> [FundTrail]? {
         var corrected = Set<UInt64>()
-        try store.forEachRecord(ofType: "Correction", from: 0, through: end - 1) { r in
-            if r.streamBytes.starts(with: fundPrefix) { corrected.insert(try Fp_Correction(serializedBytes: Array(r.payload)).target) }
-            return true
-        }
         let needles = households.map { Array($0.utf8) }
         var byFund: [String: FundTrail] = [:]
-        var clean = true
         try store.forEachRecord(from: 0, through: end - 1) { r in
-            guard r.streamBytes.starts(with: fundPrefix), EventKind(typeBytes: r.typeBytes) == .fundDisbursed else { return true }
-            let bytes = r.payload
-            guard needles.contains(where: { holds(bytes, $0) }) else { return true }
-            let m = try Fp_FundDisbursed(serializedBytes: Array(bytes))
-            guard case .household(let h)? = m.recipient, households.contains(h) else { return true }
-            if corrected.contains(r.position) { clean = false; return false }
-            let fund = String(r.stream.dropFirst(fundPrefix.count))
-            byFund[fund, default: FundTrail(fund: fund)].payments.append(
-                FundTrail.FundPayment(position: r.position, effective: r.effective, from: m.from, to: "household-" + h, amountFen: m.amountFen,
-                                      purpose: m.purpose, voucher: m.voucher, path: [m.from]))
+            guard r.streamBytes.starts(with: fundPrefix) else { return true }
+            switch EventKind(typeBytes: r.typeBytes) {
+            case .correction:
+                corrected.insert(try Fp_Correction(serializedBytes: Array(r.payload)).target)
+            case .fundDisbursed:
+                let bytes = r.payload
+                guard needles.contains(where: { holds(bytes, $0) }) else { return true }
+                let m = try Fp_FundDisbursed(serializedBytes: Array(bytes))
+                guard case .household(let h)? = m.recipient, households.contains(h) else { return true }
+                let fund = String(r.stream.dropFirst(fundPrefix.count))
+                byFund[fund, default: FundTrail(fund: fund)].payments.append(
+                    FundTrail.FundPayment(position: r.position, effective: r.effective, from: m.from, to: "household-" + h,
+                                          amountFen: m.amountFen, purpose: m.purpose, voucher: m.voucher, path: [m.from]))
+            default:
+                break
+            }
             return true
         }
-        return clean ? byFund.values.sorted { $0.fund < $1.fund } : nil
+        // A correction comes after what it corrects: known only at the end of the pass.
+        guard !byFund.values.contains(where: { $0.payments.contains { corrected.contains($0.position) } }) else { return nil }
+        return byFund.values.sorted { $0.fund < $1.fund }
     }
 
     /// Whether `needle` occurs in `bytes`.

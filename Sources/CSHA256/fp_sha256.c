@@ -1,4 +1,5 @@
 #include "fp_sha256.h"
+#include <stdint.h>
 #include <string.h>
 
 static const uint32_t K[64] __attribute__((aligned(16))) = {
@@ -48,96 +49,121 @@ static void compress_portable(uint32_t h[8], const uint8_t *p, size_t blocks) {
 #include <immintrin.h>
 
 // The SHA extensions: two rounds per sha256rnds2, the message schedule by
-// sha256msg1/sha256msg2. State is kept as ABEF / CDGH, as the instructions want.
-__attribute__((target("sha,sse4.1,ssse3")))
-static void compress_shani(uint32_t h[8], const uint8_t *p, size_t blocks) {
-    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
-    __m128i state1 = _mm_loadu_si128((const __m128i *)&h[4]);
-    tmp = _mm_shuffle_epi32(tmp, 0xB1);                /* CDAB */
-    state1 = _mm_shuffle_epi32(state1, 0x1B);          /* EFGH */
-    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  /* ABEF */
-    state1 = _mm_blend_epi16(state1, tmp, 0xF0);       /* CDGH */
+// sha256msg1/sha256msg2. The state is kept as ABEF / CDGH, as the instructions want.
+typedef struct {
+    __m128i abef, cdgh;
+} state_t;
 
-    while (blocks--) {
-        __m128i abef = state0, cdgh = state1;
-        __m128i w[16];
-        for (int j = 0; j < 4; j++) w[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * j)), MASK);
-        for (int j = 4; j < 16; j++) {
-            __m128i x = _mm_add_epi32(_mm_sha256msg1_epu32(w[j - 4], w[j - 3]), _mm_alignr_epi8(w[j - 1], w[j - 2], 4));
-            w[j] = _mm_sha256msg2_epu32(x, w[j - 1]);
-        }
-        for (int j = 0; j < 16; j++) {
-            __m128i msg = _mm_add_epi32(w[j], _mm_load_si128((const __m128i *)&K[4 * j]));
-            state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
-            msg = _mm_shuffle_epi32(msg, 0x0E);
-            state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
-        }
-        state0 = _mm_add_epi32(state0, abef);
-        state1 = _mm_add_epi32(state1, cdgh);
-        p += 64;
-    }
-    tmp = _mm_shuffle_epi32(state0, 0x1B);             /* FEBA */
-    state1 = _mm_shuffle_epi32(state1, 0xB1);          /* DCHG */
-    state0 = _mm_blend_epi16(tmp, state1, 0xF0);       /* DCBA */
-    state1 = _mm_alignr_epi8(state1, tmp, 8);          /* ABEF */
-    _mm_storeu_si128((__m128i *)&h[0], state0);
-    _mm_storeu_si128((__m128i *)&h[4], state1);
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline void state_in(const uint32_t h[8], state_t *t) {
+    __m128i dcba = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1);  /* CDAB */
+    __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B);  /* EFGH */
+    t->abef = _mm_alignr_epi8(dcba, efgh, 8);
+    t->cdgh = _mm_blend_epi16(efgh, dcba, 0xF0);
 }
 
-// Two independent messages of the same number of blocks, their rounds interleaved: a
-// sha256rnds2 waits for the one before it in its own message only, so two messages
-// keep the unit busy where one leaves it waiting.
 __attribute__((target("sha,sse4.1,ssse3")))
-static void compress_shani_x2(uint32_t ha[8], const uint8_t *pa, uint32_t hb[8], const uint8_t *pb, size_t blocks) {
-    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    __m128i ta = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&ha[0]), 0xB1);
-    __m128i a1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&ha[4]), 0x1B);
-    __m128i a0 = _mm_alignr_epi8(ta, a1, 8);
-    a1 = _mm_blend_epi16(a1, ta, 0xF0);
-    __m128i tb = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&hb[0]), 0xB1);
-    __m128i b1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&hb[4]), 0x1B);
-    __m128i b0 = _mm_alignr_epi8(tb, b1, 8);
-    b1 = _mm_blend_epi16(b1, tb, 0xF0);
+static inline void state_out(const state_t *t, uint32_t h[8]) {
+    __m128i feba = _mm_shuffle_epi32(t->abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(t->cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
 
-    while (blocks--) {
-        __m128i sa0 = a0, sa1 = a1, sb0 = b0, sb1 = b1;
-        __m128i wa[16], wb[16];
-        for (int j = 0; j < 4; j++) {
-            wa[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pa + 16 * j)), MASK);
-            wb[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(pb + 16 * j)), MASK);
-        }
-        for (int j = 4; j < 16; j++) {
-            __m128i xa = _mm_add_epi32(_mm_sha256msg1_epu32(wa[j - 4], wa[j - 3]), _mm_alignr_epi8(wa[j - 1], wa[j - 2], 4));
-            __m128i xb = _mm_add_epi32(_mm_sha256msg1_epu32(wb[j - 4], wb[j - 3]), _mm_alignr_epi8(wb[j - 1], wb[j - 2], 4));
-            wa[j] = _mm_sha256msg2_epu32(xa, wa[j - 1]);
-            wb[j] = _mm_sha256msg2_epu32(xb, wb[j - 1]);
-        }
-        for (int j = 0; j < 16; j++) {
-            __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
-            __m128i ma = _mm_add_epi32(wa[j], k), mb = _mm_add_epi32(wb[j], k);
-            a1 = _mm_sha256rnds2_epu32(a1, a0, ma);
-            b1 = _mm_sha256rnds2_epu32(b1, b0, mb);
-            ma = _mm_shuffle_epi32(ma, 0x0E);
-            mb = _mm_shuffle_epi32(mb, 0x0E);
-            a0 = _mm_sha256rnds2_epu32(a0, a1, ma);
-            b0 = _mm_sha256rnds2_epu32(b0, b1, mb);
-        }
-        a0 = _mm_add_epi32(a0, sa0);
-        a1 = _mm_add_epi32(a1, sa1);
-        b0 = _mm_add_epi32(b0, sb0);
-        b1 = _mm_add_epi32(b1, sb1);
-        pa += 64;
-        pb += 64;
+// Words 4..15 of the schedule, four rounds' worth each.
+#define SCHEDULE(w, j) \
+    _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(w[(j) - 4], w[(j) - 3]), _mm_alignr_epi8(w[(j) - 1], w[(j) - 2], 4)), w[(j) - 1])
+
+// One block of one, two or four independent messages. A sha256rnds2 waits for the one
+// before it in its own message only, so several messages' rounds interleaved keep the
+// SHA unit busy where one leaves it waiting (measured on an EPYC: 38 ns a block for one
+// message, 25 for two, 21 for four).
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline void rounds_x1(state_t *t0, const uint8_t *p0) {
+    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i a0 = t0->abef, b0 = t0->cdgh;
+    __m128i w0[16];
+    for (int j = 0; j < 4; j++) {
+        w0[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p0 + 16 * j)), MASK);
     }
-    ta = _mm_shuffle_epi32(a0, 0x1B);
-    a1 = _mm_shuffle_epi32(a1, 0xB1);
-    _mm_storeu_si128((__m128i *)&ha[0], _mm_blend_epi16(ta, a1, 0xF0));
-    _mm_storeu_si128((__m128i *)&ha[4], _mm_alignr_epi8(a1, ta, 8));
-    tb = _mm_shuffle_epi32(b0, 0x1B);
-    b1 = _mm_shuffle_epi32(b1, 0xB1);
-    _mm_storeu_si128((__m128i *)&hb[0], _mm_blend_epi16(tb, b1, 0xF0));
-    _mm_storeu_si128((__m128i *)&hb[4], _mm_alignr_epi8(b1, tb, 8));
+    for (int j = 4; j < 16; j++) {
+        w0[j] = SCHEDULE(w0, j);
+    }
+    for (int j = 0; j < 16; j++) {
+        __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
+        __m128i m0 = _mm_add_epi32(w0[j], k);
+        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
+        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
+    }
+    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
+}
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline void rounds_x2(state_t *t0, const uint8_t *p0, state_t *t1, const uint8_t *p1) {
+    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i a0 = t0->abef, b0 = t0->cdgh; __m128i a1 = t1->abef, b1 = t1->cdgh;
+    __m128i w0[16]; __m128i w1[16];
+    for (int j = 0; j < 4; j++) {
+        w0[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p0 + 16 * j)), MASK);
+        w1[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p1 + 16 * j)), MASK);
+    }
+    for (int j = 4; j < 16; j++) {
+        w0[j] = SCHEDULE(w0, j);
+        w1[j] = SCHEDULE(w1, j);
+    }
+    for (int j = 0; j < 16; j++) {
+        __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
+        __m128i m0 = _mm_add_epi32(w0[j], k); __m128i m1 = _mm_add_epi32(w1[j], k);
+        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
+        b1 = _mm_sha256rnds2_epu32(b1, a1, m1);
+        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
+        a1 = _mm_sha256rnds2_epu32(a1, b1, _mm_shuffle_epi32(m1, 0x0E));
+    }
+    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
+    t1->abef = _mm_add_epi32(t1->abef, a1); t1->cdgh = _mm_add_epi32(t1->cdgh, b1);
+}
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline void rounds_x4(state_t *t0, const uint8_t *p0, state_t *t1, const uint8_t *p1, state_t *t2, const uint8_t *p2, state_t *t3, const uint8_t *p3) {
+    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i a0 = t0->abef, b0 = t0->cdgh; __m128i a1 = t1->abef, b1 = t1->cdgh; __m128i a2 = t2->abef, b2 = t2->cdgh; __m128i a3 = t3->abef, b3 = t3->cdgh;
+    __m128i w0[16]; __m128i w1[16]; __m128i w2[16]; __m128i w3[16];
+    for (int j = 0; j < 4; j++) {
+        w0[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p0 + 16 * j)), MASK);
+        w1[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p1 + 16 * j)), MASK);
+        w2[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p2 + 16 * j)), MASK);
+        w3[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p3 + 16 * j)), MASK);
+    }
+    for (int j = 4; j < 16; j++) {
+        w0[j] = SCHEDULE(w0, j);
+        w1[j] = SCHEDULE(w1, j);
+        w2[j] = SCHEDULE(w2, j);
+        w3[j] = SCHEDULE(w3, j);
+    }
+    for (int j = 0; j < 16; j++) {
+        __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
+        __m128i m0 = _mm_add_epi32(w0[j], k); __m128i m1 = _mm_add_epi32(w1[j], k); __m128i m2 = _mm_add_epi32(w2[j], k); __m128i m3 = _mm_add_epi32(w3[j], k);
+        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
+        b1 = _mm_sha256rnds2_epu32(b1, a1, m1);
+        b2 = _mm_sha256rnds2_epu32(b2, a2, m2);
+        b3 = _mm_sha256rnds2_epu32(b3, a3, m3);
+        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
+        a1 = _mm_sha256rnds2_epu32(a1, b1, _mm_shuffle_epi32(m1, 0x0E));
+        a2 = _mm_sha256rnds2_epu32(a2, b2, _mm_shuffle_epi32(m2, 0x0E));
+        a3 = _mm_sha256rnds2_epu32(a3, b3, _mm_shuffle_epi32(m3, 0x0E));
+    }
+    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
+    t1->abef = _mm_add_epi32(t1->abef, a1); t1->cdgh = _mm_add_epi32(t1->cdgh, b1);
+    t2->abef = _mm_add_epi32(t2->abef, a2); t2->cdgh = _mm_add_epi32(t2->cdgh, b2);
+    t3->abef = _mm_add_epi32(t3->abef, a3); t3->cdgh = _mm_add_epi32(t3->cdgh, b3);
+}
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_shani(uint32_t h[8], const uint8_t *p, size_t blocks) {
+    state_t t;
+    state_in(h, &t);
+    for (; blocks > 0; blocks--, p += 64) rounds_x1(&t, p);
+    state_out(&t, h);
 }
 
 static int detect_hw(void) {
@@ -147,13 +173,11 @@ static int detect_hw(void) {
     int sha = (ebx >> 29) & 1;
     return sha && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("ssse3");
 }
+#define HAVE_SHANI 1
 #else
 static void compress_shani(uint32_t h[8], const uint8_t *p, size_t blocks) { compress_portable(h, p, blocks); }
-static void compress_shani_x2(uint32_t ha[8], const uint8_t *pa, uint32_t hb[8], const uint8_t *pb, size_t blocks) {
-    compress_portable(ha, pa, blocks);
-    compress_portable(hb, pb, blocks);
-}
 static int detect_hw(void) { return 0; }
+#define HAVE_SHANI 0
 #endif
 
 static int hw_state = -1;  /* -1 unknown, 0 off, 1 on */
@@ -190,21 +214,8 @@ static inline void compress(ctx_t *c, const uint8_t *p, size_t blocks) { compres
 /// The state's words, big-endian, as the digest.
 static void put_digest(const uint32_t h[8], uint8_t *out) {
     for (int i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)h[i];
-    }
-}
-
-/// Two messages of `blocks` blocks each: their rounds interleaved with the SHA
-/// extensions, one after the other without.
-static void compress_pair(uint32_t ha[8], const uint8_t *pa, uint32_t hb[8], const uint8_t *pb, size_t blocks) {
-    if (use_hw()) {
-        compress_shani_x2(ha, pa, hb, pb, blocks);
-    } else {
-        compress_portable(ha, pa, blocks);
-        compress_portable(hb, pb, blocks);
+        uint32_t be = __builtin_bswap32(h[i]);
+        memcpy(out + 4 * i, &be, 4);
     }
 }
 
@@ -250,52 +261,184 @@ void fp_sha256_3(const void *a, size_t alen, const void *b, size_t blen, const v
     put_digest(c.h, out);
 }
 
-/// Pads `prefix || data` as SHA-256 wants into buf (whole blocks); returns the blocks.
-static size_t pad_message(uint8_t prefix, const uint8_t *data, size_t len, uint8_t *buf) {
+/// One message `prefix || data` as the many-message hasher reads it, block by block:
+/// its first block copied (it starts with the prefix), the whole blocks after it read in
+/// place, its last bytes and the padding copied into `tail`.
+typedef struct {
+    const uint8_t *data;
+    size_t blocks;   /* all of them, the padding's included */
+    size_t whole;    /* blocks of prefix || data with no padding in them */
+    size_t next;     /* the next block to compress */
+    size_t shape;    /* the length of the message the padding in `tail` is for, or SIZE_MAX */
+    uint8_t *out;
+    uint8_t head[64];
+    uint8_t tail[128];
+} message_t;
+
+static void message_start(message_t *m, uint8_t prefix, const uint8_t *data, size_t len, uint8_t *out) {
     size_t total = len + 1;
-    size_t blocks = (total + 8) / 64 + 1;
-    buf[0] = prefix;
-    memcpy(buf + 1, data, len);
-    memset(buf + total, 0, blocks * 64 - total);
-    buf[total] = 0x80;
+    m->data = data;
+    m->blocks = (total + 8) / 64 + 1;
+    m->whole = total / 64;
+    m->next = 0;
+    m->out = out;
+    size_t rest;  /* bytes of prefix || data in the tail */
+    if (m->whole > 0) {
+        m->head[0] = prefix;
+        memcpy(m->head + 1, data, 63);
+        rest = total - 64 * m->whole;
+        if (rest > 0) memcpy(m->tail, data + 64 * m->whole - 1, rest);
+    } else {
+        m->tail[0] = prefix;
+        if (len > 0) memcpy(m->tail + 1, data, len);
+        rest = total;
+    }
+    // The lane's last message had this length (nodes always do): its padding stands.
+    if (m->shape == len) return;
+    m->shape = len;
+    size_t tail_len = 64 * (m->blocks - m->whole);
+    memset(m->tail + rest, 0, tail_len - rest);
+    m->tail[rest] = 0x80;
     uint64_t bits = (uint64_t)total * 8;
-    for (int i = 0; i < 8; i++) buf[blocks * 64 - 1 - i] = (uint8_t)(bits >> (8 * i));
-    return blocks;
+    for (int i = 0; i < 8; i++) m->tail[tail_len - 1 - i] = (uint8_t)(bits >> (8 * i));
 }
 
-void fp_sha256_leaf_x2(const void *a, size_t alen, const void *b, size_t blen, uint8_t *outa, uint8_t *outb) {
-    uint8_t small_a[512], small_b[512];
-    if (alen > sizeof small_a - 73 || blen > sizeof small_b - 73) {
-        static const uint8_t zero = 0;
-        fp_sha256_3(&zero, 1, a, alen, NULL, 0, outa);
-        fp_sha256_3(&zero, 1, b, blen, NULL, 0, outb);
+static inline const uint8_t *message_block(const message_t *m, size_t j) {
+    if (j >= m->whole) return m->tail + 64 * (j - m->whole);
+    return j == 0 ? m->head : m->data + 64 * j - 1;
+}
+
+/// Where the messages come from: an array of pointers and lengths (records), or one
+/// array of equal pieces (pairs of child hashes).
+typedef struct {
+    uint8_t prefix;
+    const void *const *pointers;
+    const size_t *lengths;
+    const uint8_t *pieces;
+    size_t piece_len;
+} source_t;
+
+static inline void source_start(const source_t *s, size_t i, message_t *m, uint8_t *out) {
+    if (s->pointers) message_start(m, s->prefix, (const uint8_t *)s->pointers[i], s->lengths[i], out + 32 * i);
+    else message_start(m, s->prefix, s->pieces + s->piece_len * i, s->piece_len, out + 32 * i);
+}
+
+static void hash_many_portable(const source_t *s, size_t n, uint8_t *out) {
+    message_t m;
+    m.shape = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        source_start(s, i, &m, out);
+        uint32_t h[8];
+        memcpy(h, H0, sizeof H0);
+        for (size_t j = 0; j < m.blocks; j++) compress_portable(h, message_block(&m, j), 1);
+        put_digest(h, m.out);
+    }
+}
+
+#if HAVE_SHANI
+/// Four lanes, each hashing one message at a time: every step compresses the next block
+/// of every busy lane at once (four, two or one at a time), and a lane whose message is
+/// done takes the next one, so messages of different lengths keep the lanes full.
+__attribute__((target("sha,sse4.1,ssse3"), always_inline))
+static inline void hash_many_lanes(const source_t *s, size_t n, uint8_t *out) {
+    enum { LANES = 4 };
+    message_t m[LANES];
+    state_t t[LANES];
+    int busy[LANES] = {0};
+    size_t started = 0;
+    state_t h0;
+    state_in(H0, &h0);
+    for (int k = 0; k < LANES && started < n; k++, started++) {
+        m[k].shape = SIZE_MAX;
+        source_start(s, started, &m[k], out);
+        t[k] = h0;
+        busy[k] = 1;
+    }
+    for (;;) {
+        int lane[LANES], count = 0;
+        for (int k = 0; k < LANES; k++) if (busy[k]) lane[count++] = k;
+        if (count == 0) break;
+        // As many blocks as every busy lane has left, the state kept in registers.
+        size_t steps = SIZE_MAX;
+        for (int i = 0; i < count; i++) {
+            size_t left = m[lane[i]].blocks - m[lane[i]].next;
+            if (left < steps) steps = left;
+        }
+        if (count == 4) {
+            state_t u0 = t[lane[0]], u1 = t[lane[1]], u2 = t[lane[2]], u3 = t[lane[3]];
+            for (size_t j = 0; j < steps; j++) {
+#define AT(i) message_block(&m[lane[i]], m[lane[i]].next + j)
+                rounds_x4(&u0, AT(0), &u1, AT(1), &u2, AT(2), &u3, AT(3));
+            }
+            t[lane[0]] = u0; t[lane[1]] = u1; t[lane[2]] = u2; t[lane[3]] = u3;
+        } else if (count >= 2) {
+            state_t u0 = t[lane[0]], u1 = t[lane[1]];
+            for (size_t j = 0; j < steps; j++) {
+                rounds_x2(&u0, AT(0), &u1, AT(1));
+                if (count == 3) rounds_x1(&t[lane[2]], AT(2));
+            }
+            t[lane[0]] = u0; t[lane[1]] = u1;
+        } else {
+            state_t u0 = t[lane[0]];
+            for (size_t j = 0; j < steps; j++) rounds_x1(&u0, AT(0));
+#undef AT
+            t[lane[0]] = u0;
+        }
+        for (int i = 0; i < count; i++) {
+            int k = lane[i];
+            m[k].next += steps;
+            if (m[k].next < m[k].blocks) continue;
+            uint32_t h[8];
+            state_out(&t[k], h);
+            put_digest(h, m[k].out);
+            if (started < n) {
+                source_start(s, started++, &m[k], out);
+                t[k] = h0;
+            } else {
+                busy[k] = 0;
+            }
+        }
+    }
+}
+
+// The same code twice: with AVX2 the compiler encodes the vector instructions with three
+// operands (VEX) and spares the register copies the two-operand forms need, about 10%
+// faster (the SHA instructions themselves have no such form).
+__attribute__((target("sha,sse4.1,ssse3")))
+static void hash_many_shani(const source_t *s, size_t n, uint8_t *out) { hash_many_lanes(s, n, out); }
+
+__attribute__((target("sha,sse4.1,ssse3,avx2")))
+static void hash_many_shani_avx2(const source_t *s, size_t n, uint8_t *out) { hash_many_lanes(s, n, out); }
+
+static int has_avx2(void) {
+    static int known = -1;
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+#endif
+
+static void hash_many(const source_t *s, size_t n, uint8_t *out) {
+#if HAVE_SHANI
+    if (use_hw()) {
+        if (has_avx2()) hash_many_shani_avx2(s, n, out);
+        else hash_many_shani(s, n, out);
         return;
     }
-    size_t na = pad_message(0, (const uint8_t *)a, alen, small_a);
-    size_t nb = pad_message(0, (const uint8_t *)b, blen, small_b);
-    uint32_t ha[8], hb[8];
-    memcpy(ha, H0, sizeof H0);
-    memcpy(hb, H0, sizeof H0);
-    size_t both = na < nb ? na : nb;
-    compress_pair(ha, small_a, hb, small_b, both);
-    // The longer message's last blocks alone.
-    if (na > both) compress_one(ha, small_a + 64 * both, na - both, use_hw());
-    if (nb > both) compress_one(hb, small_b + 64 * both, nb - both, use_hw());
-    put_digest(ha, outa);
-    put_digest(hb, outb);
+#endif
+    hash_many_portable(s, n, out);
 }
 
-void fp_sha256_node_x2(const uint8_t *l1, const uint8_t *r1, const uint8_t *l2, const uint8_t *r2, uint8_t *out1, uint8_t *out2) {
-    // 0x01 || left || right: 65 bytes, two blocks once padded.
-    uint8_t lr1[64], lr2[64], m1[128], m2[128];
-    memcpy(lr1, l1, 32); memcpy(lr1 + 32, r1, 32);
-    memcpy(lr2, l2, 32); memcpy(lr2 + 32, r2, 32);
-    pad_message(1, lr1, 64, m1);
-    pad_message(1, lr2, 64, m2);
-    uint32_t h1[8], h2[8];
-    memcpy(h1, H0, sizeof H0);
-    memcpy(h2, H0, sizeof H0);
-    compress_pair(h1, m1, h2, m2, 2);
-    put_digest(h1, out1);
-    put_digest(h2, out2);
+void fp_sha256_leaves(const void *const *records, const size_t *lengths, size_t n, uint8_t *out) {
+    source_t s = {0, records, lengths, NULL, 0};
+    hash_many(&s, n, out);
+}
+
+void fp_sha256_nodes(const uint8_t *children, size_t n, uint8_t *out) {
+    source_t s = {1, NULL, NULL, children, 64};
+    hash_many(&s, n, out);
 }

@@ -18,6 +18,18 @@ extension EventStore {
     /// - Complexity: O(n) in the bytes read.
     public func forEachRecord(from position: UInt64 = 0, through: UInt64? = nil,
                               _ body: (BorrowedRecord) throws -> Bool) throws {
+        try forEachRecord(from: position, through: through, body, finish: {})
+    }
+
+    /// As ``forEachRecord(from:through:_:)``, and `finish` runs before it returns or
+    /// throws, while the bytes of every record it delivered are still mapped: `verify`
+    /// holds records' bytes from one call of `body` to the next instead of copying them.
+    /// When the scan and `finish` both throw, `finish`'s error is thrown (it is about
+    /// records delivered before the scan's).
+    /// With `checksums` false the records' checksums are not checked: the caller checks
+    /// them (``RecordFrame/storedChecksum(ofBody:)``).
+    func forEachRecord(from position: UInt64, through: UInt64?, checksums: Bool = true,
+                       _ body: (BorrowedRecord) throws -> Bool, finish: () throws -> Void) throws {
         let (sealed, active, end) = state.withLock { s in
             // Take only the offset where reading starts, never the index itself: a copy
             // held across appends would make each append copy it.
@@ -28,45 +40,67 @@ extension EventStore {
             }
             return (s.sealed, a, s.nextPosition)
         }
-        let last = min(through.map { $0 == .max ? .max : $0 + 1 } ?? end, end)
-        guard position < last else { return }
-        var p = position
-        for seg in sealed where seg.endPosition > p {
-            if p >= last { return }
-            let (start, offset) = seg.index.seek(to: p)
-            let keepGoing = try scanMapped(seg.data.bytes, path: seg.path, from: Int(offset), startPosition: start,
-                                           deliverFrom: p, until: min(last, seg.endPosition), body)
-            if !keepGoing { return }
-            p = seg.endPosition
+        // The mappings records were read from, kept until `finish` has run.
+        var mapped: MappedFile?
+        defer { withExtendedLifetime((sealed, mapped)) {} }
+        func scan() throws {
+            let last = min(through.map { $0 == .max ? .max : $0 + 1 } ?? end, end)
+            guard position < last else { return }
+            var p = position
+            for seg in sealed where seg.endPosition > p {
+                if p >= last { return }
+                let (start, offset) = seg.index.seek(to: p)
+                let keepGoing = try scanMapped(seg.data.bytes, path: seg.path, from: Int(offset), startPosition: start,
+                                               deliverFrom: p, until: min(last, seg.endPosition), checksums: checksums, body)
+                if !keepGoing { return }
+                p = seg.endPosition
+            }
+            guard p < last, let (file, committed, startPosition, startOffset) = active, p <= startPosition else { return }
+            // The active segment, through its read-only mapping, up to its committed length.
+            let activeMapping = try file.mapped(covering: committed)
+            mapped = activeMapping
+            let bytes = UnsafeRawBufferPointer(rebasing: activeMapping.bytes[0..<Int(committed)])
+            _ = try scanMapped(bytes, path: file.path, from: Int(startOffset), startPosition: startPosition,
+                               deliverFrom: p, until: last, checksums: checksums, body)
         }
-        guard p < last, let (file, committed, startPosition, startOffset) = active, p <= startPosition else { return }
-        // The active segment, through its read-only mapping, up to its committed length.
-        let mapped = try file.mapped(covering: committed)
-        let bytes = UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(committed)])
-        _ = try scanMapped(bytes, path: file.path, from: Int(startOffset), startPosition: startPosition,
-                           deliverFrom: p, until: last, body)
+        do {
+            try scan()
+        } catch {
+            try finish()
+            throw error
+        }
+        try finish()
     }
 
-    /// Scans records in mapped segment bytes.
+    /// Scans records in mapped segment bytes. With `checksums` false the records'
+    /// checksums are the caller's to check (`verify` checks four at a time); a frame
+    /// found wrong is then judged with its checksum after all, so the error is the one a
+    /// checked scan gives, and it is not recorded as the store's damage (the caller
+    /// records what it reports).
     private func scanMapped(_ bytes: UnsafeRawBufferPointer, path: String, from offset: Int, startPosition: UInt64,
-                            deliverFrom: UInt64, until: UInt64, _ body: (BorrowedRecord) throws -> Bool) throws -> Bool {
+                            deliverFrom: UInt64, until: UInt64, checksums: Bool = true,
+                            _ body: (BorrowedRecord) throws -> Bool) throws -> Bool {
         var at = offset
         var position = startPosition
+        func failure(_ message: String) -> StoreError {
+            var message = message
+            if !checksums, case .corrupt(let reason) = RecordFrame.parse(bytes, at: at) { message = "record damaged: \(reason)" }
+            let e = StoreError(.corruptRecord, message, path: path, position: position, offset: Int64(at))
+            return checksums ? damaged(e) : e
+        }
         while position < until {
-            switch RecordFrame.parse(bytes, at: at) {
+            switch RecordFrame.parse(bytes, at: at, checksum: checksums) {
             case .record(let view, let next):
                 guard view.position == position else {
-                    throw damaged(StoreError(.corruptRecord, "record holds position \(view.position) where \(position) was expected",
-                                             path: path, position: position, offset: Int64(at)))
+                    throw failure("record holds position \(view.position) where \(position) was expected")
                 }
                 if position >= deliverFrom, try !body(BorrowedRecord(view: view)) { return false }
                 position += 1
                 at = next
             case .incomplete:
-                throw damaged(StoreError(.corruptRecord, "segment ends inside a committed record", path: path,
-                                         position: position, offset: Int64(at)))
+                throw failure("segment ends inside a committed record")
             case .corrupt(let reason):
-                throw damaged(StoreError(.corruptRecord, "record damaged: \(reason)", path: path, position: position, offset: Int64(at)))
+                throw failure("record damaged: \(reason)")
             }
         }
         return true

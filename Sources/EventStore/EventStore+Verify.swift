@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -42,70 +43,64 @@ extension EventStore {
             (s.sealed, s.nextPosition, s.active?.committedBytes ?? 0, s.active?.file.path)
         }
         var report = VerifyReport(records: 0, bytes: 0, damage: nil)
-        for seg in sealed where !seg.index.verifyBody() {
-            let e = damaged(StoreError(.corruptRecord, "index checksum mismatch for segment \(seg.path)",
-                                       path: StoreFiles.name(first: seg.firstPosition, suffix: StoreFiles.indexSuffix)))
-            report.damage = e
-            return report
-        }
         report.bytes = sealed.reduce(0) { $0 + Int64($1.data.count) } + committed
         // The tree as kept, brought up to the end (the unpersisted tail is hashed from
         // the log: there is nothing older to compare it with).
         let treeReady = (try? currentTree(through: total)) != nil
         let pieces = VerifyPieces(total: total)
         let results = Mutex([PieceResult?](repeating: nil, count: pieces.count))
-        let next = Atomic<Int>(0)
         let done = Atomic<UInt64>(0)
         nonisolated(unsafe) let progress = progress
         let workers = min(pieces.count, max(1, Self.verifyThreads))
+        // While the cores hash, a thread of its own reads ahead of them and checks the
+        // segments' indexes.
+        let reader = VerifyReader(store: self, pieces: pieces, sealed: sealed)
         // Pieces are aligned blocks of the tree, checked on every core at once; each
         // gives its subtree roots, folded together at the end.
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while true {
-                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                let i = reader.taken.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard i < pieces.count else { return }
                 let range = pieces.range(i)
-                var check = TreeCheck(tree: tree, base: range.lowerBound)
+                var check = TreeCheck(tree: tree, base: range.lowerBound, hashes: treeReady)
                 var result = PieceResult()
-                // Records are hashed 16 at a time, a block of the tree (``LeafBatch``);
-                // the pieces start at multiples of 4,096, so the blocks are aligned.
-                var batch = LeafBatch()
-                /// Records that wait in a batch not full, checked one by one.
-                func checkWaiting() throws {
-                    for (k, leaf) in batch.leaves().enumerated() { try check.add(leaf, position: batch.first + UInt64(k), path: directory) }
-                    batch.clear()
-                }
+                // Records are hashed 64 at a time, a block of the tree (``RecordBlock``);
+                // the pieces start at multiples of 4,096, so the blocks are aligned. The
+                // records' bytes are read where they are mapped, not copied.
+                let block = RecordBlock()
                 do {
-                    try forEachRecord(from: range.lowerBound, through: range.upperBound - 1) { r in
+                    // The checksums too are checked here, with the hashes, four at a time.
+                    try forEachRecord(from: range.lowerBound, through: range.upperBound - 1, checksums: false, { r in
                         result.records += 1
                         if result.records & 0xFFFF == 0 {
                             let n = done.wrappingAdd(0x10000, ordering: .relaxed).newValue
                             if worker == 0 { progress?(n, total) }
                         }
-                        guard treeReady else { return true }
-                        batch.add(r)
-                        if batch.isFull {
-                            // Emptied first: a block that fails is not checked again below.
-                            let (leaves, first) = (batch.leaves(), batch.first)
-                            batch.clear()
-                            try check.addBlock(leaves, first: first, path: directory)
-                        }
+                        block.add(r)
+                        if block.isFull { try check.check(block, path: directory) }
                         return true
-                    }
-                    try checkWaiting()
+                    }, finish: {
+                        // Records that wait in a block not full (the piece's last, or
+                        // those before damage), while their bytes are still mapped.
+                        try check.check(block, path: directory)
+                    })
                     result.hashes = check.frontier.hashes
+                } catch let bad as ChecksumMismatch {
+                    result.failure = checksumDamage(at: bad.position)
                 } catch {
-                    // Records that waited in the batch come before the failure after them.
-                    do { try checkWaiting(); result.failure = Self.storeError(error, activePath ?? directory) } catch let earlier {
-                        result.failure = Self.storeError(earlier, activePath ?? directory)
-                    }
+                    result.failure = Self.storeError(error, activePath ?? directory)
                 }
+                // The scan runs ahead of the checks: what counts is the records found whole.
+                if let p = result.failure?.position, range.contains(p) { result.records = p - range.lowerBound }
                 results.withLock { $0[i] = result }
             }
         }
+        let indexDamage = reader.finish()
         let all = results.withLock { $0 }.map { $0 ?? PieceResult() }
         report.records = all.reduce(0) { $0 + $1.records }
         do {
+            // A damaged index first, as when the indexes were checked before the records.
+            if let indexDamage { throw indexDamage }
             // The first failure in log order, whatever thread found it first.
             if let failure = all.compactMap(\.failure).min(by: { ($0.position ?? .max) < ($1.position ?? .max) }) {
                 throw failure
@@ -132,58 +127,177 @@ extension EventStore {
     }
 }
 
+/// Reads ahead of `verify`'s cores on a thread of its own. Shortly before a core takes a
+/// piece it touches a byte of each page of the piece's records, so that the kernel reads
+/// them from disk while the cores hash the pieces before (a scan that faults its own pages
+/// in waits for each read), and asks for the piece's kept leaf hashes. Reaching a sealed
+/// segment, it checks its index's checksum. Touching waits for the disk: the hashing cores
+/// never do it.
+private final class VerifyReader: Sendable {
+    /// The pieces the cores have taken: the next one to take.
+    let taken = Atomic<Int>(0)
+    private let stop = Atomic<Bool>(false)
+    private let indexDamage = Mutex<StoreError?>(nil)
+    private let finished = DispatchSemaphore(value: 0)
+    private let touched = Atomic<Int>(0)
+
+    init(store: EventStore, pieces: VerifyPieces, sealed: [SealedSegment]) {
+        let thread = Thread { [self] in
+            var indexed = 0
+            /// Checks the indexes of the segments that start before `end`, in order.
+            func checkIndexes(before end: UInt64) {
+                while indexed < sealed.count, sealed[indexed].firstPosition < end {
+                    let seg = sealed[indexed]
+                    indexed += 1
+                    guard !seg.index.verifyBody() else { continue }
+                    let e = StoreError(.corruptRecord, "index checksum mismatch for segment \(seg.path)",
+                                       path: StoreFiles.name(first: seg.firstPosition, suffix: StoreFiles.indexSuffix))
+                    indexDamage.withLock { if $0 == nil { $0 = e } }
+                }
+            }
+            var k = 0
+            while k < pieces.count, !stop.load(ordering: .relaxed) {
+                // The pieces being hashed and the next one.
+                guard k <= taken.load(ordering: .relaxed) else {
+                    usleep(1000)
+                    continue
+                }
+                let range = pieces.range(k)
+                checkIndexes(before: range.upperBound)
+                touch(range, sealed: sealed)
+                store.tree.readAhead(height: 0, range)
+                k += 1
+            }
+            checkIndexes(before: .max)
+            finished.signal()
+        }
+        thread.name = "fp-ledger.verify-reader"
+        thread.start()
+    }
+
+    /// Touches a byte of each page of the records `positions` in sealed segments.
+    private func touch(_ positions: Range<UInt64>, sealed: [SealedSegment]) {
+        var sum = 0
+        for seg in sealed where seg.endPosition > positions.lowerBound && seg.firstPosition < positions.upperBound {
+            let from = positions.lowerBound > seg.firstPosition ? Int(seg.index.seek(to: positions.lowerBound).offset) : 0
+            // The sparse index gives an offset at or before a position: go on a little.
+            let to = positions.upperBound < seg.endPosition ? Int(seg.index.seek(to: positions.upperBound).offset) + (256 << 10) : seg.data.count
+            let bytes = seg.data.bytes
+            for at in stride(from: from, to: min(to, bytes.count), by: 4096) { sum &+= Int(bytes[at]) }
+        }
+        touched.store(sum, ordering: .relaxed)  // so that the loads are not left out
+    }
+
+    /// Stops reading ahead, waits for the index checks, and returns the first damaged
+    /// index (in log order).
+    func finish() -> StoreError? {
+        stop.store(true, ordering: .relaxed)
+        finished.wait()
+        return indexDamage.withLock { $0 }
+    }
+}
+
 extension EventStore {
+    /// The damage of a record whose checksum `verify` found wrong, as a checked read
+    /// reports it: with its segment, offset and both checksums.
+    fileprivate func checksumDamage(at position: UInt64) -> StoreError {
+        do {
+            try forEachRecord(from: position, through: position) { _ in true }
+        } catch {
+            return Self.storeError(error, directory)
+        }
+        // Read whole this time: the file changed while it was verified.
+        return StoreError(.corruptRecord, "record damaged: checksum mismatch, then whole when read again", path: directory,
+                          position: position)
+    }
+
     /// Threads `verify` hashes on: the machine's cores.
     static var verifyThreads: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
-/// Up to 16 records waiting to be hashed together (copied: a borrowed record lasts its
-/// call), a perfect block of the tree: two leaves at a time and, in ``TreeCheck/addBlock``,
-/// two nodes at a time, so the CPU's SHA unit works on two messages at once.
-private struct LeafBatch {
-    static let height = 4
-    static let count = 1 << height
-    private var bytes: [UInt8] = []
-    private var ends: [Int] = []
+/// Up to 64 records waiting to be hashed together, a perfect block of the tree: their
+/// leaves four at a time, then the block's 63 nodes four at a time, so the CPU's SHA unit
+/// works on four messages at once. The records' bytes are where the scan found them
+/// (``EventStore/forEachRecord(from:through:_:finish:)`` keeps them mapped until it ends).
+private final class RecordBlock {
+    static let height = 6
+    static let capacity = 1 << height
+    private let records = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: capacity)
+    private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    /// What each record's checksum covers, the checksum its frame holds, and the one
+    /// computed.
+    private let checksummed = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: capacity)
+    private let checksummedLengths = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    private let storedChecksums = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+    private let checksums = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+    /// The block's hashes level by level: 64 leaves, the 32 nodes above them, ..., the root.
+    private let levels = UnsafeMutablePointer<MerkleHash>.allocate(capacity: 2 * capacity - 1)
+    private(set) var count = 0
     private(set) var first: UInt64 = 0
 
-    init() {
-        bytes.reserveCapacity(Self.count * 256)
-        ends.reserveCapacity(Self.count)
+    deinit {
+        for p in [records, checksummed] as [UnsafeMutablePointer<UnsafeRawPointer?>] { p.deallocate() }
+        for p in [lengths, checksummedLengths] { p.deallocate() }
+        for p in [storedChecksums, checksums] { p.deallocate() }
+        levels.deallocate()
     }
 
-    var isFull: Bool { ends.count == Self.count }
+    var isFull: Bool { count == Self.capacity }
 
-    mutating func add(_ r: BorrowedRecord) {
-        if ends.isEmpty { first = r.position }
-        bytes.append(contentsOf: r.canonicalBytes)
-        ends.append(bytes.count)
+    func add(_ r: BorrowedRecord) {
+        if count == 0 { first = r.position }
+        let bytes = r.canonicalBytes
+        records[count] = bytes.baseAddress
+        lengths[count] = bytes.count
+        let covered = RecordFrame.checksummedBytes(ofBody: bytes)
+        checksummed[count] = covered.baseAddress
+        checksummedLengths[count] = covered.count
+        storedChecksums[count] = RecordFrame.storedChecksum(ofBody: bytes)
+        count += 1
     }
 
-    mutating func clear() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+    /// The first record waiting whose checksum does not match its frame's (its index in
+    /// the block), `nil` when all match.
+    func firstBadChecksum() -> Int? {
+        CRC32C.checksums(checksummed, lengths: checksummedLengths, count: count, into: checksums)
+        return (0..<count).first { checksums[$0] != storedChecksums[$0] }
     }
 
-    /// The leaf hashes of the records waiting, in order.
-    func leaves() -> [MerkleHash] {
-        var out: [MerkleHash] = []
-        out.reserveCapacity(ends.count)
-        bytes.withUnsafeBytes { all in
-            func record(_ k: Int) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: all[(k == 0 ? 0 : ends[k - 1])..<ends[k]])
-            }
-            var k = 0
-            while k + 1 < ends.count {
-                let (x, y) = MerkleHash.leaves(record(k), record(k + 1))
-                out.append(x)
-                out.append(y)
-                k += 2
-            }
-            if k < ends.count { out.append(MerkleHash.leaf(record(k))) }
+    func clear() { count = 0 }
+
+    /// Hashes a full block: its 64 leaves, then level by level up to its root.
+    func hashAll() {
+        precondition(isFull)
+        MerkleHash.leaves(records, lengths: lengths, count: count, into: levels)
+        var start = 0, width = Self.capacity
+        while width > 1 {
+            MerkleHash.nodes(levels + start, pairs: width / 2, into: levels + start + width)
+            start += width
+            width /= 2
         }
-        return out
     }
+
+    /// The hashes of `height` (0 for the leaves) of the block last hashed whole.
+    func level(_ height: Int) -> UnsafeBufferPointer<MerkleHash> {
+        var start = 0, width = Self.capacity
+        for _ in 0..<height {
+            start += width
+            width /= 2
+        }
+        return UnsafeBufferPointer(start: levels, count: 2 * Self.capacity - 1).extracting(start..<(start + width))
+    }
+
+    /// The leaf hashes of the records waiting, in order (a block not full).
+    func hashLeaves() -> [MerkleHash] {
+        MerkleHash.leaves(records, lengths: lengths, count: count, into: levels)
+        return Array(UnsafeBufferPointer(start: levels, count: count))
+    }
+}
+
+/// The record at `position` does not match its checksum (found by ``TreeCheck``, which
+/// knows neither its segment nor its offset: `verify` reads it again to say).
+private struct ChecksumMismatch: Error {
+    let position: UInt64
 }
 
 /// What one piece of the log gave: its records, its subtree roots, or what was wrong.
@@ -253,9 +367,14 @@ private struct TreeCheck {
     /// A run of kept hashes per stored height, read 4,096 at a time.
     var runs: [(from: UInt64, hashes: [MerkleHash])]
 
-    init(tree: LogTree, base: UInt64) {
+    /// Whether the tree is recomputed (false: the kept tree could not be brought up to
+    /// the log's end, and only the checksums are checked).
+    let hashes: Bool
+
+    init(tree: LogTree, base: UInt64, hashes: Bool) {
         self.tree = tree
         self.base = base
+        self.hashes = hashes
         counts = stride(from: 0, to: 64, by: LogTree.levelStride).map { tree.storedCount(height: $0) }
         runs = Array(repeating: (0, []), count: counts.count)
     }
@@ -270,30 +389,63 @@ private struct TreeCheck {
         return runs[k].hashes[Int(index - runs[k].from)]
     }
 
-    /// A block of 16 leaves starting at `first` (a multiple of 16): each checked against
-    /// the kept leaves in order, then its nodes hashed two at a time and its root added
-    /// to the frontier as a subtree, as 16 calls of ``add(_:position:path:)`` would.
-    mutating func addBlock(_ leaves: [MerkleHash], first: UInt64, path: String) throws {
-        for (k, leaf) in leaves.enumerated() {
-            if let kept = try kept(height: 0, index: first + UInt64(k)), kept != leaf {
-                throw mismatch(position: first + UInt64(k), kept: kept, computed: leaf, path: path)
+    /// The first of `hashes` (those of `height` from `index` on) that differs from the
+    /// kept one, with the kept one; `nil` when every one the tree keeps matches. One
+    /// comparison of memory when they lie in one run of kept hashes (blocks do).
+    mutating func firstDifference(height: Int, from index: UInt64,
+                                  _ hashes: UnsafeBufferPointer<MerkleHash>) throws -> (offset: Int, kept: MerkleHash)? {
+        let k = height / LogTree.levelStride
+        let n = index < counts[k] ? Int(min(UInt64(hashes.count), counts[k] - index)) : 0
+        guard n > 0, try kept(height: height, index: index) != nil else { return nil }
+        let run = runs[k]
+        if index + UInt64(n) <= run.from + UInt64(run.hashes.count) {
+            let same = run.hashes.withUnsafeBytes { kept in
+                memcmp(kept.baseAddress! + Int(index - run.from) * MerkleHash.byteCount, hashes.baseAddress!, n * MerkleHash.byteCount) == 0
+            }
+            if same { return nil }
+        }
+        for j in 0..<n {
+            if let kept = try kept(height: height, index: index + UInt64(j)), kept != hashes[j] { return (j, kept) }
+        }
+        return nil
+    }
+
+    /// Checks the records waiting in `block` and empties it (so that a block that fails
+    /// is not checked again): their checksums first, four at a time; then a full block
+    /// (64 records from a multiple of 64) has its leaves compared with the kept leaves in
+    /// order, its nodes of a stored height with the kept ones, and its root added to the
+    /// frontier as a subtree, as 64 calls of ``add(_:position:path:)`` would; a block not
+    /// full goes leaf by leaf. A record whose checksum fails ends the check after the
+    /// records before it (``ChecksumMismatch``).
+    mutating func check(_ block: RecordBlock, path: String) throws {
+        let first = block.first, count = block.count
+        guard count > 0 else { return }
+        let bad = block.firstBadChecksum()
+        guard hashes else {
+            block.clear()
+            if let bad { throw ChecksumMismatch(position: first + UInt64(bad)) }
+            return
+        }
+        guard bad == nil, block.isFull else {
+            let leaves = block.hashLeaves()
+            block.clear()
+            for k in 0..<(bad ?? count) { try add(leaves[k], position: first + UInt64(k), path: path) }
+            if let bad { throw ChecksumMismatch(position: first + UInt64(bad)) }
+            return
+        }
+        block.hashAll()
+        block.clear()
+        let leaves = block.level(0)
+        if let (k, kept) = try firstDifference(height: 0, from: first, leaves) {
+            throw mismatch(position: first + UInt64(k), kept: kept, computed: leaves[k], path: path)
+        }
+        for height in stride(from: LogTree.levelStride, to: RecordBlock.height, by: LogTree.levelStride) {
+            if let (k, _) = try firstDifference(height: height, from: first >> UInt64(height), block.level(height)) {
+                // Every leaf below matched: the stored subtree hash is what is wrong.
+                throw storedHashDamaged(height: height, index: (first >> UInt64(height)) + UInt64(k), path: path)
             }
         }
-        var level = leaves
-        while level.count > 1 {
-            var next: [MerkleHash] = []
-            next.reserveCapacity(level.count / 2)
-            var k = 0
-            while k + 3 < level.count {
-                let (x, y) = MerkleHash.nodes((level[k], level[k + 1]), (level[k + 2], level[k + 3]))
-                next.append(x)
-                next.append(y)
-                k += 4
-            }
-            if k + 1 < level.count { next.append(MerkleHash.node(level[k], level[k + 1])) }
-            level = next
-        }
-        try append(level[0], height: LeafBatch.height, first: first, path: path)
+        try append(block.level(RecordBlock.height)[0], height: RecordBlock.height, first: first, path: path)
     }
 
     mutating func add(_ leaf: MerkleHash, position: UInt64, path: String) throws {

@@ -18,6 +18,17 @@
 /// ```
 enum RecordFrame {
     static let frameHeaderSize = 8
+
+    /// The bytes a record's checksum covers (its length field and body), from a body
+    /// parsed out of its frame.
+    static func checksummedBytes(ofBody body: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: body.baseAddress! - 4, count: body.count + 4)
+    }
+
+    /// The checksum stored in the frame of a body parsed out of it.
+    static func storedChecksum(ofBody body: UnsafeRawBufferPointer) -> UInt32 {
+        (body.baseAddress! - frameHeaderSize).loadUnaligned(as: UInt32.self).littleEndian
+    }
     static let bodyHeaderSize = 40
     /// No record body may exceed this: a larger length field is damage, not data.
     static let maxBodySize = 64 << 20
@@ -92,10 +103,11 @@ enum RecordFrame {
         case corrupt(String)
     }
 
-    /// Parses the frame starting at `offset` of `bytes`, checking its length and checksum.
+    /// Parses the frame starting at `offset` of `bytes`, checking its length and (unless
+    /// `checksum` is false: `verify` checks them several records at a time) its checksum.
     ///
     /// - Complexity: O(n) in the record's size (the checksum).
-    static func parse(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Parsed {
+    static func parse(_ bytes: UnsafeRawBufferPointer, at offset: Int, checksum: Bool = true) -> Parsed {
         let available = bytes.count - offset
         if available < frameHeaderSize { return .incomplete }
         let crc = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
@@ -106,10 +118,12 @@ enum RecordFrame {
             return .corrupt("bad record length \(length)")
         }
         if available < frameHeaderSize + length { return .incomplete }
-        let covered = UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + frameHeaderSize + length)])
-        let actual = CRC32C.checksum(covered)
-        if actual != crc {
-            return .corrupt("checksum mismatch: stored \(hex(crc)), computed \(hex(actual))")
+        if checksum {
+            let covered = UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + frameHeaderSize + length)])
+            let actual = CRC32C.checksum(covered)
+            if actual != crc {
+                return .corrupt("checksum mismatch: stored \(hex(crc)), computed \(hex(actual))")
+            }
         }
         let body = UnsafeRawBufferPointer(rebasing: bytes[(offset + frameHeaderSize)..<(offset + frameHeaderSize + length)])
         let view = RecordView(body: body)

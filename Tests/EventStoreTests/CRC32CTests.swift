@@ -26,6 +26,34 @@ import Testing
         #expect(Array("123456789".utf8).withUnsafeBytes { CRC32C.updateWithTables(0, $0) } == 0xE306_9283)
     }
 
+    /// Many buffers at once (four at a time, interleaved, then the rest one by one) give
+    /// each buffer's own checksum, the table-driven one, whatever mix of lengths.
+    @Test func manyAtOnceAreEachOnesChecksum() {
+        let lengths = [0, 1, 7, 8, 9, 63, 64, 65, 150, 151, 300, 5, 0, 4099, 16, 17, 2]
+        let buffers = lengths.enumerated().map { i, n in (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ i) } }
+        for count in 0...buffers.count {
+            let batch = Array(buffers[0..<count])
+            var pointers: [UnsafeRawPointer?] = []
+            let sums = [UInt32](unsafeUninitializedCapacity: max(1, count)) { out, initialized in
+                func nest(_ k: Int) {
+                    if k == count {
+                        CRC32C.checksums(pointers, lengths: batch.map(\.count), count: count, into: out.baseAddress!)
+                        return
+                    }
+                    batch[k].withUnsafeBytes { b in
+                        pointers.append(b.baseAddress)
+                        nest(k + 1)
+                    }
+                }
+                nest(0)
+                initialized = count
+            }
+            for (k, b) in batch.enumerated() {
+                #expect(sums[k] == b.withUnsafeBytes { CRC32C.updateWithTables(0, $0) }, "buffer \(k) of \(count)")
+            }
+        }
+    }
+
     @Test func emptyIsZero() {
         #expect(CRC32C.checksum([UInt8]()) == 0)
     }

@@ -201,6 +201,83 @@ func fill(_ store: EventStore, count: Int, from start: Int = 0) throws {
         }
     }
 
+    /// verify hashes the records 64 at a time where they lie mapped, across segments.
+    /// Damage that stops the scan inside a block (a bad checksum) still lets the records
+    /// waiting before it be checked, so the first damage in log order is the one reported.
+    @Test func verifyReportsTheFirstDamageInLogOrderInsideABlock() throws {
+        try withStoreToDamage(records: 300) { dir, restore in
+            func verified(_ damage: [(position: UInt64, fixChecksum: Bool)]) throws -> StoreError? {
+                try restore()
+                for d in damage { try flipLastByte(ofRecord: d.position, in: dir, fixChecksum: d.fixChecksum) }
+                return try EventStore.open(dir, configuration: config(readOnly: true)).verify().damage
+            }
+            // A record rewritten with a valid checksum, then a torn one in the same block.
+            let both = try verified([(9, true), (20, false)])
+            #expect(both?.position == 9 && both?.message.contains("changed afterwards") == true, "\(String(describing: both))")
+            // The torn one alone.
+            let torn = try verified([(20, false)])
+            #expect(torn?.position == 20 && torn?.message.contains("checksum mismatch") == true, "\(String(describing: torn))")
+            // Rewritten records in a full block and in the last, partial one.
+            #expect(try verified([(70, true), (290, true)])?.position == 70)
+            #expect(try verified([(290, true)])?.position == 290)
+        }
+    }
+
+    /// verify checks the checksums itself, four records at a time, after a scan that
+    /// only frames the records; what it reports is still what a checked read reports:
+    /// the same position, segment, offset and words, for a flipped payload byte, a
+    /// flipped length (the scan then frames garbage after it), field lengths that do not
+    /// fit (the frame itself is refused, the checksum is what a checked read names) and a
+    /// rewritten position.
+    @Test func verifyReportsWhatACheckedReadReports() throws {
+        try withStoreToDamage(records: 300) { dir, restore in
+            /// Bytes of record 70's frame changed by `change` (offset in the frame), then
+            /// the error of a checked read and verify's damage.
+            func compare(_ what: String, _ change: (inout [UInt8], Int) -> Void) throws {
+                try restore()
+                try changeFrame(ofRecord: 70, in: dir, change)
+                let read = try EventStore.open(dir, configuration: config(readOnly: true))
+                var readError: StoreError?
+                do { _ = try allRecords(read) } catch let e as StoreError { readError = e }
+                let verified = try EventStore.open(dir, configuration: config(readOnly: true)).verify().damage
+                #expect(readError != nil && verified == readError, "\(what): read \(String(describing: readError)), verify \(String(describing: verified))")
+                #expect(verified?.position == 70, "\(what)")
+            }
+            try compare("payload byte") { data, at in data[at + 60] ^= 4 }
+            try compare("length") { data, at in data[at + 4] ^= 2 }
+            // A stream length past the record's end: the frame alone is wrong too.
+            try compare("field lengths") { data, at in data[at + 8 + 31] ^= 0x80 }
+            try compare("position, checksum fixed") { data, at in
+                data[at + 8] ^= 1
+                let length = Int(data[at + 4]) | Int(data[at + 5]) << 8
+                let crc = data[(at + 4)..<(at + 8 + length)].withUnsafeBytes { CRC32C.checksum($0) }
+                withUnsafeBytes(of: crc.littleEndian) { for k in 0..<4 { data[at + k] = $0[k] } }
+            }
+        }
+    }
+
+    /// verify checks every sealed segment's index too (on the thread that reads ahead of
+    /// the hashing), and names a damaged one before any damaged record.
+    @Test func verifyFindsADamagedIndexFirst() throws {
+        try withTemporaryDirectory { dir in
+            let store = try EventStore.open(dir, configuration: config(segmentSize: 4096, durability: .none))
+            try fill(store, count: 300)
+            try store.close()
+            let indexes = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".idx") }.sorted()
+            #expect(indexes.count > 5)
+            let third = dir + "/" + indexes[2]
+            try flipByte(third, at: try fileSize(third) / 2)
+            let report = try EventStore.open(dir, configuration: config(readOnly: true)).verify()
+            #expect(report.damage?.message.contains("index checksum mismatch") == true, "\(String(describing: report.damage))")
+            #expect(report.damage?.path == indexes[2])
+            #expect(report.digest == nil)
+            // And before a record damaged earlier in the log.
+            try flipLastByte(ofRecord: 3, in: dir, fixChecksum: false)
+            let both = try EventStore.open(dir, configuration: config(readOnly: true)).verify()
+            #expect(both.damage?.path == indexes[2], "\(String(describing: both.damage))")
+        }
+    }
+
     /// verify cuts a large log into aligned pieces hashed on every core; the pieces'
     /// roots must fold to the same root, and damage anywhere is found at its position.
     @Test func verifyInPiecesAgreesAndFindsDamageInAnyPiece() throws {
@@ -228,6 +305,57 @@ func fill(_ store: EventStore, count: Int, from start: Int = 0) throws {
             let third = try EventStore.open(dir, configuration: config(readOnly: true))
             #expect(third.verify().damage == nil)
             #expect(third.tree.repairs.contains { $0.contains("do not give the recorded root") })
+        }
+    }
+}
+
+/// A closed store of `records` records in segments of 4 KiB, and a way to put its files
+/// back as they were, for tests that damage it one way after another.
+func withStoreToDamage(records: Int, _ body: (_ dir: String, _ restore: () throws -> Void) throws -> Void) throws {
+    try withTemporaryDirectory { dir in
+        let store = try EventStore.open(dir, configuration: config(segmentSize: 4096, durability: .none))
+        try fill(store, count: records)
+        try store.close()
+        let clean = dir + "-clean"
+        try copyDirectory(dir, clean)
+        defer { try? FileManager.default.removeItem(atPath: clean) }
+        try body(dir) {
+            try? FileManager.default.removeItem(atPath: dir)
+            try copyDirectory(clean, dir)
+        }
+    }
+}
+
+/// Changes the frame of the record at `position` in the segment files: `change` gets
+/// the file's bytes and the frame's offset.
+func changeFrame(ofRecord position: UInt64, in dir: String, _ change: (inout [UInt8], Int) -> Void) throws {
+    for name in try segmentFiles(dir) {
+        let path = dir + "/" + name
+        var data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var at = 64
+        while at + 8 <= data.count {
+            let length = Int(data[at + 4]) | Int(data[at + 5]) << 8 | Int(data[at + 6]) << 16 | Int(data[at + 7]) << 24
+            let p = data[(at + 8)..<(at + 16)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            if p == position {
+                change(&data, at)
+                try Data(data).write(to: URL(fileURLWithPath: path))
+                return
+            }
+            at += 8 + length
+        }
+    }
+    Issue.record("no record at position \(position) in \(dir)")
+}
+
+/// Flips the last byte of the record at `position` in the segment files, and with
+/// `fixChecksum` writes the checksum that matches, as someone covering their tracks would.
+func flipLastByte(ofRecord position: UInt64, in dir: String, fixChecksum: Bool) throws {
+    try changeFrame(ofRecord: position, in: dir) { data, at in
+        let length = Int(data[at + 4]) | Int(data[at + 5]) << 8 | Int(data[at + 6]) << 16 | Int(data[at + 7]) << 24
+        data[at + 8 + length - 1] ^= 1
+        if fixChecksum {
+            let crc = data[(at + 4)..<(at + 8 + length)].withUnsafeBytes { CRC32C.checksum($0) }
+            withUnsafeBytes(of: crc.littleEndian) { for k in 0..<4 { data[at + k] = $0[k] } }
         }
     }
 }

@@ -207,18 +207,21 @@ import CSHA256
         #expect(MerkleHash.node(l, r).bytes == Array(SHA256.hash(data: [1] + l.bytes + r.bytes)))
     }
 
-    /// Two nodes at once are the same as one by one, with the SHA extensions and without;
-    /// a subtree appended to a frontier whole is the same as its leaves one by one, the
-    /// nodes completed above it included.
-    @Test(arguments: [true, false]) func twoNodesAtOnceAndWholeSubtrees(hardware: Bool) {
+    /// Many nodes at once are the same as one by one, for every count up to 9 pairs
+    /// (four lanes full, some idle), with the SHA extensions and without; a subtree
+    /// appended to a frontier whole is the same as its leaves one by one, the nodes
+    /// completed above it included.
+    @Test(arguments: [true, false]) func manyNodesAtOnceAndWholeSubtrees(hardware: Bool) {
         fp_sha256_use_hw(hardware ? 1 : 0)
         defer { fp_sha256_use_hw(1) }
         let leaves = (0..<256).map { MerkleHash.leaf([UInt8(truncatingIfNeeded: $0), 7]) }
-        for k in stride(from: 0, to: 252, by: 4) {
-            let (x, y) = MerkleHash.nodes((leaves[k], leaves[k + 1]), (leaves[k + 2], leaves[k + 3]))
-            #expect(x == MerkleHash.node(leaves[k], leaves[k + 1]) && y == MerkleHash.node(leaves[k + 2], leaves[k + 3]))
+        for pairs in 0...9 {
+            let level = Array(leaves[(pairs * 3)..<(pairs * 3 + 2 * pairs)])
+            let oneByOne = (0..<pairs).map { MerkleHash.node(level[2 * $0], level[2 * $0 + 1]) }
+            #expect(MerkleHash.nodes(over: level) == oneByOne, "\(pairs) pairs")
         }
-        for height in [1, 2, 4] {
+        #expect(MerkleHash.nodes(over: leaves).count == 128)
+        for height in [1, 2, 4, 6] {
             var one = MerkleFrontier(), whole = MerkleFrontier()
             var byLeaf: [String] = [], bySubtree: [String] = []
             for (k, leaf) in leaves.enumerated() {
@@ -233,19 +236,38 @@ import CSHA256
         }
     }
 
-    /// Two leaves hashed at once (their rounds interleaved) are swift-crypto's, for every
-    /// pair of lengths that ends in a different number of blocks, and past the length the
-    /// interleaved path takes (439 bytes), with the SHA extensions and without.
-    @Test(arguments: [true, false]) func twoLeavesAtOnceAreTheSameAsOneByOne(hardware: Bool) {
+    /// Many leaves hashed at once (four lanes, each taking the next record when its own is
+    /// done) are swift-crypto's, for every length up to 130, lengths about the block
+    /// boundaries and runs of one length, in batches that mix lengths of different numbers of blocks and leave
+    /// lanes idle at the end, with the SHA extensions and without.
+    @Test(arguments: [true, false]) func manyLeavesAtOnceAreSwiftCryptos(hardware: Bool) {
         fp_sha256_use_hw(hardware ? 1 : 0)
         defer { fp_sha256_use_hw(1) }
-        let lengths = Array(0...130) + [183, 184, 200, 438, 439, 440, 700]
-        for (i, m) in lengths.enumerated() {
-            for n in [0, 54, 55, 56, 119, 120, 150, lengths[(i * 7) % lengths.count]] {
-                let a = (0..<m).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ m) }, b = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 3) }
-                let (x, y) = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in MerkleHash.leaves(pa, pb) } }
-                #expect(x.bytes == Array(SHA256.hash(data: [0] + a)) && y.bytes == Array(SHA256.hash(data: [0] + b)), "lengths \(m), \(n)")
+        // Runs of equal lengths too: a lane keeps the padding of its last message then.
+        let lengths = Array(0...130) + [183, 184, 200, 438, 439, 440, 700, 5000]
+            + Array(repeating: 150, count: 11) + Array(repeating: 40, count: 9) + Array(repeating: 64, count: 9)
+        let records = lengths.enumerated().map { i, m in (0..<m).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ m &+ i) } }
+        for size in [1, 2, 3, 4, 5, 7, 9, 64] {
+            for start in stride(from: 0, to: records.count, by: size) {
+                let batch = Array(records[start..<min(records.count, start + size)])
+                let hashes = withBuffers(batch) { MerkleHash.leaves($0) }
+                for (k, r) in batch.enumerated() {
+                    #expect(hashes[k].bytes == Array(SHA256.hash(data: [0] + r)), "length \(r.count), batch of \(size)")
+                }
             }
         }
+    }
+
+    /// Calls `body` with a buffer for each array, valid for the call.
+    private func withBuffers<T>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) -> T) -> T {
+        var buffers: [UnsafeRawBufferPointer] = []
+        func nest(_ k: Int) -> T {
+            if k == arrays.count { return body(buffers) }
+            return arrays[k].withUnsafeBytes { b in
+                buffers.append(b)
+                return nest(k + 1)
+            }
+        }
+        return nest(0)
     }
 }

@@ -10,14 +10,15 @@
 /// SHA-256 of a || b || c into out (32 bytes). Any length may be 0.
 void fp_sha256_3(const void *a, size_t alen, const void *b, size_t blen, const void *c, size_t clen, uint8_t *out);
 
-/// The leaf hashes SHA-256(0x00 || a) and SHA-256(0x00 || b) at once: with the SHA
-/// extensions the two messages' rounds are interleaved (records of up to 439 bytes;
-/// longer ones, or no extensions, one after the other).
-void fp_sha256_leaf_x2(const void *a, size_t alen, const void *b, size_t blen, uint8_t *outa, uint8_t *outb);
+/// The leaf hashes SHA-256(0x00 || records[i]) of n records (lengths[i] bytes each, any
+/// length) into out, 32 bytes each in order. With the SHA extensions four messages are
+/// hashed at a time, their rounds interleaved.
+void fp_sha256_leaves(const void *const *records, const size_t *lengths, size_t n, uint8_t *out);
 
-/// The node hashes SHA-256(0x01 || l1 || r1) and SHA-256(0x01 || l2 || r2) at once (each
-/// argument 32 bytes), interleaved as ``fp_sha256_leaf_x2``.
-void fp_sha256_node_x2(const uint8_t *l1, const uint8_t *r1, const uint8_t *l2, const uint8_t *r2, uint8_t *out1, uint8_t *out2);
+/// The node hashes SHA-256(0x01 || children[64i ..< 64i+64]) of n pairs of child hashes
+/// (left then right, 64 bytes a pair) into out, 32 bytes each; out must not overlap
+/// children. Four at a time as ``fp_sha256_leaves``.
+void fp_sha256_nodes(const uint8_t *children, size_t n, uint8_t *out);
 
 /// 1 when the SHA extensions are in use, else 0.
 int fp_sha256_hw_available(void);

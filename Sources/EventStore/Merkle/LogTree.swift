@@ -275,9 +275,35 @@ final class LogTree: Sendable {
         }
     }
 
-    /// Stored hashes of height `height` (a multiple of the stride), `range` of them.
+    /// Stored hashes of height `height` (a multiple of the stride), `range` of them. The
+    /// file is read outside the tree's lock (its persisted part never changes while it
+    /// is open), so that several threads of `verify` read at once.
     func stored(height: Int, _ range: Range<UInt64>) throws -> [MerkleHash] {
-        try inner.withLock { s in try stored(height / Self.levelStride, range, s) }
+        let k = height / Self.levelStride
+        let (handle, persisted, pending) = try inner.withLock { s -> (FileHandle?, UInt64, [MerkleHash]) in
+            guard k < s.levels.count, range.upperBound <= s.levels[k].count else {
+                throw StoreError(.invalidArgument, "the tree holds no subtree at height \(height) for \(range)", path: directory)
+            }
+            let level = s.levels[k]
+            let start = max(range.lowerBound, level.persisted)
+            // Copied here: a slice held outside the lock would make the writer's next
+            // append copy all that is pending.
+            let pending = start < range.upperBound
+                ? Array(level.pending[Int(start - level.persisted)..<Int(range.upperBound - level.persisted)]) : []
+            return (level.handle, level.persisted, pending)
+        }
+        return try Self.read(range, persisted: persisted, handle: handle, pending: pending[...])
+    }
+
+    /// Asks the kernel to read the stored hashes of `height` (a multiple of the stride)
+    /// in `range` from disk ahead of a scan that will want them (`verify`).
+    func readAhead(height: Int, _ range: Range<UInt64>) {
+        let handle = inner.withLock { s -> FileHandle? in
+            let k = height / Self.levelStride
+            return k < s.levels.count ? s.levels[k].handle : nil
+        }
+        let size = Int64(MerkleHash.byteCount)
+        handle?.willNeed(offset: Int64(range.lowerBound) * size, length: Int64(range.count) * size)
     }
 
     /// How many hashes of `height` (a multiple of the stride) the tree holds.
@@ -313,25 +339,28 @@ final class LogTree: Sendable {
             throw StoreError(.invalidArgument, "the tree holds no subtree at height \(k * Self.levelStride) for \(range)", path: directory)
         }
         let level = s.levels[k]
-        var out: [MerkleHash] = []
-        out.reserveCapacity(range.count)
-        if range.lowerBound < level.persisted, let h = level.handle {
-            let upper = min(range.upperBound, level.persisted)
-            let n = Int(upper - range.lowerBound)
-            var bytes = [UInt8](repeating: 0, count: n * MerkleHash.byteCount)
+        let start = max(range.lowerBound, level.persisted)
+        let pending = start < range.upperBound
+            ? level.pending[Int(start - level.persisted)..<Int(range.upperBound - level.persisted)] : []
+        return try Self.read(range, persisted: level.persisted, handle: level.handle, pending: pending)
+    }
+
+    /// The hashes of `range` of one height: those below `persisted` read from its file
+    /// straight into the result, then `pending` (those of the range not yet written).
+    private static func read(_ range: Range<UInt64>, persisted: UInt64, handle: FileHandle?,
+                             pending: ArraySlice<MerkleHash>) throws -> [MerkleHash] {
+        let fromFile = range.lowerBound < persisted && handle != nil ? Int(min(range.upperBound, persisted) - range.lowerBound) : 0
+        var out = try [MerkleHash](unsafeUninitializedCapacity: fromFile + pending.count) { buffer, initialized in
+            guard fromFile > 0, let h = handle else { return }
             let offset = Int64(range.lowerBound) * Int64(MerkleHash.byteCount)
-            let got = try bytes.withUnsafeMutableBytes { try h.read(into: $0, at: offset) }
+            let bytes = UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: fromFile * MerkleHash.byteCount)
+            let got = try h.read(into: bytes, at: offset)
             guard got == bytes.count else {
                 throw StoreError(.corruptRecord, "tree file ends early", path: h.path, offset: offset + Int64(got))
             }
-            for j in 0..<n {
-                out.append(MerkleHash(bytes: bytes[(j * 32)..<(j * 32 + 32)])!)
-            }
+            initialized = fromFile
         }
-        let start = max(range.lowerBound, level.persisted)
-        if start < range.upperBound {
-            out.append(contentsOf: level.pending[Int(start - level.persisted)..<Int(range.upperBound - level.persisted)])
-        }
+        out.append(contentsOf: pending)
         return out
     }
 }

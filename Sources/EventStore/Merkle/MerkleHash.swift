@@ -57,34 +57,43 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Two records' leaf hashes at once: with the CPU's SHA extensions their rounds are
-    /// interleaved, about 1.6 times the speed of two one after the other (`verify`).
-    public static func leaves(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> (MerkleHash, MerkleHash) {
-        var x = MerkleHash(), y = MerkleHash()
-        withUnsafeMutableBytes(of: &x) { ox in
-            withUnsafeMutableBytes(of: &y) { oy in
-                fp_sha256_leaf_x2(a.baseAddress, a.count, b.baseAddress, b.count,
-                                  ox.baseAddress!.assumingMemoryBound(to: UInt8.self), oy.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
+    /// The leaf hashes of `count` records at once (`records[i]`, `lengths[i]` bytes each)
+    /// into `out`: with the CPU's SHA extensions four records' rounds are interleaved,
+    /// about 1.8 times the speed of one after another (`verify`).
+    static func leaves(_ records: UnsafePointer<UnsafeRawPointer?>, lengths: UnsafePointer<Int>, count: Int,
+                       into out: UnsafeMutablePointer<MerkleHash>) {
+        out.withMemoryRebound(to: UInt8.self, capacity: count * byteCount) { o in
+            fp_sha256_leaves(records, lengths, count, o)
         }
-        return (x, y)
     }
 
-    /// Two inner nodes at once, interleaved as ``leaves(_:_:)``.
-    public static func nodes(_ a: (MerkleHash, MerkleHash), _ b: (MerkleHash, MerkleHash)) -> (MerkleHash, MerkleHash) {
-        var x = MerkleHash(), y = MerkleHash()
-        withUnsafeBytes(of: a) { pa in
-            withUnsafeBytes(of: b) { pb in
-                withUnsafeMutableBytes(of: &x) { ox in
-                    withUnsafeMutableBytes(of: &y) { oy in
-                        let l1 = pa.baseAddress!.assumingMemoryBound(to: UInt8.self), l2 = pb.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                        fp_sha256_node_x2(l1, l1 + 32, l2, l2 + 32, ox.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                          oy.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                    }
-                }
-            }
+    /// The inner nodes over `count` pairs of hashes, `children[2i]` and `children[2i+1]`,
+    /// into `out` (which must not overlap `children`), four at a time as
+    /// ``leaves(_:lengths:count:into:)``.
+    static func nodes(_ children: UnsafePointer<MerkleHash>, pairs count: Int, into out: UnsafeMutablePointer<MerkleHash>) {
+        children.withMemoryRebound(to: UInt8.self, capacity: 2 * count * byteCount) { c in
+            out.withMemoryRebound(to: UInt8.self, capacity: count * byteCount) { o in fp_sha256_nodes(c, count, o) }
         }
-        return (x, y)
+    }
+
+    /// The leaf hashes of records held in buffers, at once.
+    public static func leaves(_ records: [UnsafeRawBufferPointer]) -> [MerkleHash] {
+        guard !records.isEmpty else { return [] }
+        let pointers: [UnsafeRawPointer?] = records.map(\.baseAddress), lengths = records.map(\.count)
+        return [MerkleHash](unsafeUninitializedCapacity: records.count) { out, initialized in
+            leaves(pointers, lengths: lengths, count: records.count, into: out.baseAddress!)
+            initialized = records.count
+        }
+    }
+
+    /// The level above `level` (of an even number of hashes): the node over each pair.
+    public static func nodes(over level: [MerkleHash]) -> [MerkleHash] {
+        precondition(level.count % 2 == 0, "a level of pairs")
+        guard !level.isEmpty else { return [] }
+        return [MerkleHash](unsafeUninitializedCapacity: level.count / 2) { out, initialized in
+            level.withUnsafeBufferPointer { nodes($0.baseAddress!, pairs: level.count / 2, into: out.baseAddress!) }
+            initialized = level.count / 2
+        }
     }
 
     /// The leaf hash of bytes held in an array.

@@ -385,4 +385,39 @@ if wanted("verify") {
         precondition(r.damage == nil && r.digest != nil)
         return Double(bytes) / seconds(clock.now - start) / 1e6
     }, unit: "MB/s")
+    try store.close()
+    // From the disk: the page cache dropped before each run (root only), a plain read of
+    // every file verify reads (segments, indexes, kept hashes) and a fresh open and
+    // verify, alternately, so that both meet the same disk.
+    if FileManager.default.isWritableFile(atPath: "/proc/sys/vm/drop_caches") {
+        func dropCaches() {
+            sync()
+            try? "3\n".write(toFile: "/proc/sys/vm/drop_caches", atomically: false, encoding: .utf8)
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+            .filter { $0.hasSuffix(".seg") || $0.hasSuffix(".idx") || $0.hasSuffix(".hashes") }
+        var reads: [Double] = [], verifies: [Double] = []
+        for _ in 0..<options.runs {
+            dropCaches()
+            var start = clock.now
+            for name in files {
+                let h = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/" + name))
+                while let d = try h.read(upToCount: 1 << 20), !d.isEmpty {}
+                try h.close()
+            }
+            reads.append(seconds(clock.now - start))
+            dropCaches()
+            start = clock.now
+            let cold = try EventStore.open(dir, configuration: ro)
+            precondition(cold.verify().damage == nil)
+            verifies.append(seconds(clock.now - start))
+            try cold.close()
+        }
+        let format = { (x: Double) in String(format: "%.2f", x) }
+        report("from the disk: read the store's files (segments, indexes, kept hashes)", reads, unit: "s", format: format)
+        report("from the disk: open and verify", verifies, unit: "s", format: format)
+        print(String(format: "from the disk: verify takes %.2f times as long as reading the files", median(verifies) / median(reads)))
+    } else {
+        print("from the disk: not measured (dropping the page cache needs root)")
+    }
 }

@@ -62,10 +62,13 @@ public enum Importer {
         let base = store.endPosition
         var writes: [StreamWrite] = []
         writes.reserveCapacity(lines.count)
-        // Per stream touched: its version so far; per household: its events and state so far.
-        var versions: [String: UInt64?] = [:]
-        var households: [String: (events: [LoggedEvent], state: HouseholdState?)] = [:]
-        var newTypes: [UInt64: (stream: String, type: String)] = [:]
+        // Per stream touched: its version so far and, for a household, its events and state
+        // so far; found by one lookup of the stream's name a line.
+        var touchedIndex: [String: Int] = [:]
+        var touched: [TouchedStream] = []
+        // The stream and type of each line's event, by its position minus `base`.
+        var newTypes: [(stream: String, type: String)] = []
+        newTypes.reserveCapacity(lines.count)
         var ownPositions = false
 
         for (k, range) in lines.enumerated() {
@@ -86,10 +89,13 @@ public enum Importer {
             }
             let position = base + UInt64(k)
             // Expected version, as of the lines before.
-            let current: UInt64?
-            if let v = versions[event.stream] { current = v } else {
-                current = try store.streamVersion(event.stream)
+            let t: Int
+            if let known = touchedIndex[event.stream] { t = known } else {
+                t = touched.count
+                touched.append(TouchedStream(version: try store.streamVersion(event.stream)))
+                touchedIndex[event.stream] = t
             }
+            let current = touched[t].version
             switch (event.expectedVersion, current) {
             case (.noStream, .some(let v)):
                 throw ImportError(line: lineNumber, field: "expected_version", message: "\(event.stream) exists already (version \(v))")
@@ -99,15 +105,15 @@ public enum Importer {
             default: break
             }
             let version = current.map { $0 + 1 } ?? 0
-            versions[event.stream] = version
+            touched[t].version = version
             // The payload, with a correction's target checked and typed.
             let proposed: ProposedEvent
             do {
                 proposed = try event.proposed(typeOfPosition: { target in
                     if target >= base {
                         ownPositions = true
-                        guard let t = newTypes[target], t.stream == event.stream else { return nil }
-                        return t.type
+                        guard target - base < UInt64(newTypes.count), newTypes[Int(target - base)].stream == event.stream else { return nil }
+                        return newTypes[Int(target - base)].type
                     }
                     guard let r = try? store.record(at: target), r.stream == event.stream else { return nil }
                     return r.type
@@ -115,13 +121,15 @@ public enum Importer {
             } catch let e as FieldError {
                 throw ImportError(line: lineNumber, field: e.path, message: e.message)
             }
-            newTypes[position] = (event.stream, event.type)
+            newTypes.append((event.stream, event.type))
             // The status machine, for households: each touched household's state is
             // kept as the lines go, and refolded from its events only on a correction.
             if let (category, id) = StreamCategory.split(event.stream), category == .household {
-                // Taken out of the dictionary while it changes, so appending does not copy.
+                // Taken out of its slot while it changes, so appending does not copy.
                 var h: (events: [LoggedEvent], state: HouseholdState?)
-                if let known = households.removeValue(forKey: event.stream) { h = known } else {
+                if let known = touched[t].household.take() {
+                    h = known
+                } else {
                     let events = try store.readStream(event.stream).map(LoggedEvent.init)
                     h = (events, try HouseholdHistory.state(id: id, events: events))
                 }
@@ -140,12 +148,19 @@ public enum Importer {
                 } else {
                     try HouseholdFold.apply(&h.state, logged, id: id)
                 }
-                households[event.stream] = h
+                touched[t].household = h
             }
             writes.append(StreamWrite(stream: event.stream, expected: current.map { .exact($0) } ?? .noStream, events: [proposed]))
         }
         progress?(lines.count, lines.count)
         return (writes, base, ownPositions)
+    }
+
+    /// A stream the file writes to, as of the lines checked so far.
+    private struct TouchedStream {
+        var version: UInt64?
+        /// A household's events and status so far (nil until its first line).
+        var household: (events: [LoggedEvent], state: HouseholdState?)?
     }
 
     /// Checks and appends a whole file, all or nothing.

@@ -121,15 +121,19 @@ public struct JSONParser {
         i += 1
         // Fast path: no escapes.
         var j = i
+        var ascii = true
         while j < bytes.count {
             let b = bytes[j]
             if b == UInt8(ascii: "\"") {
-                let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self)
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[i..<j])
+                // ASCII is UTF-8 as it stands: only other text needs checking.
+                let s = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
                 guard let s else { throw error("the string is not valid UTF-8", at: start) }
                 i = j + 1
                 return s
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b >= 0x80 { ascii = false }
             j += 1
         }
         var out: [UInt8] = Array(bytes[i..<j])

@@ -36,25 +36,37 @@ static inline uint64_t word_at(const uint8_t *p) {
     return w;
 }
 
+/// The last 0-7 bytes: four, two, one at a time.
+__attribute__((target("sse4.2")))
+static inline uint32_t finish_bytes(uint32_t c, const uint8_t *p, size_t n) {
+    if (n & 4) { uint32_t w; memcpy(&w, p, 4); c = __builtin_ia32_crc32si(c, w); p += 4; }
+    if (n & 2) { uint16_t w; memcpy(&w, p, 2); c = __builtin_ia32_crc32hi(c, w); p += 2; }
+    if (n & 1) c = __builtin_ia32_crc32qi(c, *p);
+    return c;
+}
+
 __attribute__((target("sse4.2")))
 void fp_crc32c_hw_many(const void *const *pointers, const size_t *lengths, size_t n, uint32_t *out) {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        const uint8_t *p0 = pointers[i], *p1 = pointers[i + 1], *p2 = pointers[i + 2], *p3 = pointers[i + 3];
-        size_t common = lengths[i];
-        for (int k = 1; k < 4; k++) if (lengths[i + k] < common) common = lengths[i + k];
-        uint64_t c0 = 0xFFFFFFFF, c1 = 0xFFFFFFFF, c2 = 0xFFFFFFFF, c3 = 0xFFFFFFFF;
-        size_t at = 0;
-        for (; at + 8 <= common; at += 8) {
-            c0 = __builtin_ia32_crc32di(c0, word_at(p0 + at));
-            c1 = __builtin_ia32_crc32di(c1, word_at(p1 + at));
-            c2 = __builtin_ia32_crc32di(c2, word_at(p2 + at));
-            c3 = __builtin_ia32_crc32di(c3, word_at(p3 + at));
+        const uint8_t *p[4];
+        size_t words[4], most = 0;
+        uint64_t c[4];
+        for (int k = 0; k < 4; k++) {
+            p[k] = pointers[i + k];
+            words[k] = lengths[i + k] / 8;
+            if (words[k] > most) most = words[k];
+            c[k] = 0xFFFFFFFF;
         }
-        out[i] = ~update_sse42((uint32_t)c0, p0 + at, lengths[i] - at);
-        out[i + 1] = ~update_sse42((uint32_t)c1, p1 + at, lengths[i + 1] - at);
-        out[i + 2] = ~update_sse42((uint32_t)c2, p2 + at, lengths[i + 2] - at);
-        out[i + 3] = ~update_sse42((uint32_t)c3, p3 + at, lengths[i + 3] - at);
+        // Word by word, the four side by side while each has words left.
+        for (size_t w = 0; w < most; w++) {
+            for (int k = 0; k < 4; k++) {
+                if (w < words[k]) c[k] = __builtin_ia32_crc32di(c[k], word_at(p[k] + 8 * w));
+            }
+        }
+        for (int k = 0; k < 4; k++) {
+            out[i + k] = ~finish_bytes((uint32_t)c[k], p[k] + 8 * words[k], lengths[i + k] % 8);
+        }
     }
     for (; i < n; i++) out[i] = ~update_sse42(0xFFFFFFFF, pointers[i], lengths[i]);
 }

@@ -201,6 +201,22 @@ func fill(_ store: EventStore, count: Int, from start: Int = 0) throws {
         }
     }
 
+    /// verify's root is the tree's for every size about its blocks (64 records) and
+    /// pieces (4,096): none, one, a block less one, a block, a block and one, a piece and
+    /// one, two pieces and a block and one.
+    @Test(arguments: [0, 1, 63, 64, 65, 4095, 4096, 4097, 8257])
+    func verifyAgreesWithTheTreeAboutEveryBoundary(records: Int) throws {
+        try withTemporaryDirectory { dir in
+            let store = try EventStore.open(dir, configuration: config(segmentSize: 64 << 10, durability: .none))
+            try fill(store, count: records)
+            let report = store.verify()
+            #expect(report.damage == nil)
+            #expect(report.records == UInt64(records))
+            #expect(report.digest == (try store.digest()))
+            #expect(report.digest?.root == referenceRoot(try leavesFromSegmentFiles(dir)[...]))
+        }
+    }
+
     /// verify hashes the records 64 at a time where they lie mapped, across segments.
     /// Damage that stops the scan inside a block (a bad checksum) still lets the records
     /// waiting before it be checked, so the first damage in log order is the one reported.

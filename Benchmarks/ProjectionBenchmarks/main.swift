@@ -79,7 +79,7 @@ for households in sizes {
     print("  anonymous resident memory after rebuild (RssAnon): \(String(format: "%.0f", residentMiB())) MiB (\(String(format: "%.0f", residentMiB() - before)) MiB more than before it)")
     var byCause: [Double] = []
     for _ in 0..<max(runs, 20) {
-        byCause.append(try time {
+        byCause.append(time {
             var counts: [Int: (households: Int, people: Int)] = [:]
             for h in state.households.values where h.status != .removed {
                 counts[h.mainCause, default: (0, 0)].households += 1
@@ -90,7 +90,7 @@ for households in sizes {
     }
     report("  count households by main_cause (on the built projection)", byCause, unit: "ms", digits: 2)
     var stats: [Double] = []
-    for _ in 0..<runs { stats.append(try time { _ = Statistics.areas(state, by: .village) } * 1000) }
+    for _ in 0..<runs { stats.append(time { _ = Statistics.areas(state, by: .village) } * 1000) }
     report("  stats by village", stats, unit: "ms", digits: 1)
 
     // The store's rows on the county's own events (after the memory figure above, which

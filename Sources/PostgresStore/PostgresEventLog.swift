@@ -391,7 +391,7 @@ public final class PostgresEventLog: EventLog {
     /// Runs one SQL statement on the log's connection: for tests that damage a log
     /// behind the store's back.
     @_spi(Testing) public func execute(_ statement: String) throws {
-        try withSQL { try $0.run(PostgresQuery(unsafeSQL: statement)) }
+        _ = try withSQL { try $0.run(PostgresQuery(unsafeSQL: statement)) }
     }
 
     // MARK: The connection

@@ -279,20 +279,8 @@ final class LogTree: Sendable {
     /// file is read outside the tree's lock (its persisted part never changes while it
     /// is open), so that several threads of `verify` read at once.
     func stored(height: Int, _ range: Range<UInt64>) throws -> [MerkleHash] {
-        let k = height / Self.levelStride
-        let (handle, persisted, pending) = try inner.withLock { s -> (FileHandle?, UInt64, [MerkleHash]) in
-            guard k < s.levels.count, range.upperBound <= s.levels[k].count else {
-                throw StoreError(.invalidArgument, "the tree holds no subtree at height \(height) for \(range)", path: directory)
-            }
-            let level = s.levels[k]
-            let start = max(range.lowerBound, level.persisted)
-            // Copied here: a slice held outside the lock would make the writer's next
-            // append copy all that is pending.
-            let pending = start < range.upperBound
-                ? Array(level.pending[Int(start - level.persisted)..<Int(range.upperBound - level.persisted)]) : []
-            return (level.handle, level.persisted, pending)
-        }
-        return try Self.read(range, persisted: persisted, handle: handle, pending: pending[...])
+        let place = try inner.withLock { s -> StoredRange in try self.located(height / Self.levelStride, range, s) }
+        return try Self.read(range, place)
     }
 
     /// Asks the kernel to read the stored hashes of `height` (a multiple of the stride)
@@ -335,20 +323,33 @@ final class LogTree: Sendable {
     }
 
     private func stored(_ k: Int, _ range: Range<UInt64>, _ s: Inner) throws -> [MerkleHash] {
+        try Self.read(range, try located(k, range, s))
+    }
+
+    /// Where the hashes of `range` at stored height index `k` are: the file (with how
+    /// many hashes it holds) and a copy of those of the range not yet written (a slice
+    /// held outside the lock would make the writer's next append copy all that waits).
+    private func located(_ k: Int, _ range: Range<UInt64>, _ s: Inner) throws -> StoredRange {
         guard k < s.levels.count, range.upperBound <= s.levels[k].count else {
             throw StoreError(.invalidArgument, "the tree holds no subtree at height \(k * Self.levelStride) for \(range)", path: directory)
         }
         let level = s.levels[k]
         let start = max(range.lowerBound, level.persisted)
         let pending = start < range.upperBound
-            ? level.pending[Int(start - level.persisted)..<Int(range.upperBound - level.persisted)] : []
-        return try Self.read(range, persisted: level.persisted, handle: level.handle, pending: pending)
+            ? Array(level.pending[Int(start - level.persisted)..<Int(range.upperBound - level.persisted)]) : []
+        return StoredRange(handle: level.handle, persisted: level.persisted, pending: pending)
+    }
+
+    private struct StoredRange {
+        var handle: FileHandle?
+        var persisted: UInt64
+        var pending: [MerkleHash]
     }
 
     /// The hashes of `range` of one height: those below `persisted` read from its file
     /// straight into the result, then `pending` (those of the range not yet written).
-    private static func read(_ range: Range<UInt64>, persisted: UInt64, handle: FileHandle?,
-                             pending: ArraySlice<MerkleHash>) throws -> [MerkleHash] {
+    private static func read(_ range: Range<UInt64>, _ located: StoredRange) throws -> [MerkleHash] {
+        let (handle, persisted, pending) = (located.handle, located.persisted, located.pending)
         let fromFile = range.lowerBound < persisted && handle != nil ? Int(min(range.upperBound, persisted) - range.lowerBound) : 0
         var out = try [MerkleHash](unsafeUninitializedCapacity: fromFile + pending.count) { buffer, initialized in
             guard fromFile > 0, let h = handle else { return }

@@ -129,12 +129,13 @@ extension EventStore {
             (s.sealed, s.active.map { ($0.file, $0.committedBytes) }, s.active?.index.entries(hash: hash, from: version) ?? [])
         }
         var out: [RecordedEvent] = []
+        var names = RecentNames()
         for seg in sealed {
             for e in seg.index.entries(hash: hash, from: version) {
                 if out.count >= maxCount { return out }
                 switch RecordFrame.parse(seg.data.bytes, at: Int(e.offset)) {
                 case .record(let view, _):
-                    if view.streamEquals(name) { out.append(view.materialize()) }
+                    if view.streamEquals(name) { out.append(view.materialize(stream: stream, names: &names)) }
                 case .incomplete, .corrupt:
                     throw damaged(StoreError(.corruptRecord, "record of stream \(stream) version \(e.version) is damaged",
                                              path: seg.path, offset: Int64(e.offset)))
@@ -150,7 +151,7 @@ extension EventStore {
                 throw damaged(StoreError(.corruptRecord, "record of stream \(stream) version \(e.version) is damaged",
                                          path: file.path, offset: Int64(e.offset)))
             }
-            if view.streamEquals(name) { out.append(view.materialize()) }
+            if view.streamEquals(name) { out.append(view.materialize(stream: stream, names: &names)) }
         }
         return out
     }

@@ -196,6 +196,36 @@ struct RecordView {
             recorded: RecordedTime(microseconds: recordedMicros), actor: actor, correlation: correlation,
             metadata: Array(metadata), payload: Array(payload))
     }
+
+    /// Copies out a record of `stream` (its name already compared), taking the type's and
+    /// actor's `String`s from `names` when an earlier record had the same: a stream's
+    /// events share a few of each, so reading one allocates little more than payloads.
+    func materialize(stream: String, names: inout RecentNames) -> RecordedEvent {
+        let typeBytes = UnsafeRawBufferPointer(rebasing: body[(40 + streamLength)..<(40 + streamLength + typeLength)])
+        let actorFrom = 40 + streamLength + typeLength
+        let actorBytes = UnsafeRawBufferPointer(rebasing: body[actorFrom..<(actorFrom + actorLength)])
+        return RecordedEvent(
+            position: position, stream: stream, version: version, type: names.string(typeBytes),
+            effective: EffectiveDate(unchecked: effectiveRaw),
+            recorded: RecordedTime(microseconds: recordedMicros), actor: names.string(actorBytes), correlation: correlation,
+            metadata: Array(metadata), payload: Array(payload))
+    }
+}
+
+/// The few strings a stream's records repeat (types, actors), by their bytes: a small
+/// list searched in order, the newest first.
+struct RecentNames {
+    private var entries: [(bytes: [UInt8], string: String)] = []
+
+    /// The string of `bytes`, made once.
+    mutating func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        for e in entries where e.bytes.count == bytes.count {
+            if e.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return e.string }
+        }
+        let s = String(decoding: bytes, as: UTF8.self)
+        if entries.count < 16 { entries.append((Array(bytes), s)) }
+        return s
+    }
 }
 
 /// Calls `body` with a string's UTF-8 bytes, without copying a native string.

@@ -52,6 +52,26 @@ import Testing
         }
     }
 
+    /// A stream read back has each event's own type and actor, though reading reuses
+    /// the strings a stream repeats: types of one length that differ, more types than it
+    /// keeps (16), in sealed segments and the active one.
+    @Test func aStreamReadsBackEveryTypeAndActorAsWritten() throws {
+        try withTemporaryDirectory { dir in
+            let store = try EventStore.open(dir, configuration: config(segmentSize: 4096, durability: .none))
+            let types = (0..<40).map { "Type\($0 % 2 == 0 ? "A" : "B")\($0 % 20)" }
+            for (i, type) in types.enumerated() {
+                _ = try store.append([event(i, type: type)], to: i % 3 == 0 ? "household-X" : "household-Y")
+            }
+            for stream in ["household-X", "household-Y"] {
+                let read = try store.readStream(stream)
+                let written = types.indices.filter { ($0 % 3 == 0) == (stream == "household-X") }
+                #expect(read.map(\.type) == written.map { types[$0] })
+                #expect(read.map(\.actor) == written.map { "op-\($0 % 10)" })
+                #expect(read.allSatisfy { $0.stream == stream })
+            }
+        }
+    }
+
     @Test func metadataTravelsBesideThePayload() throws {
         try withTemporaryDirectory { dir in
             let store = try EventStore.open(dir, configuration: config(segmentSize: 1024))

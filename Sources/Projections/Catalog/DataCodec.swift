@@ -17,14 +17,14 @@ enum DataCodec {
     ///   - correctionData: Encodes a correction's replacement data (it needs the type of
     ///     the corrected event, which only the caller knows).
     /// - Throws: ``FieldError`` naming the first field that is unknown, missing or wrong.
-    static func encode(_ object: JSONObject, _ schema: MessageSchema, path: String,
+    static func encode(_ object: JSONObject, _ schema: MessageSchema, path: @autoclosure () -> String,
                        correctionData: (JSONObject, String) throws -> [UInt8] = DataCodec.noCorrectionData) throws -> [UInt8] {
         // One pass over the members: each to its field's slot, unknown names refused.
         var given = [JSONValue?](repeating: nil, count: schema.fields.count)
         for m in object.members {
             guard let k = schema.indexByName[m.key] else {
                 let known = schema.fields.map(\.name)
-                throw FieldError(path: path + "." + m.key, message: known.isEmpty
+                throw FieldError(path: path() + "." + m.key, message: known.isEmpty
                     ? "unknown field; \(schema.name.dropFirst(3)) has no fields"
                     : "unknown field; the fields are " + known.joined(separator: ", "))
             }
@@ -34,70 +34,71 @@ enum DataCodec {
         var oneofs: [String: [String]] = [:]
         for (k, f) in schema.fields.enumerated() {
             let value = given[k]
-            var fieldPath: String { path + "." + f.name }
+            // Paths are spelled out only for an error: an import checks millions of fields.
+            func fieldPath() -> String { path() + "." + f.name }
             if let group = f.oneof {
                 if let v = value, v != .null { oneofs[group, default: []].append(f.name) } else { oneofs[group, default: []] += [] }
             }
             guard let value, value != .null else {
-                if f.required && f.oneof == nil { throw FieldError(path: fieldPath, message: "is required") }
+                if f.required && f.oneof == nil { throw FieldError(path: fieldPath(), message: "is required") }
                 continue
             }
             if f.repeated {
                 guard case .array(let items) = value else {
-                    throw FieldError(path: fieldPath, message: "must be an array, not \(value.kindName)")
+                    throw FieldError(path: fieldPath(), message: "must be an array, not \(value.kindName)")
                 }
                 if f.kind.isLengthDelimited {
                     for (k, item) in items.enumerated() {
-                        w.lengthDelimited(f.number, try lengthDelimited(item, f, path: "\(fieldPath)[\(k)]", correctionData))
+                        w.lengthDelimited(f.number, try lengthDelimited(item, f, path: "\(fieldPath())[\(k)]", correctionData))
                     }
                 } else if !items.isEmpty {
                     var packed = ProtoWriter()
-                    for (k, item) in items.enumerated() { packed.varint(try scalar(item, f, path: "\(fieldPath)[\(k)]")) }
+                    for (k, item) in items.enumerated() { packed.varint(try scalar(item, f, path: "\(fieldPath())[\(k)]")) }
                     w.lengthDelimited(f.number, packed.bytes)
                 }
                 continue
             }
             if f.kind.isLengthDelimited {
-                let payload = try lengthDelimited(value, f, path: fieldPath, correctionData)
+                let payload = try lengthDelimited(value, f, path: fieldPath(), correctionData)
                 if case .message = f.kind { w.lengthDelimited(f.number, payload) } else if !payload.isEmpty || f.oneof != nil {
                     w.lengthDelimited(f.number, payload)
                 }
             } else {
-                let v = try scalar(value, f, path: fieldPath)
+                let v = try scalar(value, f, path: fieldPath())
                 if v != 0 { w.varintField(f.number, v) }
             }
         }
         for (group, given) in oneofs where given.count != 1 {
             let names = schema.fields.filter { $0.oneof == group }.map(\.name)
-            throw FieldError(path: path + "." + names.joined(separator: "|"),
+            throw FieldError(path: path() + "." + names.joined(separator: "|"),
                              message: given.isEmpty ? "one of \(names.joined(separator: ", ")) is required"
                                                     : "give only one of \(names.joined(separator: ", "))")
         }
         return w.bytes
     }
 
-    private static func lengthDelimited(_ value: JSONValue, _ f: FieldSpec, path: String,
+    private static func lengthDelimited(_ value: JSONValue, _ f: FieldSpec, path: @autoclosure () -> String,
                                         _ correctionData: (JSONObject, String) throws -> [UInt8]) throws -> [UInt8] {
         switch f.kind {
         case .message(let schema):
-            guard case .object(let o) = value else { throw FieldError(path: path, message: "must be an object, not \(value.kindName)") }
-            return try encode(o, schema, path: path, correctionData: correctionData)
+            guard case .object(let o) = value else { throw FieldError(path: path(), message: "must be an object, not \(value.kindName)") }
+            return try encode(o, schema, path: path(), correctionData: correctionData)
         case .correctionData:
-            guard case .object(let o) = value else { throw FieldError(path: path, message: "must be an object, not \(value.kindName)") }
-            return try correctionData(o, path)
+            guard case .object(let o) = value else { throw FieldError(path: path(), message: "must be an object, not \(value.kindName)") }
+            return try correctionData(o, path())
         default:
-            guard case .string(let s) = value else { throw FieldError(path: path, message: "must be a string, not \(value.kindName)") }
-            if f.required && s.isEmpty { throw FieldError(path: path, message: "must not be empty") }
+            guard case .string(let s) = value else { throw FieldError(path: path(), message: "must be a string, not \(value.kindName)") }
+            if f.required && s.isEmpty { throw FieldError(path: path(), message: "must not be empty") }
             switch f.kind {
             case .village:
-                guard VillageCode(s) != nil else { throw FieldError(path: path, message: "\"\(s)\" is not a 12-digit village code") }
+                guard VillageCode(s) != nil else { throw FieldError(path: path(), message: "\"\(s)\" is not a 12-digit village code") }
             case .unit:
                 guard FundUnit(s) != nil else {
-                    throw FieldError(path: path, message: "\"\(s)\" is not a unit (county-<6 digits>, town-<9 digits>, village-<12 digits> or org-<name>)")
+                    throw FieldError(path: path(), message: "\"\(s)\" is not a unit (county-<6 digits>, town-<9 digits>, village-<12 digits> or org-<name>)")
                 }
             case .idNumber:
                 do { _ = try IDNumber(validating: s) } catch let p as IDNumber.Problem {
-                    throw FieldError(path: path, message: p.description)
+                    throw FieldError(path: path(), message: p.description)
                 }
             default: break
             }
@@ -105,50 +106,50 @@ enum DataCodec {
         }
     }
 
-    private static func scalar(_ value: JSONValue, _ f: FieldSpec, path: String) throws -> UInt64 {
+    private static func scalar(_ value: JSONValue, _ f: FieldSpec, path: @autoclosure () -> String) throws -> UInt64 {
         func integer() throws -> Int64 {
             switch value {
             case .integer(let n): return n
-            case .number(let t): throw FieldError(path: path, message: "must be a whole number, not \(t)")
-            default: throw FieldError(path: path, message: "must be a number, not \(value.kindName)")
+            case .number(let t): throw FieldError(path: path(), message: "must be a whole number, not \(t)")
+            default: throw FieldError(path: path(), message: "must be a number, not \(value.kindName)")
             }
         }
         switch f.kind {
         case .date:
-            guard case .string(let s) = value else { throw FieldError(path: path, message: "must be a date YYYY-MM-DD, not \(value.kindName)") }
-            guard let d = EffectiveDate(s) else { throw FieldError(path: path, message: "\"\(s)\" is not a date YYYY-MM-DD") }
+            guard case .string(let s) = value else { throw FieldError(path: path(), message: "must be a date YYYY-MM-DD, not \(value.kindName)") }
+            guard let d = EffectiveDate(s) else { throw FieldError(path: path(), message: "\"\(s)\" is not a date YYYY-MM-DD") }
             return UInt64(d.rawValue)
         case .fen, .count, .position:
             let n = try integer()
-            guard n >= 0 else { throw FieldError(path: path, message: "must not be negative") }
-            if case .count = f.kind, n > Int64(Int32.max) { throw FieldError(path: path, message: "is too large") }
+            guard n >= 0 else { throw FieldError(path: path(), message: "must not be negative") }
+            if case .count = f.kind, n > Int64(Int32.max) { throw FieldError(path: path(), message: "is too large") }
             return UInt64(n)
         case .signedFen, .integer:
             return UInt64(bitPattern: try integer())
         case .year:
             let n = try integer()
-            guard (1949...2100).contains(n) else { throw FieldError(path: path, message: "\(n) is not a year between 1949 and 2100") }
+            guard (1949...2100).contains(n) else { throw FieldError(path: path(), message: "\(n) is not a year between 1949 and 2100") }
             return UInt64(n)
         case .bool:
-            guard case .bool(let b) = value else { throw FieldError(path: path, message: "must be true or false, not \(value.kindName)") }
+            guard case .bool(let b) = value else { throw FieldError(path: path(), message: "must be true or false, not \(value.kindName)") }
             return b ? 1 : 0
         case .approval:
             switch value {
             case .bool(let b): return b ? 1 : 0
             case .string("认可"): return 1
             case .string("不认可"): return 0
-            default: throw FieldError(path: path, message: "must be true or false (认可 or 不认可)")
+            default: throw FieldError(path: path(), message: "must be true or false (认可 or 不认可)")
             }
         case .label(let set):
             guard case .string(let s) = value else {
-                throw FieldError(path: path, message: "must be one of the labels of \(set.name), not \(value.kindName)")
+                throw FieldError(path: path(), message: "must be one of the labels of \(set.name), not \(value.kindName)")
             }
             guard let n = set.number(for: s) else {
-                throw FieldError(path: path, message: "\"\(s)\" is not a label of \(set.name); one of: " + set.labels.joined(separator: ", "))
+                throw FieldError(path: path(), message: "\"\(s)\" is not a label of \(set.name); one of: " + set.labels.joined(separator: ", "))
             }
             return UInt64(n)
         default:
-            throw FieldError(path: path, message: "cannot be encoded as a number")
+            throw FieldError(path: path(), message: "cannot be encoded as a number")
         }
     }
 

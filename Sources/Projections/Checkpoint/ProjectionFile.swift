@@ -21,19 +21,31 @@ enum ProjectionFile {
     /// a directory of mode 0700.
     static func save(_ body: [UInt8], to file: String, magic: [UInt8], version: UInt32, position: UInt64,
                      store: any EventLog) throws {
-        var bytes = magic
-        bytes.appendLE(version)
-        bytes.append(contentsOf: hexBytes(store.storeID))
-        bytes.appendLE(position)
-        bytes.appendLE(try store.checksum(at: position))
-        bytes.appendLE(UInt64(body.count))
-        bytes.append(contentsOf: body)
-        bytes.appendLE(CRC32C.checksum(bytes))
+        var header = magic
+        header.appendLE(version)
+        header.append(contentsOf: hexBytes(store.storeID))
+        header.appendLE(position)
+        header.appendLE(try store.checksum(at: position))
+        header.appendLE(UInt64(body.count))
+        // The body is written where it lies: no copy of tens of megabytes into one buffer.
+        let crc = body.withUnsafeBytes { CRC32C.update(CRC32C.checksum(header), $0) }
+        var trailer: [UInt8] = []
+        trailer.appendLE(crc)
         let dir = store.projectionsDirectory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let tmp = file + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw FieldError(path: tmp, message: "cannot write the checkpoint")
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FieldError(path: tmp, message: "cannot write the checkpoint: \(String(cString: strerror(errno)))") }
+        fchmod(fd, 0o600)  // readable by the owner only, whatever an older file had
+        var written = true
+        for part in [header, body, trailer] where written {
+            written = part.withUnsafeBytes { writeAll(fd, $0) }
+        }
+        let problem = written ? nil : String(cString: strerror(errno))
+        close(fd)
+        if let problem {
+            unlink(tmp)
+            throw FieldError(path: tmp, message: "cannot write the checkpoint: \(problem)")
         }
         // rename(2) replaces the old file atomically, or creates the first one.
         guard rename(tmp, file) == 0 else {
@@ -42,14 +54,27 @@ enum ProjectionFile {
         }
     }
 
+    /// Writes all of `bytes` to `fd`; false (errno set) when it cannot.
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            done += n
+        }
+        return true
+    }
+
     /// Reads a projection file if it belongs to this log as it is now.
     ///
     /// - Returns: the position it was taken at and its body, or `nil` and why not (`nil`
     ///   and no reason when there is no file).
     static func load(_ file: String, magic: [UInt8], version: UInt32,
                      store: any EventLog) -> (found: (position: UInt64, body: [UInt8])?, note: String?) {
-        guard let data = FileManager.default.contents(atPath: file) else { return (nil, nil) }
-        let b = [UInt8](data)
+        guard let b = readWhole(file) else { return (nil, nil) }
         func u32(_ at: Int) -> UInt32 { b[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian } }
         func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian } }
         guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a checkpoint; rebuilt") }
@@ -63,6 +88,29 @@ enum ProjectionFile {
         let length = Int(u64(40))
         guard 48 + length + 4 == b.count else { return (nil, "\(file) does not decode; rebuilt") }
         return ((position, Array(b[48..<(48 + length)])), nil)
+    }
+
+    /// The bytes of a file, read straight into an array; `nil` when it cannot be read.
+    private static func readWhole(_ file: String) -> [UInt8]? {
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        let size = Int(st.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = read(fd, buffer.baseAddress! + done, size - done)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+            failed = done != size
+            initialized = done
+        }
+        return failed ? nil : bytes
     }
 
     /// The store id's hex as its 16 bytes.

@@ -192,8 +192,11 @@ struct FindingsState {
         }
         if personsChanged {
             var byIDNumber: [String: [HouseholdFindings.Membership]] = [:]
+            byIDNumber.reserveCapacity(next.persons.count * 4)
             for p in next.persons.values { for s in p.spans { byIDNumber[s.idNumber, default: []].append(s.span) } }
-            for k in byIDNumber.keys where byIDNumber[k]!.count > 1 { byIDNumber[k]!.sort { $0.from.position < $1.from.position } }
+            // The keys first: sorting while iterating `keys` would copy the whole dictionary.
+            let shared = byIDNumber.compactMap { $0.value.count > 1 ? $0.key : nil }
+            for k in shared { byIDNumber[k]!.sort { $0.from.position < $1.from.position } }
             next.findings += HouseholdFindings.personFindings(byIDNumber, cadres: next.cadres, status: { next.persons[$0]?.status })
                 .map(\.withHousehold)
         }
@@ -277,6 +280,8 @@ extension FindingsState {
 
     /// Decodes the persons and cadres read from a saved file.
     mutating func decodePersons() throws {
+        persons.reserveCapacity(persons.count + undecodedPersons.count)
+        cadres.reserveCapacity(cadres.count + undecodedCadres.count)
         for message in undecodedPersons {
             let (id, p) = try FindingsCheckpoint.persons(message)
             persons[id] = p
@@ -291,6 +296,7 @@ extension FindingsState {
 
     /// Decodes the helper changes read from a saved file.
     mutating func decodeHelperChanges() throws {
+        helperChanges.reserveCapacity(helperChanges.count + undecodedHelperChanges.count)
         for message in undecodedHelperChanges {
             let (id, list) = try FindingsCheckpoint.helperChanges(message)
             helperChanges[id] = list

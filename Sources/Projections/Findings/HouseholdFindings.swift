@@ -468,7 +468,8 @@ final class HouseholdFindings {
     func membershipsByHousehold() -> [String: [Span]] {
         var out: [String: [Span]] = [:]
         for (idNumber, spans) in memberships { for s in spans { out[s.household, default: []].append((idNumber, s)) } }
-        for k in out.keys { out[k]!.sort { $0.span.from.position < $1.span.from.position } }
+        // Over a copy of the keys: sorting while iterating `keys` would copy the dictionary.
+        for k in Array(out.keys) { out[k]!.sort { $0.span.from.position < $1.span.from.position } }
         return out
     }
 

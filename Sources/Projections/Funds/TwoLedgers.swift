@@ -162,7 +162,7 @@ public enum TwoLedgers {
             rows[g] = r
         }
         if grouping != .year {
-            for g in rows.keys where rows[g]?.heldFen == nil {
+            for g in Array(rows.keys) where rows[g]?.heldFen == nil {
                 rows[g]?.heldFen = 0
                 rows[g]?.returnedFen = 0
             }

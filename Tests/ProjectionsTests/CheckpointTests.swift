@@ -29,6 +29,26 @@ import Testing
         }
     }
 
+    /// A checkpoint is owner-only even where a stale temporary file of another mode lay
+    /// (a save killed halfway, then a changed umask), and a file cut short is refused.
+    @Test func aCheckpointIsOwnerOnlyWhateverWasThereAndACutOneIsRefused() throws {
+        try generatedStore(30, seed: 2) { store in
+            let path = CountyCheckpoint.path(for: store)
+            try FileManager.default.createDirectory(atPath: store.projectionsDirectory, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: path + ".tmp", contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0o644])
+            try CountyCheckpoint.save(try CountyBuilder.build(store), store: store)
+            let attrs = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
+            #expect(CountyCheckpoint.load(store: store).note == nil)
+            let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+            try whole.prefix(whole.count - 10).write(to: URL(fileURLWithPath: path))
+            let (loaded, note) = CountyCheckpoint.load(store: store)
+            #expect(loaded == nil)
+            #expect(note?.contains("damaged") == true, "\(String(describing: note))")
+        }
+    }
+
     /// Same log, same state, byte for byte: two independent builds serialise identically.
     @Test func foldsAreDeterministicToTheByte() throws {
         try generatedStore(80, seed: 9) { store in

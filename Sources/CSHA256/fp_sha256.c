@@ -204,12 +204,10 @@ typedef struct {
 } ctx_t;
 
 /// One message's blocks, with the SHA extensions or without.
-static inline void compress_one(uint32_t h[8], const uint8_t *p, size_t blocks, int hw) {
-    if (hw) compress_shani(h, p, blocks);
-    else compress_portable(h, p, blocks);
+static inline void compress(ctx_t *c, const uint8_t *p, size_t blocks) {
+    if (c->hw) compress_shani(c->h, p, blocks);
+    else compress_portable(c->h, p, blocks);
 }
-
-static inline void compress(ctx_t *c, const uint8_t *p, size_t blocks) { compress_one(c->h, p, blocks, c->hw); }
 
 /// The state's words, big-endian, as the digest.
 static void put_digest(const uint32_t h[8], uint8_t *out) {

@@ -18,6 +18,23 @@ func proposed(_ lines: [String]) throws -> [(CanonicalEvent, ProposedEvent)] {
 }
 
 @Suite struct CatalogTests {
+    /// Strings: ASCII taken as it is, other text checked as UTF-8 (Chinese passes; a
+    /// stray byte, a cut sequence, an overlong form or a surrogate's bytes are refused,
+    /// naming the string's column), escapes decoded.
+    @Test func jsonStringsAreUTF8CheckedUnlessASCII() throws {
+        func parse(_ bytes: [UInt8]) -> Result<JSONValue, any Error> {
+            Result { try bytes.withUnsafeBytes { try JSONParser.parse($0) } }
+        }
+        func quoted(_ inner: [UInt8]) -> [UInt8] { Array("{\"k\":\"".utf8) + inner + Array("\"}".utf8) }
+        #expect(try parse(quoted(Array("household-5301241012010001".utf8))).get() == .object(JSONObject([("k", .string("household-5301241012010001"))])))
+        #expect(try parse(quoted(Array("因病 致贫".utf8))).get() == .object(JSONObject([("k", .string("因病 致贫"))])))
+        #expect(try parse(quoted(Array(#"a\u00e9\n\"b"#.utf8))).get() == .object(JSONObject([("k", .string("aé\n\"b"))])))
+        for bad: [UInt8] in [[0x61, 0xFF], [0xE5, 0x9B], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0x61, 0x80, 0x62]] {
+            guard case .failure(let e) = parse(quoted(bad)) else { Issue.record("\(bad) accepted"); continue }
+            #expect("\(e)" == "column 6: the string is not valid UTF-8", "\(bad)")
+        }
+    }
+
     @Test func everyEventTypeHasAGeneratedMessageAndTheSamplesUseThemAll() throws {
         #expect(Set(EventCatalog.messageTypes.keys) == Set(EventCatalog.all.map(\.type)))
         let used = Set(try sampleLines().map { try CanonicalEvent.parse(line: $0).type })

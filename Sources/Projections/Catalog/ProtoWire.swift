@@ -20,6 +20,11 @@ struct ProtoWriter {
     }
 
     mutating func lengthDelimited(_ number: Int, _ payload: [UInt8]) {
+        lengthDelimited(number, payload[...])
+    }
+
+    /// A field whose bytes are part of a larger buffer (a message read back as it was).
+    mutating func lengthDelimited(_ number: Int, _ payload: ArraySlice<UInt8>) {
         tag(number, 2)
         varint(UInt64(payload.count))
         bytes.append(contentsOf: payload)

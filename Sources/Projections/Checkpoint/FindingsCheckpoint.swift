@@ -48,12 +48,16 @@ public enum FindingsCheckpoint {
             m.varintField(4, UInt64(o.limitDays))
             w.lengthDelimited(4, m.bytes)
         }
-        for message in state.undecodedStandings { w.lengthDelimited(5, Array(message)) }
+        for message in state.undecodedStandings { w.lengthDelimited(5, message) }
         for (id, list) in state.standings { w.lengthDelimited(5, marked(id, list.map { ($0.mark, $0.registered, $0.what) })) }
-        for message in state.undecodedHelperChanges { w.lengthDelimited(8, Array(message)) }
+        for message in state.undecodedHelperChanges { w.lengthDelimited(8, message) }
         for (id, list) in state.helperChanges { w.lengthDelimited(8, marked(id, list.map { ($0.mark, $0.assigned, $0.cadre) })) }
-        for message in state.undecodedPersons { w.lengthDelimited(9, Array(message)) }
+        for message in state.undecodedPersons { w.lengthDelimited(9, message) }
         for (id, p) in state.persons {
+            if let saved = state.savedPersons[id] {
+                w.lengthDelimited(9, saved)
+                continue
+            }
             var m = ProtoWriter()
             m.string(1, id)
             if let status = p.status { m.string(2, status.rawValue) }
@@ -64,7 +68,7 @@ public enum FindingsCheckpoint {
             }
             w.lengthDelimited(9, m.bytes)
         }
-        for message in state.undecodedCadres { w.lengthDelimited(10, Array(message)) }
+        for message in state.undecodedCadres { w.lengthDelimited(10, message) }
         for (id, c) in state.cadres {
             var m = ProtoWriter()
             m.string(1, id); m.string(2, c.idNumber); m.varintField(3, c.mark.position); m.varintField(4, UInt64(c.mark.effective.rawValue))

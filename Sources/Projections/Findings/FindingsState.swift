@@ -43,6 +43,10 @@ struct FindingsState {
     /// Persons as read from a saved file and not decoded yet: only a tail that changes
     /// members, identifies a household or changes a status a cadre's finding names needs them.
     var undecodedPersons: [ArraySlice<UInt8>] = []
+    /// Each decoded household's persons message as it was read, while ``persons`` still
+    /// holds what it says: saving writes it back as it is instead of encoding it again
+    /// (a tail that changes one household's members decodes them all).
+    var savedPersons: [String: ArraySlice<UInt8>] = [:]
     /// The cadres and their id numbers (helper-is-beneficiary); decoded with the persons.
     var cadres: [String: (idNumber: String, mark: HouseholdFindings.Mark)]
     var undecodedCadres: [ArraySlice<UInt8>] = []
@@ -187,7 +191,10 @@ struct FindingsState {
             next.findings += own.map(\.withHousehold)
             next.openVisits += open
             if helpersChanged { next.helperChanges[id] = facts.helperChangesByHousehold()[id] }
-            if personsChanged { next.persons[id] = Persons(status: one.households[id]?.status, spans: facts.membershipsByHousehold()[id] ?? []) }
+            if personsChanged {
+                next.persons[id] = Persons(status: one.households[id]?.status, spans: facts.membershipsByHousehold()[id] ?? [])
+                next.savedPersons[id] = nil
+            }
             if restanding.contains(id) { next.standings[id] = facts.standingsByHousehold()[id] }
         }
         if personsChanged {
@@ -282,9 +289,11 @@ extension FindingsState {
     mutating func decodePersons() throws {
         persons.reserveCapacity(persons.count + undecodedPersons.count)
         cadres.reserveCapacity(cadres.count + undecodedCadres.count)
+        savedPersons.reserveCapacity(savedPersons.count + undecodedPersons.count)
         for message in undecodedPersons {
             let (id, p) = try FindingsCheckpoint.persons(message)
             persons[id] = p
+            savedPersons[id] = message
         }
         for message in undecodedCadres {
             let (id, c) = try FindingsCheckpoint.cadre(message)

@@ -1,5 +1,6 @@
 #include "fp_sha256.h"
 #include <stdint.h>
+#include <pthread.h>
 #include <string.h>
 
 static const uint32_t K[64] __attribute__((aligned(16))) = {
@@ -143,6 +144,33 @@ static inline void rounds_x4(state_t *t0, const uint8_t *p0, state_t *t1, const 
     for (int j = 0; j < 16; j++) {
         __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
         __m128i m0 = _mm_add_epi32(w0[j], k); __m128i m1 = _mm_add_epi32(w1[j], k); __m128i m2 = _mm_add_epi32(w2[j], k); __m128i m3 = _mm_add_epi32(w3[j], k);
+        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
+        b1 = _mm_sha256rnds2_epu32(b1, a1, m1);
+        b2 = _mm_sha256rnds2_epu32(b2, a2, m2);
+        b3 = _mm_sha256rnds2_epu32(b3, a3, m3);
+        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
+        a1 = _mm_sha256rnds2_epu32(a1, b1, _mm_shuffle_epi32(m1, 0x0E));
+        a2 = _mm_sha256rnds2_epu32(a2, b2, _mm_shuffle_epi32(m2, 0x0E));
+        a3 = _mm_sha256rnds2_epu32(a3, b3, _mm_shuffle_epi32(m3, 0x0E));
+    }
+    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
+    t1->abef = _mm_add_epi32(t1->abef, a1); t1->cdgh = _mm_add_epi32(t1->cdgh, b1);
+    t2->abef = _mm_add_epi32(t2->abef, a2); t2->cdgh = _mm_add_epi32(t2->cdgh, b2);
+    t3->abef = _mm_add_epi32(t3->abef, a3); t3->cdgh = _mm_add_epi32(t3->cdgh, b3);
+}
+
+// One block of four messages whose schedule is known already: `wk` holds each message's
+// words with the round constants added, four rounds to a vector (a node's second block,
+// see node_tail_schedule). The schedule costs about as much as the rounds themselves
+// (11 ns a block without it against 20 with it), so a known one halves the block.
+__attribute__((target("sha,sse4.1,ssse3")))
+static inline void rounds_scheduled_x4(state_t *t0, const __m128i *w0, state_t *t1, const __m128i *w1,
+                                       state_t *t2, const __m128i *w2, state_t *t3, const __m128i *w3) {
+    __m128i a0 = t0->abef, b0 = t0->cdgh, a1 = t1->abef, b1 = t1->cdgh;
+    __m128i a2 = t2->abef, b2 = t2->cdgh, a3 = t3->abef, b3 = t3->cdgh;
+    for (int j = 0; j < 16; j++) {
+        __m128i m0 = _mm_load_si128(w0 + j), m1 = _mm_load_si128(w1 + j);
+        __m128i m2 = _mm_load_si128(w2 + j), m3 = _mm_load_si128(w3 + j);
         b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
         b1 = _mm_sha256rnds2_epu32(b1, a1, m1);
         b2 = _mm_sha256rnds2_epu32(b2, a2, m2);
@@ -420,6 +448,67 @@ static int has_avx2(void) {
 }
 #endif
 
+#if HAVE_SHANI
+// A node's message, 0x01 || left || right, is 65 bytes: its second block is the last
+// byte of `right`, then the padding, which never changes. So that block's schedule, with
+// the round constants added, is one of 256, computed once.
+static __m128i node_tail_schedule[256][16] __attribute__((aligned(16)));
+static pthread_once_t node_tail_once = PTHREAD_ONCE_INIT;
+
+__attribute__((target("sse4.1")))
+static void node_tail_init(void) {
+    for (int last = 0; last < 256; last++) {
+        uint32_t w[64] = {0};
+        w[0] = (uint32_t)last << 24 | 0x80u << 16;
+        w[15] = 65 * 8;
+        for (int i = 16; i < 64; i++) {
+            uint32_t s0 = ROTR(w[i - 15], 7) ^ ROTR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            uint32_t s1 = ROTR(w[i - 2], 17) ^ ROTR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        for (int j = 0; j < 16; j++) {
+            node_tail_schedule[last][j] = _mm_set_epi32((int)(w[4 * j + 3] + K[4 * j + 3]), (int)(w[4 * j + 2] + K[4 * j + 2]),
+                                                        (int)(w[4 * j + 1] + K[4 * j + 1]), (int)(w[4 * j] + K[4 * j]));
+        }
+    }
+}
+
+/// Nodes four at a time: the first blocks as any message's, the second from the table.
+/// Returns how many were hashed (a multiple of four); the caller hashes the rest.
+__attribute__((target("sha,sse4.1,ssse3"), always_inline))
+static inline size_t nodes_in_fours(const uint8_t *children, size_t n, uint8_t *out) {
+    pthread_once(&node_tail_once, node_tail_init);
+    state_t h0;
+    state_in(H0, &h0);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        uint8_t head[4][64];
+        state_t t[4];
+        for (int k = 0; k < 4; k++) {
+            head[k][0] = 1;
+            memcpy(head[k] + 1, children + 64 * (i + k), 63);
+            t[k] = h0;
+        }
+        rounds_x4(&t[0], head[0], &t[1], head[1], &t[2], head[2], &t[3], head[3]);
+#define TAIL(k) node_tail_schedule[children[64 * (i + k) + 63]]
+        rounds_scheduled_x4(&t[0], TAIL(0), &t[1], TAIL(1), &t[2], TAIL(2), &t[3], TAIL(3));
+#undef TAIL
+        for (int k = 0; k < 4; k++) {
+            uint32_t h[8];
+            state_out(&t[k], h);
+            put_digest(h, out + 32 * (i + k));
+        }
+    }
+    return i;
+}
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static size_t nodes_shani(const uint8_t *children, size_t n, uint8_t *out) { return nodes_in_fours(children, n, out); }
+
+__attribute__((target("sha,sse4.1,ssse3,avx2")))
+static size_t nodes_shani_avx2(const uint8_t *children, size_t n, uint8_t *out) { return nodes_in_fours(children, n, out); }
+#endif
+
 static void hash_many(const source_t *s, size_t n, uint8_t *out) {
 #if HAVE_SHANI
     if (use_hw()) {
@@ -437,6 +526,10 @@ void fp_sha256_leaves(const void *const *records, const size_t *lengths, size_t 
 }
 
 void fp_sha256_nodes(const uint8_t *children, size_t n, uint8_t *out) {
-    source_t s = {1, NULL, NULL, children, 64};
-    hash_many(&s, n, out);
+    size_t done = 0;
+#if HAVE_SHANI
+    if (use_hw()) done = has_avx2() ? nodes_shani_avx2(children, n, out) : nodes_shani(children, n, out);
+#endif
+    source_t s = {1, NULL, NULL, children + 64 * done, 64};
+    hash_many(&s, n - done, out + 32 * done);
 }

@@ -221,6 +221,15 @@ import CSHA256
             #expect(MerkleHash.nodes(over: level) == oneByOne, "\(pairs) pairs")
         }
         #expect(MerkleHash.nodes(over: leaves).count == 128)
+        // A node's second block comes from a table by the right child's last byte: every
+        // one of the 256 values, in groups of four and a remainder.
+        let rights = (0..<259).map { k -> MerkleHash in
+            var bytes = MerkleHash.leaf([UInt8(truncatingIfNeeded: k), 9]).bytes
+            bytes[31] = UInt8(truncatingIfNeeded: k)
+            return MerkleHash(bytes: bytes)!
+        }
+        let pairs = rights.enumerated().flatMap { k, r in [leaves[k % leaves.count], r] }
+        #expect(MerkleHash.nodes(over: pairs) == rights.enumerated().map { k, r in MerkleHash.node(leaves[k % leaves.count], r) })
         for height in [1, 2, 4, 6] {
             var one = MerkleFrontier(), whole = MerkleFrontier()
             var byLeaf: [String] = [], bySubtree: [String] = []

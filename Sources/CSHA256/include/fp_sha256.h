@@ -1,7 +1,8 @@
 // SHA-256 (FIPS 180-4) for the Merkle tree's leaf and node hashes: the CPU's SHA
 // extensions where it has them, portable C otherwise. Checked in the tests against
-// swift-crypto's SHA256 and the FIPS examples. One call hashes the concatenation of up
-// to three byte ranges, so `0x00 || record` and `0x01 || left || right` need no copy.
+// swift-crypto's SHA256 and the FIPS examples. `fp_sha256_3` hashes the concatenation
+// of up to three byte ranges (`0x00 || record`, `0x01 || left || right` with no copy);
+// `fp_sha256_leaves` and `fp_sha256_nodes` hash many messages at once, for verify.
 #ifndef FP_SHA256_H
 #define FP_SHA256_H
 #include <stddef.h>
@@ -17,7 +18,8 @@ void fp_sha256_leaves(const void *const *records, const size_t *lengths, size_t 
 
 /// The node hashes SHA-256(0x01 || children[64i ..< 64i+64]) of n pairs of child hashes
 /// (left then right, 64 bytes a pair) into out, 32 bytes each; out must not overlap
-/// children. Four at a time as ``fp_sha256_leaves``.
+/// children. Four at a time as ``fp_sha256_leaves``, the second block (the right child's
+/// last byte and the padding) with its message schedule from a table of 256.
 void fp_sha256_nodes(const uint8_t *children, size_t n, uint8_t *out);
 
 /// 1 when the SHA extensions are in use, else 0.

@@ -71,126 +71,59 @@ static inline void state_out(const state_t *t, uint32_t h[8]) {
     _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
 }
 
-// Words 4..15 of the schedule, four rounds' worth each.
-#define SCHEDULE(w, j) \
-    _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(w[(j) - 4], w[(j) - 3]), _mm_alignr_epi8(w[(j) - 1], w[(j) - 2], 4)), w[(j) - 1])
-
-// One block of one, two or four independent messages. A sha256rnds2 waits for the one
-// before it in its own message only, so several messages' rounds interleaved keep the
-// SHA unit busy where one leaves it waiting (measured on an EPYC: 38 ns a block for one
-// message, 25 for two, 21 for four).
-__attribute__((target("sha,sse4.1,ssse3")))
-static inline void rounds_x1(state_t *t0, const uint8_t *p0) {
+// The message schedules of one block of n (1, 2 or 4) messages: w[i][j] holds message
+// i's words of rounds 4j ..< 4j+4 (sha256msg1/sha256msg2 make words 16 ..< 64). The
+// messages side by side: each one's words wait on its own.
+__attribute__((target("sha,sse4.1,ssse3"), always_inline))
+static inline void schedule(int n, const uint8_t *const p[], __m128i *const w[]) {
     const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    __m128i a0 = t0->abef, b0 = t0->cdgh;
-    __m128i w0[16];
     for (int j = 0; j < 4; j++) {
-        w0[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p0 + 16 * j)), MASK);
+        for (int i = 0; i < n; i++) w[i][j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p[i] + 16 * j)), MASK);
     }
     for (int j = 4; j < 16; j++) {
-        w0[j] = SCHEDULE(w0, j);
+        for (int i = 0; i < n; i++) {
+            __m128i x = _mm_add_epi32(_mm_sha256msg1_epu32(w[i][j - 4], w[i][j - 3]), _mm_alignr_epi8(w[i][j - 1], w[i][j - 2], 4));
+            w[i][j] = _mm_sha256msg2_epu32(x, w[i][j - 1]);
+        }
     }
-    for (int j = 0; j < 16; j++) {
-        __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
-        __m128i m0 = _mm_add_epi32(w0[j], k);
-        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
-        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
-    }
-    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
 }
 
-__attribute__((target("sha,sse4.1,ssse3")))
-static inline void rounds_x2(state_t *t0, const uint8_t *p0, state_t *t1, const uint8_t *p1) {
-    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    __m128i a0 = t0->abef, b0 = t0->cdgh; __m128i a1 = t1->abef, b1 = t1->cdgh;
-    __m128i w0[16]; __m128i w1[16];
-    for (int j = 0; j < 4; j++) {
-        w0[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p0 + 16 * j)), MASK);
-        w1[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p1 + 16 * j)), MASK);
-    }
-    for (int j = 4; j < 16; j++) {
-        w0[j] = SCHEDULE(w0, j);
-        w1[j] = SCHEDULE(w1, j);
-    }
+// The 64 rounds of one block of n (1, 2 or 4) independent messages whose schedules are
+// made (`schedule`, or a table's: a node's second block). A sha256rnds2 waits for the one
+// before it in its own message only, so several messages' rounds interleaved keep the SHA
+// unit busy where one leaves it waiting (measured on an EPYC: 38 ns a block for one
+// message, 25 for two, 21 for four; 11 for four when the schedule is a table's).
+__attribute__((target("sha,sse4.1,ssse3"), always_inline))
+static inline void rounds(int n, state_t *const t[], const __m128i *const w[]) {
+    __m128i a[4], b[4];
+    for (int i = 0; i < n; i++) { a[i] = t[i]->abef; b[i] = t[i]->cdgh; }
     for (int j = 0; j < 16; j++) {
-        __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
-        __m128i m0 = _mm_add_epi32(w0[j], k); __m128i m1 = _mm_add_epi32(w1[j], k);
-        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
-        b1 = _mm_sha256rnds2_epu32(b1, a1, m1);
-        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
-        a1 = _mm_sha256rnds2_epu32(a1, b1, _mm_shuffle_epi32(m1, 0x0E));
+        __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]), m[4];
+        for (int i = 0; i < n; i++) {
+            m[i] = _mm_add_epi32(_mm_load_si128(w[i] + j), k);
+            b[i] = _mm_sha256rnds2_epu32(b[i], a[i], m[i]);
+        }
+        for (int i = 0; i < n; i++) a[i] = _mm_sha256rnds2_epu32(a[i], b[i], _mm_shuffle_epi32(m[i], 0x0E));
     }
-    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
-    t1->abef = _mm_add_epi32(t1->abef, a1); t1->cdgh = _mm_add_epi32(t1->cdgh, b1);
+    for (int i = 0; i < n; i++) {
+        t[i]->abef = _mm_add_epi32(t[i]->abef, a[i]);
+        t[i]->cdgh = _mm_add_epi32(t[i]->cdgh, b[i]);
+    }
 }
 
-__attribute__((target("sha,sse4.1,ssse3")))
-static inline void rounds_x4(state_t *t0, const uint8_t *p0, state_t *t1, const uint8_t *p1, state_t *t2, const uint8_t *p2, state_t *t3, const uint8_t *p3) {
-    const __m128i MASK = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    __m128i a0 = t0->abef, b0 = t0->cdgh; __m128i a1 = t1->abef, b1 = t1->cdgh; __m128i a2 = t2->abef, b2 = t2->cdgh; __m128i a3 = t3->abef, b3 = t3->cdgh;
-    __m128i w0[16]; __m128i w1[16]; __m128i w2[16]; __m128i w3[16];
-    for (int j = 0; j < 4; j++) {
-        w0[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p0 + 16 * j)), MASK);
-        w1[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p1 + 16 * j)), MASK);
-        w2[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p2 + 16 * j)), MASK);
-        w3[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p3 + 16 * j)), MASK);
-    }
-    for (int j = 4; j < 16; j++) {
-        w0[j] = SCHEDULE(w0, j);
-        w1[j] = SCHEDULE(w1, j);
-        w2[j] = SCHEDULE(w2, j);
-        w3[j] = SCHEDULE(w3, j);
-    }
-    for (int j = 0; j < 16; j++) {
-        __m128i k = _mm_load_si128((const __m128i *)&K[4 * j]);
-        __m128i m0 = _mm_add_epi32(w0[j], k); __m128i m1 = _mm_add_epi32(w1[j], k); __m128i m2 = _mm_add_epi32(w2[j], k); __m128i m3 = _mm_add_epi32(w3[j], k);
-        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
-        b1 = _mm_sha256rnds2_epu32(b1, a1, m1);
-        b2 = _mm_sha256rnds2_epu32(b2, a2, m2);
-        b3 = _mm_sha256rnds2_epu32(b3, a3, m3);
-        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
-        a1 = _mm_sha256rnds2_epu32(a1, b1, _mm_shuffle_epi32(m1, 0x0E));
-        a2 = _mm_sha256rnds2_epu32(a2, b2, _mm_shuffle_epi32(m2, 0x0E));
-        a3 = _mm_sha256rnds2_epu32(a3, b3, _mm_shuffle_epi32(m3, 0x0E));
-    }
-    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
-    t1->abef = _mm_add_epi32(t1->abef, a1); t1->cdgh = _mm_add_epi32(t1->cdgh, b1);
-    t2->abef = _mm_add_epi32(t2->abef, a2); t2->cdgh = _mm_add_epi32(t2->cdgh, b2);
-    t3->abef = _mm_add_epi32(t3->abef, a3); t3->cdgh = _mm_add_epi32(t3->cdgh, b3);
-}
-
-// One block of four messages whose schedule is known already: `wk` holds each message's
-// words with the round constants added, four rounds to a vector (a node's second block,
-// see node_tail_schedule). The schedule costs about as much as the rounds themselves
-// (11 ns a block without it against 20 with it), so a known one halves the block.
-__attribute__((target("sha,sse4.1,ssse3")))
-static inline void rounds_scheduled_x4(state_t *t0, const __m128i *w0, state_t *t1, const __m128i *w1,
-                                       state_t *t2, const __m128i *w2, state_t *t3, const __m128i *w3) {
-    __m128i a0 = t0->abef, b0 = t0->cdgh, a1 = t1->abef, b1 = t1->cdgh;
-    __m128i a2 = t2->abef, b2 = t2->cdgh, a3 = t3->abef, b3 = t3->cdgh;
-    for (int j = 0; j < 16; j++) {
-        __m128i m0 = _mm_load_si128(w0 + j), m1 = _mm_load_si128(w1 + j);
-        __m128i m2 = _mm_load_si128(w2 + j), m3 = _mm_load_si128(w3 + j);
-        b0 = _mm_sha256rnds2_epu32(b0, a0, m0);
-        b1 = _mm_sha256rnds2_epu32(b1, a1, m1);
-        b2 = _mm_sha256rnds2_epu32(b2, a2, m2);
-        b3 = _mm_sha256rnds2_epu32(b3, a3, m3);
-        a0 = _mm_sha256rnds2_epu32(a0, b0, _mm_shuffle_epi32(m0, 0x0E));
-        a1 = _mm_sha256rnds2_epu32(a1, b1, _mm_shuffle_epi32(m1, 0x0E));
-        a2 = _mm_sha256rnds2_epu32(a2, b2, _mm_shuffle_epi32(m2, 0x0E));
-        a3 = _mm_sha256rnds2_epu32(a3, b3, _mm_shuffle_epi32(m3, 0x0E));
-    }
-    t0->abef = _mm_add_epi32(t0->abef, a0); t0->cdgh = _mm_add_epi32(t0->cdgh, b0);
-    t1->abef = _mm_add_epi32(t1->abef, a1); t1->cdgh = _mm_add_epi32(t1->cdgh, b1);
-    t2->abef = _mm_add_epi32(t2->abef, a2); t2->cdgh = _mm_add_epi32(t2->cdgh, b2);
-    t3->abef = _mm_add_epi32(t3->abef, a3); t3->cdgh = _mm_add_epi32(t3->cdgh, b3);
+// One block of n (1, 2 or 4) messages: their schedules, then their rounds.
+__attribute__((target("sha,sse4.1,ssse3"), always_inline))
+static inline void block(int n, state_t *const t[], const uint8_t *const p[]) {
+    __m128i w[4][16];
+    schedule(n, p, (__m128i *const[]){w[0], w[1], w[2], w[3]});
+    rounds(n, t, (const __m128i *const[]){w[0], w[1], w[2], w[3]});
 }
 
 __attribute__((target("sha,sse4.1,ssse3")))
 static void compress_shani(uint32_t h[8], const uint8_t *p, size_t blocks) {
     state_t t;
     state_in(h, &t);
-    for (; blocks > 0; blocks--, p += 64) rounds_x1(&t, p);
+    for (; blocks > 0; blocks--, p += 64) block(1, (state_t *const[]){&t}, (const uint8_t *const[]){p});
     state_out(&t, h);
 }
 
@@ -384,31 +317,28 @@ static inline void hash_many_lanes(const source_t *s, size_t n, uint8_t *out) {
         int lane[LANES], count = 0;
         for (int k = 0; k < LANES; k++) if (busy[k]) lane[count++] = k;
         if (count == 0) break;
-        // As many blocks as every busy lane has left, the state kept in registers.
+        // As many blocks as every busy lane has left.
         size_t steps = SIZE_MAX;
         for (int i = 0; i < count; i++) {
             size_t left = m[lane[i]].blocks - m[lane[i]].next;
             if (left < steps) steps = left;
         }
-        if (count == 4) {
-            state_t u0 = t[lane[0]], u1 = t[lane[1]], u2 = t[lane[2]], u3 = t[lane[3]];
+        // Four, two or one lanes at a time (three: two, then one), their states kept in
+        // registers through the blocks.
+        for (int first = 0; first < count;) {
+            int width = count - first >= 4 ? 4 : count - first >= 2 ? 2 : 1;
+            state_t u[4];
+            for (int i = 0; i < width; i++) u[i] = t[lane[first + i]];
             for (size_t j = 0; j < steps; j++) {
-#define AT(i) message_block(&m[lane[i]], m[lane[i]].next + j)
-                rounds_x4(&u0, AT(0), &u1, AT(1), &u2, AT(2), &u3, AT(3));
+                const uint8_t *p[4];
+                for (int i = 0; i < width; i++) p[i] = message_block(&m[lane[first + i]], m[lane[first + i]].next + j);
+                state_t *const us[4] = {&u[0], &u[1], &u[2], &u[3]};
+                if (width == 4) block(4, us, p);
+                else if (width == 2) block(2, us, p);
+                else block(1, us, p);
             }
-            t[lane[0]] = u0; t[lane[1]] = u1; t[lane[2]] = u2; t[lane[3]] = u3;
-        } else if (count >= 2) {
-            state_t u0 = t[lane[0]], u1 = t[lane[1]];
-            for (size_t j = 0; j < steps; j++) {
-                rounds_x2(&u0, AT(0), &u1, AT(1));
-                if (count == 3) rounds_x1(&t[lane[2]], AT(2));
-            }
-            t[lane[0]] = u0; t[lane[1]] = u1;
-        } else {
-            state_t u0 = t[lane[0]];
-            for (size_t j = 0; j < steps; j++) rounds_x1(&u0, AT(0));
-#undef AT
-            t[lane[0]] = u0;
+            for (int i = 0; i < width; i++) t[lane[first + i]] = u[i];
+            first += width;
         }
         for (int i = 0; i < count; i++) {
             int k = lane[i];
@@ -450,8 +380,8 @@ static int has_avx2(void) {
 
 #if HAVE_SHANI
 // A node's message, 0x01 || left || right, is 65 bytes: its second block is the last
-// byte of `right`, then the padding, which never changes. So that block's schedule, with
-// the round constants added, is one of 256, computed once.
+// byte of `right`, then the padding, which never changes. So that block's message
+// schedule is one of 256, computed once.
 static __m128i node_tail_schedule[256][16] __attribute__((aligned(16)));
 static pthread_once_t node_tail_once = PTHREAD_ONCE_INIT;
 
@@ -467,8 +397,7 @@ static void node_tail_init(void) {
             w[i] = w[i - 16] + s0 + w[i - 7] + s1;
         }
         for (int j = 0; j < 16; j++) {
-            node_tail_schedule[last][j] = _mm_set_epi32((int)(w[4 * j + 3] + K[4 * j + 3]), (int)(w[4 * j + 2] + K[4 * j + 2]),
-                                                        (int)(w[4 * j + 1] + K[4 * j + 1]), (int)(w[4 * j] + K[4 * j]));
+            node_tail_schedule[last][j] = _mm_set_epi32((int)w[4 * j + 3], (int)w[4 * j + 2], (int)w[4 * j + 1], (int)w[4 * j]);
         }
     }
 }
@@ -489,9 +418,9 @@ static inline size_t nodes_in_fours(const uint8_t *children, size_t n, uint8_t *
             memcpy(head[k] + 1, children + 64 * (i + k), 63);
             t[k] = h0;
         }
-        rounds_x4(&t[0], head[0], &t[1], head[1], &t[2], head[2], &t[3], head[3]);
+        block(4, (state_t *const[]){&t[0], &t[1], &t[2], &t[3]}, (const uint8_t *const[]){head[0], head[1], head[2], head[3]});
 #define TAIL(k) node_tail_schedule[children[64 * (i + k) + 63]]
-        rounds_scheduled_x4(&t[0], TAIL(0), &t[1], TAIL(1), &t[2], TAIL(2), &t[3], TAIL(3));
+        rounds(4, (state_t *const[]){&t[0], &t[1], &t[2], &t[3]}, (const __m128i *const[]){TAIL(0), TAIL(1), TAIL(2), TAIL(3)});
 #undef TAIL
         for (int k = 0; k < 4; k++) {
             uint32_t h[8];

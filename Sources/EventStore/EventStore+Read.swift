@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -164,17 +163,11 @@ extension EventStore {
     /// not wait for each other, so that the memory fetches them all at once instead of
     /// one after another as parsing each record would (a stream's records lie far apart).
     static func touchAhead(_ entries: [IndexEntry], in bytes: UnsafeRawBufferPointer) {
-        guard entries.count > 1, let base = bytes.baseAddress else { return }
-        var sum: UInt8 = 0
+        guard entries.count > 1 else { return }
         for e in entries {
             let at = Int(e.offset)
-            var line = at & ~63
-            while line < min(at + 256, bytes.count) {
-                sum &+= base.load(fromByteOffset: line, as: UInt8.self)
-                line += 64
-            }
+            MemoryTouch.touch(bytes, (at & ~63)..<(at + 256), every: 64)
         }
-        touchedSum.store(sum, ordering: .relaxed)
     }
 
     /// The last version of a stream, `nil` when it does not exist.
@@ -217,5 +210,3 @@ extension EventStore {
     }
 }
 
-/// Where ``EventStore/touchAhead(_:in:)`` leaves its sum, so that its loads are kept.
-private let touchedSum = Atomic<UInt8>(0)

@@ -17,7 +17,6 @@ final class VerifyReader: Sendable {
     private let stop = Atomic<Bool>(false)
     private let indexDamage = Mutex<StoreError?>(nil)
     private let finished = DispatchSemaphore(value: 0)
-    private let touched = Atomic<Int>(0)
 
     init(store: EventStore, pieces: VerifyPieces, sealed: [SealedSegment]) {
         let thread = Thread { [self] in
@@ -55,15 +54,12 @@ final class VerifyReader: Sendable {
 
     /// Touches a byte of each page of the records `positions` in sealed segments.
     private func touch(_ positions: Range<UInt64>, sealed: [SealedSegment]) {
-        var sum = 0
         for seg in sealed where seg.endPosition > positions.lowerBound && seg.firstPosition < positions.upperBound {
             let from = positions.lowerBound > seg.firstPosition ? Int(seg.index.seek(to: positions.lowerBound).offset) : 0
             // The sparse index gives an offset at or before a position: go on a little.
             let to = positions.upperBound < seg.endPosition ? Int(seg.index.seek(to: positions.upperBound).offset) + (256 << 10) : seg.data.count
-            let bytes = seg.data.bytes
-            for at in stride(from: from, to: min(to, bytes.count), by: 4096) { sum &+= Int(bytes[at]) }
+            MemoryTouch.touch(seg.data.bytes, from..<to, every: 4096)
         }
-        touched.store(sum, ordering: .relaxed)  // so that the loads are not left out
     }
 
     /// Stops reading ahead, waits for the index checks, and returns the first damaged

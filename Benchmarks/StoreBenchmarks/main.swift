@@ -65,6 +65,18 @@ func report(_ name: String, _ values: [Double], unit: String, format: (Double) -
     fflush(nil)
 }
 
+/// Reads the files in order, 1 MiB at a time, as a plain sequential reader would; the
+/// bytes read.
+func readWhole(_ names: [String], in dir: String) throws -> Int {
+    var total = 0
+    for name in names {
+        let h = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/" + name))
+        while let d = try h.read(upToCount: 1 << 20), !d.isEmpty { total += d.count }
+        try h.close()
+    }
+    return total
+}
+
 func wanted(_ name: String) -> Bool { options.only.isEmpty || options.only.contains(name) }
 
 /// Appends `total` events in batches of `batch` (each batch one stream), one thread.
@@ -371,12 +383,7 @@ if wanted("verify") {
     // when the files are cached, the disk's when they are not.
     report("read the segment files (no checks)", try (0..<options.runs).map { _ in
         let start = clock.now
-        var total = 0
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir).filter({ $0.hasSuffix(".seg") }) {
-            let h = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/" + name))
-            while let d = try h.read(upToCount: 1 << 20), !d.isEmpty { total += d.count }
-            try h.close()
-        }
+        let total = try readWhole(try FileManager.default.contentsOfDirectory(atPath: dir).filter({ $0.hasSuffix(".seg") }), in: dir)
         return Double(total) / seconds(clock.now - start) / 1e6
     }, unit: "MB/s")
     report("verify: every checksum, the whole tree recomputed", (0..<options.runs).map { _ in
@@ -400,11 +407,7 @@ if wanted("verify") {
         for _ in 0..<options.runs {
             dropCaches()
             var start = clock.now
-            for name in files {
-                let h = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/" + name))
-                while let d = try h.read(upToCount: 1 << 20), !d.isEmpty {}
-                try h.close()
-            }
+            _ = try readWhole(files, in: dir)
             reads.append(seconds(clock.now - start))
             dropCaches()
             start = clock.now

@@ -65,8 +65,8 @@ struct SegmentIndex: @unchecked Sendable {
     }
 
     private let storage: Storage
-    /// Whether the mapping's page tables were filled in (``entries(hash:from:)``).
-    private let populated = PopulatedOnce()
+    /// Counts lookups until the second, when the mapping is filled in (``entries(hash:from:)``).
+    private let lookups = SecondLookup()
     let bytes: UnsafeRawBufferPointer
     let firstPosition: UInt64
     let recordCount: UInt64
@@ -181,7 +181,7 @@ struct SegmentIndex: @unchecked Sendable {
         // slow (p99 195 us against 70). The second lookup maps the whole file (about a
         // millisecond a segment, once): a process that asks one question and leaves does
         // not pay for it, one that goes on asking stops taking the faults.
-        if case .mapped(let file) = storage, populated.second() { file.populate() }
+        if case .mapped(let file) = storage, lookups.second() { file.populate() }
         guard mayContain(hash: hash) else { return [] }
         var i = lowerBound(hash: hash, version: version)
         var out: [IndexEntry] = []
@@ -308,7 +308,7 @@ struct ActiveIndex {
 }
 
 /// True the second time it is asked, false before and after.
-private final class PopulatedOnce: Sendable {
+private final class SecondLookup: Sendable {
     private let asked = Atomic<Int>(0)
 
     func second() -> Bool {

@@ -132,7 +132,7 @@ extension EventStore {
         var names = RecentNames()
         for seg in sealed {
             let entries = seg.index.entries(hash: hash, from: version)
-            Self.touchAhead(entries, in: seg.data.bytes)
+            Self.touchAhead(entries.prefix(maxCount - out.count), in: seg.data.bytes)
             for e in entries {
                 if out.count >= maxCount { return out }
                 switch RecordFrame.parse(seg.data.bytes, at: Int(e.offset)) {
@@ -147,7 +147,7 @@ extension EventStore {
         guard let (file, committed) = active, !activeEntries.isEmpty else { return out }
         let mapped = try file.mapped(covering: committed)
         let bytes = UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(committed)])
-        Self.touchAhead(activeEntries, in: bytes)
+        Self.touchAhead(activeEntries.prefix(maxCount - out.count), in: bytes)
         for e in activeEntries {
             if out.count >= maxCount { return out }
             guard case .record(let view, _) = RecordFrame.parse(bytes, at: Int(e.offset)) else {
@@ -162,7 +162,7 @@ extension EventStore {
     /// Loads a byte of each cache line of the records `entries` point to, loads that do
     /// not wait for each other, so that the memory fetches them all at once instead of
     /// one after another as parsing each record would (a stream's records lie far apart).
-    static func touchAhead(_ entries: [IndexEntry], in bytes: UnsafeRawBufferPointer) {
+    static func touchAhead(_ entries: ArraySlice<IndexEntry>, in bytes: UnsafeRawBufferPointer) {
         guard entries.count > 1 else { return }
         for e in entries {
             let at = Int(e.offset)

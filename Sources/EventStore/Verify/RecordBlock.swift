@@ -28,6 +28,8 @@ final class RecordBlock {
 
     var isFull: Bool { count == Self.capacity }
 
+    /// Takes a record, and what its checksum covers and holds: read now, while the record
+    /// is in the cache (derived later, in a second pass, verify ran 2% slower).
     func add(_ r: BorrowedRecord) {
         if count == 0 { first = r.position }
         let bytes = r.canonicalBytes

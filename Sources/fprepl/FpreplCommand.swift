@@ -63,17 +63,21 @@ struct FpreplCommand: ParsableCommand {
         if let commands {
             ok = session.run(script: commands, source: nil)
         } else if let file {
-            guard let text = readTextFile(file) else {
-                printError("error: cannot read \(file): \(String(cString: strerror(errno)))")
+            let text: String
+            do { text = try TextFile.read(file) } catch {
+                printError("error: \(error)")
                 throw ExitCode(2)
             }
             ok = session.run(script: text, source: file)
         } else if interactive {
             ok = session.runInteractive()
         } else {
-            var lines: [String] = []
-            while let line = readLine(strippingNewline: true) { lines.append(line) }
-            ok = session.run(script: lines.joined(separator: "\n"), source: "<stdin>")
+            let text: String
+            do { text = try TextFile.readStandardInput() } catch {
+                printError("error: \(error)")
+                throw ExitCode(2)
+            }
+            ok = session.run(script: text, source: "<stdin>")
         }
         session.close()
         // Leave now: the projections a session built (10^5 households) are given back
@@ -145,8 +149,7 @@ func printError(_ line: String) {
 
 /// A file a command needs: its text, or the command fails saying why.
 func readTextFileForCommand(_ path: String) throws -> String {
-    guard let text = readTextFile(path) else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))") }
-    return text
+    do { return try TextFile.read(path) } catch { throw CommandError(error.description) }
 }
 
 /// Creates (or empties) a file with `mode` and writes `text`, or the command fails
@@ -162,17 +165,4 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-func readTextFile(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n > 0 { bytes.append(contentsOf: buf[0..<n]) }
-        if n < buf.count { break }
-    }
-    if ferror(f) != 0 { return nil }
-    return String(decoding: bytes, as: UTF8.self)
-}
 

@@ -4,6 +4,11 @@ import EventStore
 
 /// Runs the built `fprepl` with arguments and stdin; returns stdout, stderr, status.
 func fprepl(_ args: [String], stdin: String = "", environment: [String: String]? = nil) throws -> (out: String, err: String, status: Int32) {
+    try fprepl(args, stdinBytes: Array(stdin.utf8), environment: environment)
+}
+
+/// Runs the built `fprepl` with arguments and stdin given as bytes (not necessarily UTF-8).
+func fprepl(_ args: [String], stdinBytes: [UInt8], environment: [String: String]? = nil) throws -> (out: String, err: String, status: Int32) {
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     var binary: String?
     for _ in 0..<4 {
@@ -20,7 +25,7 @@ func fprepl(_ args: [String], stdin: String = "", environment: [String: String]?
     process.standardOutput = output
     process.standardError = error
     try process.run()
-    input.fileHandleForWriting.write(Data(stdin.utf8))
+    input.fileHandleForWriting.write(Data(stdinBytes))
     try input.fileHandleForWriting.close()
     let out = output.fileHandleForReading.readDataToEndOfFile()
     let err = error.fileHandleForReading.readDataToEndOfFile()
@@ -225,6 +230,61 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
             #expect(r.status == 1)
             #expect(r.err == "error: \(bad): line 13: field data.amount_fen: must be a whole number, not 500000.00; nothing was imported\n")
             #expect(r.out.contains("\"events\":0"))
+        }
+    }
+
+    @Test func textThatIsNotUTF8IsRefusedWhereItsFirstBadByteIsAndNothingIsImported() throws {
+        try withStore { dir in
+            let tmp = FileManager.default.temporaryDirectory.path + "/utf8-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: tmp) }
+            let sample = try String(contentsOfFile: sampleLog, encoding: .utf8)
+            let lines = sample.split(separator: "\n").map(String.init)
+            // Line 2 with text as a county system exporting GBK would write it: 国开办发.
+            let gbk: [UInt8] = [0xB9, 0xFA, 0xBF, 0xAA, 0xB0, 0xEC, 0xB7, 0xA2]
+            let at = try #require(lines[1].range(of: "\"actor\":\"")).upperBound
+            let column = lines[1][..<at].count + 1
+            var bytes = Array((lines[0] + "\n").utf8) + Array(lines[1][..<at].utf8) + gbk
+                + Array(lines[1][at...].utf8) + Array("\n".utf8)
+            for line in lines[2...] { bytes += Array((line + "\n").utf8) }
+            let gbkFile = tmp + "/gbk.jsonl"
+            try Data(bytes).write(to: URL(fileURLWithPath: gbkFile))
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", "import \(gbkFile)\nstatus"])
+            #expect(r.status == 1)
+            #expect(r.err == "error: \(gbkFile): line 2, column \(column): not UTF-8 (bytes 0xB9 0xFA 0xBF 0xAA); "
+                + "give it as UTF-8 (from GBK: iconv -f GBK -t UTF-8 \(gbkFile))\n")
+            #expect(r.out.contains("\"events\":0"), "nothing imported")
+
+            // Notepad's UTF-8 with a byte order mark and Windows line ends: read as written.
+            let bomFile = tmp + "/bom.jsonl"
+            try Data([0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]).write(to: URL(fileURLWithPath: bomFile))
+            let bom = try fprepl(["--store", dir, "-c", "import \(bomFile)"])
+            #expect(bom.err == "")
+            #expect(bom.out == "imported \(lines.count) events from \(bomFile) (positions 0-\(lines.count - 1))\n")
+
+            // A script, from a file or on stdin: refused whole (exit 2), nothing run.
+            let script = tmp + "/script.fp"
+            let scriptBytes: [UInt8] = Array("status\nhousehold ".utf8) + gbk + Array("\n".utf8)
+            try Data(scriptBytes).write(to: URL(fileURLWithPath: script))
+            let f = try fprepl(["--store", dir, "-f", script])
+            #expect(f.status == 2)
+            #expect(f.out == "")
+            #expect(f.err.hasPrefix("error: \(script): line 2, column 11: not UTF-8 (bytes 0xB9 0xFA 0xBF 0xAA); "))
+            let piped = try fprepl(["--store", dir], stdinBytes: scriptBytes)
+            #expect(piped.status == 2)
+            #expect(piped.out == "")
+            #expect(piped.err == "error: <stdin>: line 2, column 11: not UTF-8 (bytes 0xB9 0xFA 0xBF 0xAA); "
+                + "give it as UTF-8 (from GBK: pipe it through iconv -f GBK -t UTF-8)\n")
+            let bomScript = try fprepl(["--store", dir, "--format", "json"], stdinBytes: [0xEF, 0xBB, 0xBF] + Array("status\r\n".utf8))
+            #expect(bomScript.status == 0)
+            #expect(bomScript.out.contains("\"events\":\(lines.count)"))
+
+            // One event is said in the singular.
+            let oneFile = tmp + "/one.jsonl"
+            try (lines[0] + "\n").write(toFile: oneFile, atomically: true, encoding: .utf8)
+            let one = try fprepl(["--store", dir, "-c", "import \(oneFile); export \(tmp)/out.jsonl --from \(lines.count)"])
+            #expect(one.out == "imported 1 event from \(oneFile) (position \(lines.count))\n"
+                + "exported 1 event to \(tmp)/out.jsonl (names and id numbers masked)\n")
         }
     }
 

@@ -22,7 +22,9 @@ enum TransferCommands {
         if report.events == 0 { return "imported nothing: \(path) holds no events\n" }
         // The findings kept beside the log move on with it when that is cheap.
         FindingRules.moveOn(store)
-        return "imported \(report.events) events from \(path) (positions \(report.positions.lowerBound)-\(report.positions.upperBound - 1))\n"
+        let positions = report.events == 1 ? "position \(report.positions.lowerBound)"
+            : "positions \(report.positions.lowerBound)-\(report.positions.upperBound - 1)"
+        return "imported \(counted(report.events, "event")) from \(path) (\(positions))\n"
     }
 
     static func exportFile(_ args: [String], _ session: Session) throws -> String {
@@ -63,7 +65,7 @@ enum TransferCommands {
             out += line + "\n"
         }
         try writeFileForCommand(out, to: path)
-        return "exported \(records.count) events to \(path)" + (session.seesPersonalData ? "" : " (names and id numbers masked)") + "\n"
+        return "exported \(counted(records.count, "event")) to \(path)" + (session.seesPersonalData ? "" : " (names and id numbers masked)") + "\n"
     }
 
     static func asof(_ args: [String], _ session: Session) throws -> String {

@@ -42,8 +42,13 @@ struct TableResult {
             var out = line(columns.map(\.label), numeric: numeric)
             out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
             for row in rows { out += line(row.map(\.plain), numeric: numeric) }
-            out += "(\(rows.count) row\(rows.count == 1 ? "" : "s"))\n"
+            out += "(\(counted(rows.count, "row")))\n"
             return out
         }
     }
+}
+
+/// `1 row`, `3 rows`: a count and its noun, plural when it is not one.
+func counted(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
 }

@@ -91,7 +91,7 @@ import Testing
 
                 """)
             let list = try fprepl(["--store", dir, "--format", "csv", "-c", "asof effective 2016-12-31; households where income < 2952 order by income"])
-            #expect(list.out == "id,village,status,main_cause,people,income,identified_year,exit_year,monitored\r\n5301241012010001,530124101201,已脱贫,因病,3,\"1,050.00\",2014,2016,否\r\n")
+            #expect(list.out == "id,village,status,main_cause,people,income,identified_year,exit_year,monitored\r\n5301241012010001,530124101201,已脱贫,因病,3,1050.00,2014,2016,否\r\n")
             let json = try fprepl(["--store", dir, "--format", "json", "-c", "households where main_cause = 07 limit 1"])
             #expect(json.out.hasPrefix(#"[{"id":"5301241012010002","village":"530124101201","status":"已剔除","#))
             let bad = try fprepl(["--store", dir, "-c", "households where statu = 1\ncount households by main_cause, statuss"])

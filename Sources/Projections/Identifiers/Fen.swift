@@ -13,17 +13,23 @@ public struct Fen: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomStr
     public static func < (a: Fen, b: Fen) -> Bool { a.value < b.value }
 
     /// Yuan with two decimals and thousands separators: `2,952.00`, `-0.05`.
-    public var yuan: String {
-        let negative = value < 0
+    public var yuan: String { yuan(grouped: true) }
+
+    /// Yuan with two decimals, with thousands separators (for people) or without (for
+    /// spreadsheets and scripts: `2952.00`).
+    public func yuan(grouped: Bool) -> String {
         let magnitude = value.magnitude
-        let whole = String(magnitude / 100)
-        var grouped = ""
-        for (i, c) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(",") }
-            grouped.append(c)
+        var whole = String(magnitude / 100)
+        if grouped {
+            var withCommas = ""
+            for (i, c) in whole.enumerated() {
+                if i > 0 && (whole.count - i) % 3 == 0 { withCommas.append(",") }
+                withCommas.append(c)
+            }
+            whole = withCommas
         }
         let cents = magnitude % 100
-        return (negative ? "-" : "") + grouped + "." + (cents < 10 ? "0" : "") + String(cents)
+        return (value < 0 ? "-" : "") + whole + "." + (cents < 10 ? "0" : "") + String(cents)
     }
 
     /// Parses yuan text (`2952`, `2952.5`, `2,952.00`) into fen exactly, or `nil` for

@@ -4,7 +4,8 @@ import Projections
 enum ResultValue {
     case text(String)
     case integer(Int64)
-    /// Money: yuan with two decimals in table, line and csv; integer fen in JSON.
+    /// Money: yuan with two decimals in table, line and csv (there without thousands
+    /// separators); integer fen in JSON.
     case fen(Int64)
     case bool(Bool)
     /// A JSON value shown as is in JSON and flattened (comma-separated) elsewhere.
@@ -26,6 +27,13 @@ enum ResultValue {
         case .raw(_, let plain): return plain
         case .null: return ""
         }
+    }
+
+    /// For CSV: as `plain`, but amounts without thousands separators (`3537.50`), so that
+    /// a spreadsheet or a script reads them as numbers.
+    var csv: String {
+        if case .fen(let f) = self { return Fen(f).yuan(grouped: false) }
+        return plain
     }
 
     var json: String {
@@ -50,11 +58,11 @@ struct RecordResult {
         case .json:
             return "{" + fields.map { jsonQuote($0.key) + ":" + $0.value.json }.joined(separator: ",") + "}\n"
         case .csv:
-            return fields.map { csvField($0.key) }.joined(separator: ",") + "\r\n"
-                + fields.map { csvField($0.value.plain) }.joined(separator: ",") + "\r\n"
+            return fields.map { csvField(plainKey($0.key)) }.joined(separator: ",") + "\r\n"
+                + fields.map { csvField($0.value.csv) }.joined(separator: ",") + "\r\n"
         case .line:
-            let w = fields.map { displayWidth($0.key) }.max() ?? 0
-            return fields.map { pad($0.key, to: w) + " = " + $0.value.plain + "\n" }.joined()
+            let w = fields.map { displayWidth(plainKey($0.key)) }.max() ?? 0
+            return fields.map { pad(plainKey($0.key), to: w) + " = " + $0.value.plain + "\n" }.joined()
         case .table:
             let w = fields.map { displayWidth($0.label) }.max() ?? 0
             return fields.map { f in
@@ -63,6 +71,12 @@ struct RecordResult {
             }.joined()
         }
     }
+}
+
+/// A key as csv and line modes show it: there amounts are yuan, so `amount_fen` is
+/// `amount_yuan` (JSON keeps the key and integer fen).
+func plainKey(_ key: String) -> String {
+    key.hasSuffix("_fen") ? key.dropLast(4) + "_yuan" : key
 }
 
 /// A JSON string literal (RFC 8259), as the canonical export writes them.

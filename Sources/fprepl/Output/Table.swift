@@ -18,12 +18,12 @@ struct TableResult {
                 "{" + zip(columns, row).map { jsonQuote($0.key) + ":" + $1.json }.joined(separator: ",") + "}"
             }.joined(separator: ",") + "]\n"
         case .csv:
-            return columns.map { csvField($0.key) }.joined(separator: ",") + "\r\n"
-                + rows.map { $0.map { csvField($0.plain) }.joined(separator: ",") + "\r\n" }.joined()
+            return columns.map { csvField(plainKey($0.key)) }.joined(separator: ",") + "\r\n"
+                + rows.map { $0.map { csvField($0.csv) }.joined(separator: ",") + "\r\n" }.joined()
         case .line:
-            let w = columns.map { displayWidth($0.key) }.max() ?? 0
+            let w = columns.map { displayWidth(plainKey($0.key)) }.max() ?? 0
             return rows.map { row in
-                zip(columns, row).map { pad($0.key, to: w) + " = " + $1.plain + "\n" }.joined()
+                zip(columns, row).map { pad(plainKey($0.key), to: w) + " = " + $1.plain + "\n" }.joined()
             }.joined(separator: "\n")
         case .table:
             var widths = columns.map { displayWidth($0.label) }

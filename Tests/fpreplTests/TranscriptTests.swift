@@ -299,6 +299,13 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
 
                 """)
             #expect(r.out == "")
+            let past = try fprepl(["--store", dir, "-c", "asof position 46\nasof position 45\nasof"])
+            #expect(past.err == "error: asof position 46: the log ends at position 45; asof now follows it as it grows\n")
+            #expect(past.out == "asof position 45\n")
+        }
+        try withStore { dir in
+            let empty = try fprepl(["--store", dir, "-c", "asof position 0"])
+            #expect(empty.err == "error: asof position 0: the log holds no events yet\n")
         }
     }
 }

@@ -75,6 +75,13 @@ enum TransferCommands {
         case ("now", 1): session.asOf = .now
         case ("position", 2):
             guard let n = UInt64(args[1]) else { throw CommandError(usage) }
+            // A position the log has not reached is a slip of the keyboard, not a point
+            // in its history (`asof now` follows the log as it grows).
+            let end = try session.store().endPosition
+            guard n < end else {
+                throw CommandError(end == 0 ? "asof position \(n): the log holds no events yet"
+                    : "asof position \(n): the log ends at position \(end - 1); asof now follows it as it grows")
+            }
             session.asOf = .position(n)
         case ("recorded", 2):
             guard let t = RecordedTime(args[1]) else { throw CommandError("\(args[1]) is not a UTC time; " + usage) }

@@ -24,14 +24,8 @@ enum TextFile {
 
     /// The text of standard input, read to its end.
     static func readStandardInput() throws(Failure) -> String {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw Failure(description: "cannot read <stdin>: \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
+        guard let bytes = readAll(0) else {
+            throw Failure(description: "cannot read <stdin>: \(String(cString: strerror(errno)))")
         }
         return try decode(bytes, name: "<stdin>")
     }
@@ -68,16 +62,42 @@ enum TextFile {
         return s.count == 1 ? "0" + s : s
     }
 
+    /// A file's bytes: one read of its size for a regular file, then whatever more
+    /// there is (a pipe, a file still growing).
     private static func readBytes(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return readAll(fd)
+    }
+
+    private static func readAll(_ fd: Int32) -> [UInt8]? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        if (info.st_mode & S_IFMT) == S_IFDIR { errno = EISDIR; return nil }
+        var bytes = [UInt8]()
+        var capacity = max(Int(info.st_size), 0) + 1
         while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if n < buffer.count { break }
+            let had = bytes.count
+            var failed = false
+            bytes.append(contentsOf: repeatElement(0, count: capacity - had))
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                var got = had
+                while got < buffer.count {
+                    let r = Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got)
+                    if r < 0 && errno == EINTR { continue }
+                    if r < 0 { failed = true; break }
+                    if r == 0 { break }
+                    got += r
+                }
+                return got
+            }
+            if failed { return nil }
+            if n < capacity {
+                bytes.removeSubrange(n...)
+                return bytes
+            }
+            capacity *= 2
         }
-        return ferror(f) != 0 ? nil : bytes
     }
 }

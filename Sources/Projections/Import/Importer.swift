@@ -1,4 +1,7 @@
 import EventStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A line of an import that cannot be imported: where, which field, what is wrong.
 public struct ImportError: Error, Equatable, CustomStringConvertible {
@@ -33,8 +36,13 @@ public enum Importer {
     ///   - progress: Called with lines checked so far and the total.
     /// - Throws: ``ImportError`` for the first bad line.
     public static func prepare(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
-        var text = text
-        return try text.withUTF8 { try prepare(utf8: UnsafeRawBufferPointer($0), store: store, progress: progress) }
+        try withBytes(text) { try prepare(utf8: $0, store: store, progress: progress) }
+    }
+
+    /// The text's own UTF-8 bytes (`withUTF8` on a copy of the string copied all of them).
+    private static func withBytes<T>(_ text: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if let r = try text.utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) { return r }
+        return try Array(text.utf8).withUnsafeBytes(body)
     }
 
     /// Checks every line of UTF-8 text and returns the writes to append, in file order.
@@ -51,14 +59,11 @@ public enum Importer {
     /// the append makes it fail whole rather than slip past the status machine.
     static func prepared(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
                          progress: ((Int, Int) -> Void)? = nil) throws -> (writes: [StreamWrite], base: UInt64, ownPositions: Bool) {
-        // Lines as byte ranges: no String per line, no Character work.
-        var lines: [Range<Int>] = []
-        var start = 0
-        for i in 0..<text.count where text[i] == 0x0A {
-            lines.append(start..<i)
-            start = i + 1
-        }
-        if start < text.count { lines.append(start..<text.count) }
+        let lines = Self.lines(text)
+        // Each line's JSON, envelope and data are checked on the other core a few chunks
+        // ahead of this loop, which checks what depends on the lines before.
+        let ahead = LinesAhead(text: text, lines: lines)
+        defer { ahead.stop() }
         let base = store.endPosition
         var writes: [StreamWrite] = []
         writes.reserveCapacity(lines.count)
@@ -71,17 +76,14 @@ public enum Importer {
         newTypes.reserveCapacity(lines.count)
         var ownPositions = false
 
-        for (k, range) in lines.enumerated() {
+        for k in lines.indices {
             let lineNumber = k + 1
             if k % 4096 == 0 { progress?(k, lines.count) }
-            var line = UnsafeRawBufferPointer(rebasing: text[range])
-            if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                throw ImportError(line: lineNumber, field: nil, message: "empty line; one JSON event per line")
-            }
+            var prechecked = ahead.take(k)
             let event: CanonicalEvent
             do {
-                event = try CanonicalEvent.parse(utf8: line)
+                guard let e = prechecked.event.take() else { throw prechecked.failure! }
+                event = e
             } catch let e as FieldError {
                 throw ImportError(line: lineNumber, field: e.path, message: e.message)
             } catch let e as JSONSyntaxError {
@@ -109,7 +111,7 @@ public enum Importer {
             // The payload, with a correction's target checked and typed.
             let proposed: ProposedEvent
             do {
-                proposed = try event.proposed(typeOfPosition: { target in
+                proposed = try prechecked.proposed.take()?.get() ?? event.proposed(typeOfPosition: { target in
                     if target >= base {
                         ownPositions = true
                         guard target - base < UInt64(newTypes.count), newTypes[Int(target - base)].stream == event.stream else { return nil }
@@ -156,6 +158,20 @@ public enum Importer {
         return (writes, base, ownPositions)
     }
 
+    /// Each line's bytes, without its newline: byte ranges, no String per line.
+    static func lines(_ text: UnsafeRawBufferPointer) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        guard let base = text.baseAddress else { return lines }
+        var start = 0
+        while start < text.count, let newline = memchr(base + start, 0x0A, text.count - start) {
+            let end = base.distance(to: UnsafeRawPointer(newline))
+            lines.append(start..<end)
+            start = end + 1
+        }
+        if start < text.count { lines.append(start..<text.count) }
+        return lines
+    }
+
     /// A stream the file writes to, as of the lines checked so far.
     private struct TouchedStream {
         var version: UInt64?
@@ -168,10 +184,7 @@ public enum Importer {
     /// - Throws: ``ImportError`` for the first bad line (nothing is written), or the
     ///   store's error when the append fails (nothing is written either).
     public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        var text = text
-        let (writes, base, ownPositions) = try text.withUTF8 {
-            try prepared(utf8: UnsafeRawBufferPointer($0), store: store, progress: progress)
-        }
+        let (writes, base, ownPositions) = try withBytes(text) { try prepared(utf8: $0, store: store, progress: progress) }
         guard !writes.isEmpty else { return ImportReport(events: 0, positions: store.endPosition..<store.endPosition) }
         let result = try store.append(writes, startingAt: ownPositions ? base : nil)
         return ImportReport(events: writes.count, positions: result.positions)

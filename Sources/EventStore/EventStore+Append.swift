@@ -304,7 +304,10 @@ extension EventStore {
                     continue
                 }
             }
-            // Encode: the last record of the request carries the commit flag.
+            // Encode: the last record of the request carries the commit flag. Room for
+            // all of it at once (a large import would otherwise double the buffer, copying
+            // it, eight times).
+            _ = w.buffer.reserve(size)
             let begin = w.buffer.count
             var entries: [IndexEntry] = []
             entries.reserveCapacity(count)

@@ -14,11 +14,18 @@ public enum StreamCategory: String, Sendable, CaseIterable {
 
 /// One event type of the catalog: its name, Chinese name, the stream category it
 /// belongs to (`nil`: any, for corrections) and its data's schema.
-public struct EventSpec: Sendable {
+public final class EventSpec: Sendable {
     public let type: String
     public let chinese: String
     public let category: StreamCategory?
     public let schema: MessageSchema
+
+    init(type: String, chinese: String, category: StreamCategory?, schema: MessageSchema) {
+        self.type = type
+        self.chinese = chinese
+        self.category = category
+        self.schema = schema
+    }
 }
 
 /// Every event the ledger knows (`Events/README.md`, `Events/*.proto`).

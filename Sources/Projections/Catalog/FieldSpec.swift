@@ -44,7 +44,7 @@ public indirect enum FieldKind: Sendable {
 
 /// One field of a message: its JSON name (equal to the protobuf name), protobuf number,
 /// kind, and whether it must be given.
-public struct FieldSpec: Sendable {
+public final class FieldSpec: Sendable {
     public let name: String
     public let number: Int
     public let kind: FieldKind
@@ -64,7 +64,7 @@ public struct FieldSpec: Sendable {
 }
 
 /// The fields of a message, in field-number order.
-public struct MessageSchema: Sendable {
+public final class MessageSchema: Sendable {
     /// The protobuf message name (`fp.HouseholdIdentified`).
     public let name: String
     public let fields: [FieldSpec]

@@ -126,7 +126,7 @@ public enum Importer {
             newTypes.append((event.stream, event.type))
             // The status machine, for households: each touched household's state is
             // kept as the lines go, and refolded from its events only on a correction.
-            if let (category, id) = StreamCategory.split(event.stream), category == .household {
+            if let id = prechecked.household {
                 // Taken out of its slot while it changes, so appending does not copy.
                 var h: (events: [LoggedEvent], state: HouseholdState?)
                 if let known = touched[t].household.take() {
@@ -136,9 +136,7 @@ public enum Importer {
                     h = (events, try HouseholdHistory.state(id: id, events: events))
                 }
                 if event.type != "Correction" {
-                    var cadre: String?
-                    if case .string(let c)? = event.data["cadre"] { cadre = c }
-                    if let why = HouseholdRules.refusal(h.state, event.type, cadre: cadre) {
+                    if let why = HouseholdRules.refusal(h.state, event.type, cadre: prechecked.cadre) {
                         throw ImportError(line: lineNumber, field: "type", message: "\(event.type) refused: \(why)")
                     }
                 }

@@ -15,6 +15,10 @@ struct PrecheckedLine {
     /// The event ready to append, or why its data is wrong; `nil` for a correction, or
     /// when the line failed.
     var proposed: Result<ProposedEvent, any Error>?
+    /// The household's id when the stream is a household's.
+    var household: String?
+    /// The `cadre` of the event's data, for the status machine (a helper's assignment).
+    var cadre: String?
 
     init(_ line: UnsafeRawBufferPointer, number: Int) {
         var line = line
@@ -24,8 +28,15 @@ struct PrecheckedLine {
             return
         }
         do {
-            let e = try CanonicalEvent.parse(utf8: line)
-            if e.type != "Correction" { proposed = Result { try e.proposed() } }
+            var e = try CanonicalEvent.parse(utf8: line)
+            if let (category, id) = StreamCategory.split(e.stream), category == .household { household = id }
+            if case .string(let c)? = e.data["cadre"] { cadre = c }
+            if e.type != "Correction" {
+                proposed = Result { try e.proposed() }
+                // Encoded: the data's tree is let go here, on this core, not where the
+                // lines are taken in order.
+                e.data = JSONObject()
+            }
             event = e
         } catch {
             failure = error

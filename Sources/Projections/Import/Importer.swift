@@ -153,6 +153,9 @@ public enum Importer {
             writes.append(StreamWrite(stream: event.stream, expected: current.map { .exact($0) } ?? .noStream, events: [proposed]))
         }
         progress?(lines.count, lines.count)
+        // Every household's events so far, for the status machine: let go on another
+        // thread (a county's are millions of objects), while the lines are appended.
+        releaseInBackground(touched, touchedIndex, newTypes)
         return (writes, base, ownPositions)
     }
 
@@ -182,9 +185,18 @@ public enum Importer {
     /// - Throws: ``ImportError`` for the first bad line (nothing is written), or the
     ///   store's error when the append fails (nothing is written either).
     public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        let (writes, base, ownPositions) = try withBytes(text) { try prepared(utf8: $0, store: store, progress: progress) }
+        try withBytes(text) { try run(utf8: $0, store: store, progress: progress) }
+    }
+
+    /// Checks and appends the lines of UTF-8 text, all or nothing (the bytes are not
+    /// checked to be UTF-8 as a whole; each string in them is).
+    public static func run(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+        let (writes, base, ownPositions) = try prepared(utf8: text, store: store, progress: progress)
         guard !writes.isEmpty else { return ImportReport(events: 0, positions: store.endPosition..<store.endPosition) }
         let result = try store.append(writes, startingAt: ownPositions ? base : nil)
-        return ImportReport(events: writes.count, positions: result.positions)
+        let report = ImportReport(events: writes.count, positions: result.positions)
+        releaseInBackground(writes)
+        return report
     }
 }

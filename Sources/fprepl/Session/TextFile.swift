@@ -75,29 +75,31 @@ enum TextFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         if (info.st_mode & S_IFMT) == S_IFDIR { errno = EISDIR; return nil }
-        var bytes = [UInt8]()
-        var capacity = max(Int(info.st_size), 0) + 1
-        while true {
-            let had = bytes.count
-            var failed = false
-            bytes.append(contentsOf: repeatElement(0, count: capacity - had))
-            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
-                var got = had
-                while got < buffer.count {
-                    let r = Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got)
-                    if r < 0 && errno == EINTR { continue }
-                    if r < 0 { failed = true; break }
-                    if r == 0 { break }
-                    got += r
-                }
-                return got
+        var failed = false
+        /// Reads into `buffer` until it is full or the file ends; how much it read.
+        func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+            var got = 0
+            while got < buffer.count {
+                let r = Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got)
+                if r < 0 && errno == EINTR { continue }
+                if r < 0 { failed = true; break }
+                if r == 0 { break }
+                got += r
             }
-            if failed { return nil }
-            if n < capacity {
-                bytes.removeSubrange(n...)
-                return bytes
-            }
-            capacity *= 2
+            return got
         }
+        // The size it has now, and one byte more to see that it ends there.
+        let size = max(Int(info.st_size), 0) + 1
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = fill(UnsafeMutableRawBufferPointer(buffer))
+        }
+        // Full: it grew, or it is a pipe (size 0). Read on to its end.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while !failed && bytes.count >= size {
+            let n = chunk.withUnsafeMutableBytes { fill($0) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return failed ? nil : bytes
     }
 }

@@ -31,6 +31,7 @@ import Testing
         #expect(throws: IDNumber.Problem.wrongLength(17)) { try IDNumber(validating: "11010519491231002") }
         #expect(throws: IDNumber.Problem.badCharacter(at: 3)) { try IDNumber(validating: "11a10519491231002X") }
         #expect(throws: IDNumber.Problem.badBirthDate("19490230")) { try IDNumber(validating: "110105194902300021") }
+        #expect(throws: IDNumber.Problem.masked) { try IDNumber(validating: "530124********1234") }
     }
 
     @Test func masksAllButFirstSixAndLastFour() throws {

@@ -211,6 +211,17 @@ let sampleLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
             #expect(!text.contains("张德华"))
             #expect(text.contains("\"name\":\"张**\""))
             #expect(text.contains("\"id_number\":\"530124********"))
+            let missing = try fprepl(["--store", dir, "-c", "export \(out).none --stream 5301241012010001\nexport \(out).none --stream household-1"])
+            #expect(missing.err == "error: export --stream 5301241012010001: the log holds no such stream; streams are named category-id, such as household-5301241012010001\n"
+                + "error: export --stream household-1: the log holds no such stream\n")
+            #expect(!FileManager.default.fileExists(atPath: out + ".none"))
+            // A masked export does not import elsewhere, and says why.
+            try withStore { other in
+                let again = try fprepl(["--store", other, "-c", "import \(out)"])
+                #expect(again.status == 1)
+                #expect(again.err == "error: \(out): line 1: field data.members[0].id_number: the id number is masked (an export made --as analyst); "
+                    + "export again --as auditor or --as inspector to import it; nothing was imported\n")
+            }
             let full = try fprepl(["--store", dir, "--as", "auditor", "-c", "export \(out) --stream household-5301241012010001; household 5301241012010001"])
             #expect(try String(contentsOfFile: out, encoding: .utf8).contains("张德华"))
             #expect(full.out.contains("张德华（户主）"))

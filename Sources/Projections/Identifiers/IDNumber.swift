@@ -17,6 +17,8 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
         case badBirthDate(String)
         /// The check character does not match the other 17.
         case badCheckCharacter(expected: Character, found: Character)
+        /// Masked, as an analyst sees it (`530124********1234`).
+        case masked
 
         public var description: String {
             switch self {
@@ -24,6 +26,8 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
             case .badCharacter(let i): return "character \(i) of the id number is not a digit"
             case .badBirthDate(let d): return "the birth date \(d) in the id number is not a calendar day"
             case .badCheckCharacter(let e, let f): return "the id number's check character is \(f), expected \(e)"
+            case .masked:
+                return "the id number is masked (an export made --as analyst); export again --as auditor or --as inspector to import it"
             }
         }
     }
@@ -35,6 +39,7 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``Problem`` naming what is wrong.
     public init(validating text: some StringProtocol) throws {
+        if text.utf8.contains(UInt8(ascii: "*")) { throw Problem.masked }
         let chars = Array(text)
         guard chars.count == 18 else { throw Problem.wrongLength(chars.count) }
         var sum = 0

@@ -53,6 +53,11 @@ enum TransferCommands {
         }
         let records: [RecordedEvent]
         if let stream {
+            // A stream the log does not hold is a misspelt name, not an empty export.
+            guard try store.streamVersion(stream) != nil else {
+                throw CommandError("export --stream \(stream): the log holds no such stream"
+                    + (StreamCategory.split(stream) == nil ? "; streams are named category-id, such as household-5301241012010001" : ""))
+            }
             records = try store.readStream(stream).filter { $0.position >= from }
         } else {
             records = try store.read(from: from, maxCount: Int.max)

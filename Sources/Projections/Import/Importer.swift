@@ -80,14 +80,12 @@ public enum Importer {
             let lineNumber = k + 1
             if k % 4096 == 0 { progress?(k, lines.count) }
             var prechecked = ahead.take(k)
-            let event: CanonicalEvent
-            do {
-                guard let e = prechecked.event.take() else { throw prechecked.failure! }
-                event = e
-            } catch let e as FieldError {
-                throw ImportError(line: lineNumber, field: e.path, message: e.message)
-            } catch let e as JSONSyntaxError {
-                throw ImportError(line: lineNumber, field: nil, message: "not valid JSON: \(e)")
+            guard let event = prechecked.event.take() else {
+                switch prechecked.failure! {
+                case let e as FieldError: throw ImportError(line: lineNumber, field: e.path, message: e.message)
+                case let e as JSONSyntaxError: throw ImportError(line: lineNumber, field: nil, message: "not valid JSON: \(e)")
+                case let e: throw e
+                }
             }
             let position = base + UInt64(k)
             // Expected version, as of the lines before.

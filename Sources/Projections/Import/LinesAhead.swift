@@ -29,7 +29,7 @@ struct PrecheckedLine {
         }
         do {
             var e = try CanonicalEvent.parse(utf8: line)
-            if let (category, id) = StreamCategory.split(e.stream), category == .household { household = id }
+            if e.category == .household { household = e.id }
             if case .string(let c)? = e.data["cadre"] { cadre = c }
             if e.type != "Correction" {
                 proposed = Result { try e.proposed() }

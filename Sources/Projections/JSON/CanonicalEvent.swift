@@ -14,6 +14,9 @@ public struct CanonicalEvent: Sendable {
     public var data: JSONObject
     /// The catalog entry of ``type``.
     public var spec: EventSpec
+    /// The stream's category and id (`household`, `5301241012010001`).
+    public var category: StreamCategory
+    public var id: String
 
     static let envelopeFields = ["stream", "type", "effective", "actor", "document", "reason", "expected_version", "data"]
 
@@ -34,36 +37,49 @@ public struct CanonicalEvent: Sendable {
         return try CanonicalEvent(envelope: o)
     }
 
-    /// The envelope's fields, and export's, by name: one lookup a member (an import
-    /// reads millions of them; comparing names one by one was a fifth of its parsing).
     private enum Field { case stream, type, effective, actor, document, reason, expectedVersion, data, export }
-    private static let fieldsByName: [String: Field] = [
-        "stream": .stream, "type": .type, "effective": .effective, "actor": .actor, "document": .document,
-        "reason": .reason, "expected_version": .expectedVersion, "data": .data,
-        "position": .export, "version": .export, "recorded": .export,
-    ]
+
+    /// The envelope's field (or export's) a member names, compared as bytes: an import
+    /// reads millions of them (comparing `String`s one by one, or hashing them, was a
+    /// fifth of its parsing).
+    private static func field(_ key: String) -> Field? {
+        let u = key.utf8
+        func `is`(_ name: StaticString) -> Bool {
+            u.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        }
+        switch u.count {
+        case 4: return `is`("type") ? .type : `is`("data") ? .data : nil
+        case 5: return `is`("actor") ? .actor : nil
+        case 6: return `is`("stream") ? .stream : `is`("reason") ? .reason : nil
+        case 7: return `is`("version") ? .export : nil
+        case 8: return `is`("document") ? .document : `is`("position") || `is`("recorded") ? .export : nil
+        case 9: return `is`("effective") ? .effective : nil
+        case 16: return `is`("expected_version") ? .expectedVersion : nil
+        default: return nil
+        }
+    }
 
     /// Checks an envelope object.
     public init(envelope o: JSONObject) throws {
-        var values = [JSONValue?](repeating: nil, count: 8)
+        var streamValue, typeValue, effectiveValue, actorValue, documentValue, reasonValue, expectedValue, dataValue: JSONValue?
         for m in o.members {
-            guard let field = Self.fieldsByName[m.key] else {
+            guard let field = Self.field(m.key) else {
                 throw FieldError(path: m.key, message: "unknown field; the envelope's fields are " + Self.envelopeFields.joined(separator: ", "))
             }
             switch field {
-            case .stream: values[0] = m.value
-            case .type: values[1] = m.value
-            case .effective: values[2] = m.value
-            case .actor: values[3] = m.value
-            case .document: values[4] = m.value
-            case .reason: values[5] = m.value
-            case .expectedVersion: values[6] = m.value
-            case .data: values[7] = m.value
+            case .stream: streamValue = m.value
+            case .type: typeValue = m.value
+            case .effective: effectiveValue = m.value
+            case .actor: actorValue = m.value
+            case .document: documentValue = m.value
+            case .reason: reasonValue = m.value
+            case .expectedVersion: expectedValue = m.value
+            case .data: dataValue = m.value
             case .export: break
             }
         }
-        func string(_ slot: Int, _ key: String, required: Bool) throws -> String? {
-            guard let v = values[slot], v != .null else {
+        func string(_ value: JSONValue?, _ key: String, required: Bool) throws -> String? {
+            guard let v = value, v != .null else {
                 if required { throw FieldError(path: key, message: "is required") }
                 return nil
             }
@@ -71,12 +87,12 @@ public struct CanonicalEvent: Sendable {
             if required && s.isEmpty { throw FieldError(path: key, message: "must not be empty") }
             return s
         }
-        let type = try string(1, "type", required: true) ?? ""
+        let type = try string(typeValue, "type", required: true) ?? ""
         guard let spec = EventCatalog.spec(for: type) else {
             throw FieldError(path: "type", message: "unknown event type \"\(type)\"; the catalog has "
                 + EventCatalog.all.map(\.type).joined(separator: ", "))
         }
-        let stream = try string(0, "stream", required: true) ?? ""
+        let stream = try string(streamValue, "stream", required: true) ?? ""
         guard let (category, id) = StreamCategory.split(stream) else {
             throw FieldError(path: "stream", message: "\"\(stream)\" is not category-id; categories: "
                 + StreamCategory.allCases.map(\.rawValue).joined(separator: ", "))
@@ -87,29 +103,31 @@ public struct CanonicalEvent: Sendable {
         if category == .village, VillageCode(id) == nil {
             throw FieldError(path: "stream", message: "a village stream is village-<12-digit code>, not \(stream)")
         }
-        let effectiveText = try string(2, "effective", required: true) ?? ""
+        let effectiveText = try string(effectiveValue, "effective", required: true) ?? ""
         guard let effective = EffectiveDate(effectiveText) else {
             throw FieldError(path: "effective", message: "\"\(effectiveText)\" is not a date YYYY-MM-DD")
         }
-        let actor = try string(3, "actor", required: true) ?? ""
+        let actor = try string(actorValue, "actor", required: true) ?? ""
         var expected = ExpectedVersion.any
-        if let v = values[6], v != .null {
+        if let v = expectedValue, v != .null {
             guard case .integer(let n) = v, n >= -1 else {
                 throw FieldError(path: "expected_version", message: "must be -1 (no stream yet) or a version 0 or more")
             }
             expected = n == -1 ? .noStream : .exact(UInt64(n))
         }
-        guard let dataValue = values[7] else { throw FieldError(path: "data", message: "is required (use {} for an event without data)") }
+        guard let dataValue else { throw FieldError(path: "data", message: "is required (use {} for an event without data)") }
         guard case .object(let data) = dataValue else { throw FieldError(path: "data", message: "must be an object, not \(dataValue.kindName)") }
         self.stream = stream
         self.type = type
         self.effective = effective
         self.actor = actor
-        self.document = try string(4, "document", required: false)
-        self.reason = try string(5, "reason", required: false)
+        self.document = try string(documentValue, "document", required: false)
+        self.reason = try string(reasonValue, "reason", required: false)
         self.expectedVersion = expected
         self.data = data
         self.spec = spec
+        self.category = category
+        self.id = id
         try checkSemantics()
     }
 

@@ -179,24 +179,33 @@ extension EventStore {
 
     /// Checks what every backend refuses before it writes: empty or oversized names and records.
     public static func validate(_ writes: [StreamWrite]) throws {
-        func field(_ name: String, _ value: String, allowEmpty: Bool = false) throws {
-            let n = value.utf8.count
+        func field(_ name: String, _ n: Int, allowEmpty: Bool = false) throws {
             if n == 0 && !allowEmpty { throw StoreError(.invalidArgument, "\(name) is empty") }
             if n > Int(UInt16.max) { throw StoreError(.invalidArgument, "\(name) is \(n) bytes; at most 65535") }
         }
-        for w in writes {
-            try field("stream name", w.stream)
-            for e in w.events {
-                try field("event type", e.type)
-                try field("actor", e.actor)
-                if let c = e.correlation { try field("correlation", c, allowEmpty: true) }
-                if e.metadata.count > Int(UInt16.max) {
-                    throw StoreError(.invalidArgument, "metadata is \(e.metadata.count) bytes; at most 65535")
-                }
-                let size = RecordFrame.bodyHeaderSize + w.stream.utf8.count + e.type.utf8.count + e.actor.utf8.count
-                    + (e.correlation?.utf8.count ?? 0) + e.metadata.count + e.payload.count
-                if size > RecordFrame.maxBodySize {
-                    throw StoreError(.invalidArgument, "event of type \(e.type) is \(size) bytes; a record holds at most \(RecordFrame.maxBodySize)")
+        // Through buffers, so that no write or event is copied (and counted) to be looked at.
+        try writes.withUnsafeBufferPointer { writes in
+            for w in writes.indices {
+                let streamBytes = writes[w].stream.utf8.count
+                try field("stream name", streamBytes)
+                try writes[w].events.withUnsafeBufferPointer { events in
+                    for k in events.indices {
+                        let typeBytes = events[k].type.utf8.count, actorBytes = events[k].actor.utf8.count
+                        let correlationBytes = events[k].correlation?.utf8.count
+                        let metadataBytes = events[k].metadata.count
+                        try field("event type", typeBytes)
+                        try field("actor", actorBytes)
+                        if let c = correlationBytes { try field("correlation", c, allowEmpty: true) }
+                        if metadataBytes > Int(UInt16.max) {
+                            throw StoreError(.invalidArgument, "metadata is \(metadataBytes) bytes; at most 65535")
+                        }
+                        let size = RecordFrame.bodyHeaderSize + streamBytes + typeBytes + actorBytes
+                            + (correlationBytes ?? 0) + metadataBytes + events[k].payload.count
+                        if size > RecordFrame.maxBodySize {
+                            throw StoreError(.invalidArgument,
+                                             "event of type \(events[k].type) is \(size) bytes; a record holds at most \(RecordFrame.maxBodySize)")
+                        }
+                    }
                 }
             }
         }
@@ -313,18 +322,24 @@ extension EventStore {
             entries.reserveCapacity(count)
             var written = 0
             let buffer = w.buffer
-            for (k, write) in request.writes.enumerated() {
-                var v = starts[k]
-                let hash = hashes[k]
-                withUTF8(write.stream) { stream in
-                    for e in write.events {
-                        written += 1
-                        entries.append(IndexEntry(hash: hash, version: v, offset: UInt64(buffer.count)))
-                        let copied = request.copy.map { ($0.recorded[written - 1], $0.endsBatch[written - 1]) }
-                        RecordFrame.encode(into: buffer, position: next, stream: stream, version: v,
-                                           recorded: copied?.0 ?? recorded, event: e, commit: copied?.1 ?? (written == count))
-                        next += 1
-                        v += 1
+            let copy = request.copy
+            // Through buffers, so that no write or event is copied (and counted) to be encoded.
+            request.writes.withUnsafeBufferPointer { writes in
+                for k in writes.indices {
+                    var v = starts[k]
+                    let hash = hashes[k]
+                    withUTF8(writes[k].stream) { stream in
+                        writes[k].events.withUnsafeBufferPointer { events in
+                            for e in events.indices {
+                                written += 1
+                                entries.append(IndexEntry(hash: hash, version: v, offset: UInt64(buffer.count)))
+                                let copied = copy.map { ($0.recorded[written - 1], $0.endsBatch[written - 1]) }
+                                RecordFrame.encode(into: buffer, position: next, stream: stream, version: v,
+                                                   recorded: copied?.0 ?? recorded, event: events[e], commit: copied?.1 ?? (written == count))
+                                next += 1
+                                v += 1
+                            }
+                        }
                     }
                 }
             }
@@ -361,11 +376,12 @@ extension EventStore {
     }
 
     public static func conflict(_ stream: String, expected: ExpectedVersion, actual: UInt64?) -> StoreError? {
-        let actualText = actual.map { "version \($0)" } ?? "no stream"
         switch (expected, actual) {
         case (.any, _), (.noStream, nil): return nil
         case (.exact(let e), .some(let a)) where e == a: return nil
         default:
+            // Said only when it fails (formatting it for every write was 1% of an import).
+            let actualText = actual.map { "version \($0)" } ?? "no stream"
             return StoreError(.versionConflict, "stream \(stream): expected \(expected), actual \(actualText)")
         }
     }

@@ -22,6 +22,40 @@ import Testing
         }
     }
 
+    /// Each field a record cannot hold is refused by name before anything is written,
+    /// one write among good ones refusing the whole batch.
+    @Test func whatARecordCannotHoldIsRefusedByName() throws {
+        try withTemporaryDirectory { dir in
+            let store = try EventStore.open(dir)
+            let long = String(repeating: "x", count: 70_000)
+            func refusal(_ e: ProposedEvent, stream: String = "household-1") -> String {
+                let result = Result {
+                    try store.append([StreamWrite(stream: "household-0", events: [event(0)]),
+                                      StreamWrite(stream: stream, events: [event(1), e])])
+                }
+                switch result {
+                case .success: return "accepted"
+                case .failure(let error): return (error as? StoreError)?.message ?? "\(error)"
+                }
+            }
+            #expect(refusal(event(2), stream: "") == "stream name is empty")
+            #expect(refusal(event(2), stream: long) == "stream name is 70000 bytes; at most 65535")
+            #expect(refusal(ProposedEvent(type: "", effective: day, actor: "op", payload: [])) == "event type is empty")
+            #expect(refusal(ProposedEvent(type: long, effective: day, actor: "op", payload: [])) == "event type is 70000 bytes; at most 65535")
+            #expect(refusal(ProposedEvent(type: "T", effective: day, actor: long, payload: [])) == "actor is 70000 bytes; at most 65535")
+            #expect(refusal(ProposedEvent(type: "T", effective: day, actor: "op", correlation: long, payload: []))
+                    == "correlation is 70000 bytes; at most 65535")
+            #expect(refusal(ProposedEvent(type: "T", effective: day, actor: "op", metadata: Array(repeating: 1, count: 70_000), payload: []))
+                    == "metadata is 70000 bytes; at most 65535")
+            let huge = ProposedEvent(type: "T", effective: day, actor: "op", payload: Array(repeating: 7, count: 64 << 20))
+            #expect(refusal(huge) == "event of type T is \(40 + 11 + 1 + 2 + (64 << 20)) bytes; a record holds at most \(64 << 20)")
+            #expect(store.endPosition == 0, "nothing of a refused batch is written")
+            // An empty correlation is a correlation, and fits.
+            #expect(refusal(ProposedEvent(type: "T", effective: day, actor: "op", correlation: "", payload: [])) == "accepted")
+            #expect(store.endPosition == 3)
+        }
+    }
+
     @Test func appendedRecordsReadBackFieldForField() throws {
         try withTemporaryDirectory { dir in
             let store = try EventStore.open(dir)

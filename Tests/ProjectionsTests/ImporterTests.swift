@@ -129,6 +129,26 @@ func household(_ store: EventStore, _ id: String, asOf: AsOf = .now) throws -> H
         }
     }
 
+    /// A correction refolds its household from every event: those already in the store
+    /// and the file's own before it. Split anywhere, two imports end where one does.
+    @Test func aCorrectionRefoldsFromTheStoreAndTheFileWhereverTheFileIsSplit() throws {
+        let lines = try sampleText().split(separator: "\n").map(String.init)
+        let whole = try withStore { store in
+            _ = try Importer.run(lines.joined(separator: "\n"), store: store)
+            return try ["5301241012010001", "5301241012010002"].map { try household(store, $0) }
+        }
+        #expect(whole[0]?.status == .exitedNoPolicy && whole[1]?.status == .removed)
+        for split in 1..<lines.count {
+            try withStore { store in
+                _ = try Importer.run(lines[..<split].joined(separator: "\n"), store: store)
+                let second = try Importer.run(lines[split...].joined(separator: "\n"), store: store)
+                #expect(second.events == lines.count - split)
+                let states = try ["5301241012010001", "5301241012010002"].map { try household(store, $0) }
+                #expect(states == whole, "split before line \(split + 1)")
+            }
+        }
+    }
+
     @Test func aCorrectionMustNameAnEventOfItsOwnStream() throws {
         try withStore { store in
             _ = try Importer.run(try sampleText(), store: store)

@@ -71,6 +71,13 @@ public enum Importer {
         // so far; found by one lookup of the stream's name a line.
         var touchedIndex: [String: Int] = [:]
         var touched: [TouchedStream] = []
+        // A household's events are not kept as the lines go (each line would touch its
+        // own array, far from the last): a correction, which needs them all to refold,
+        // finds the file's own by this chain from the household's last line back, and
+        // the store's in `storedEvents`.
+        var previousLine = [Int](repeating: -1, count: lines.count)
+        var storedEvents: [Int: [LoggedEvent]] = [:]
+        let now = RecordedTime.now()
         // The stream and type of each line's event, by its position minus `base`.
         var newTypes: [(stream: String, type: String)] = []
         newTypes.reserveCapacity(lines.count)
@@ -125,35 +132,45 @@ public enum Importer {
             // The status machine, for households: each touched household's state is
             // kept as the lines go, and refolded from its events only on a correction.
             if let id = prechecked.household {
-                // Taken out of its slot while it changes, so appending does not copy.
-                var h: (events: [LoggedEvent], state: HouseholdState?)
-                if let known = touched[t].household.take() {
-                    h = known
-                } else {
+                if !touched[t].loaded {
                     let events = try store.readStream(event.stream).map(LoggedEvent.init)
-                    h = (events, try HouseholdHistory.state(id: id, events: events))
+                    touched[t].state = try HouseholdHistory.state(id: id, events: events)
+                    if !events.isEmpty { storedEvents[t] = events }
+                    touched[t].loaded = true
                 }
                 if event.type != "Correction" {
-                    if let why = HouseholdRules.refusal(h.state, event.type, cadre: prechecked.cadre) {
+                    if let why = HouseholdRules.refusal(touched[t].state, event.type, cadre: prechecked.cadre) {
                         throw ImportError(line: lineNumber, field: "type", message: "\(event.type) refused: \(why)")
                     }
                 }
                 let logged = LoggedEvent(position: position, version: version, type: event.type, effective: event.effective,
-                                         recorded: RecordedTime.now(), actor: event.actor, payload: proposed.payload)
-                h.events.append(logged)
+                                         recorded: now, actor: event.actor, payload: proposed.payload)
                 if event.type == "Correction" {
-                    h.state = try HouseholdHistory.state(id: id, events: h.events)
+                    // Refolded from every event: the store's, then the file's own so far.
+                    var own: [Int] = []
+                    var j = touched[t].lastLine
+                    while j >= 0 { own.append(j); j = previousLine[j] }
+                    var events = storedEvents[t] ?? []
+                    for j in own.reversed() {
+                        let w = writes[j], e = w.events[0]
+                        let v: UInt64 = if case .exact(let before) = w.expected { before + 1 } else { 0 }
+                        events.append(LoggedEvent(position: base + UInt64(j), version: v, type: e.type, effective: e.effective,
+                                                  recorded: now, actor: e.actor, payload: e.payload))
+                    }
+                    events.append(logged)
+                    touched[t].state = try HouseholdHistory.state(id: id, events: events)
                 } else {
-                    try HouseholdFold.apply(&h.state, logged, id: id)
+                    try HouseholdFold.apply(&touched[t].state, logged, id: id)
                 }
-                touched[t].household = h
+                previousLine[k] = touched[t].lastLine
+                touched[t].lastLine = k
             }
             writes.append(StreamWrite(stream: event.stream, expected: current.map { .exact($0) } ?? .noStream, events: [proposed]))
         }
         progress?(lines.count, lines.count)
-        // Every household's events so far, for the status machine: let go on another
-        // thread (a county's are millions of objects), while the lines are appended.
-        releaseInBackground(touched, touchedIndex, newTypes)
+        // Every household's state, for the status machine: let go on another thread (a
+        // county's are many small objects), while the lines are appended.
+        releaseInBackground(touched, touchedIndex, newTypes, storedEvents)
         return (writes, base, ownPositions)
     }
 
@@ -174,8 +191,12 @@ public enum Importer {
     /// A stream the file writes to, as of the lines checked so far.
     private struct TouchedStream {
         var version: UInt64?
-        /// A household's events and status so far (nil until its first line).
-        var household: (events: [LoggedEvent], state: HouseholdState?)?
+        /// For a household: whether its state was read from the store yet, and its state
+        /// as of the lines checked so far.
+        var loaded = false
+        var state: HouseholdState?
+        /// Its last line in the file (0-based), -1 before its first.
+        var lastLine = -1
     }
 
     /// Checks and appends a whole file, all or nothing.

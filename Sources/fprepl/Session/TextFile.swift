@@ -30,14 +30,30 @@ enum TextFile {
         return try decode(bytes, name: "<stdin>")
     }
 
+    /// The bytes of the file at `path`, after a byte order mark if it has one; not yet
+    /// known to be UTF-8 (an import's parser checks its strings itself, and
+    /// ``notUTF8(_:name:)`` says where when it refuses them).
+    static func bytes(_ path: String) throws(Failure) -> ArraySlice<UInt8> {
+        guard let bytes = readBytes(path) else {
+            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        return bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+    }
+
     /// `bytes` as text, or where they stop being UTF-8: `NAME: line 3, column 17: ...`.
     static func decode(_ bytes: [UInt8], name: String) throws(Failure) -> String {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
         if let text = String(validating: body, as: UTF8.self) { return text }
+        throw notUTF8(body, name: name)!
+    }
+
+    /// Where `body` stops being UTF-8, or `nil` when it is UTF-8 throughout.
+    static func notUTF8(_ body: ArraySlice<UInt8>, name: String) -> Failure? {
+        if String(validating: body, as: UTF8.self) != nil { return nil }
         let (line, column, offset) = firstInvalid(body)
         let shown = body[offset..<min(offset + 4, body.endIndex)].map { "0x" + hexByte($0) }.joined(separator: " ")
         let convert = name == "<stdin>" ? "pipe it through iconv -f GBK -t UTF-8" : "iconv -f GBK -t UTF-8 \(name)"
-        throw Failure(description: "\(name): line \(line), column \(column): not UTF-8 (bytes \(shown)); "
+        return Failure(description: "\(name): line \(line), column \(column): not UTF-8 (bytes \(shown)); "
             + "give it as UTF-8 (from GBK: \(convert))")
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+import EventStore
 import Testing
 @testable import Projections
 
@@ -32,6 +34,33 @@ import Testing
         #expect(throws: IDNumber.Problem.badCharacter(at: 3)) { try IDNumber(validating: "11a10519491231002X") }
         #expect(throws: IDNumber.Problem.badBirthDate("19490230")) { try IDNumber(validating: "110105194902300021") }
         #expect(throws: IDNumber.Problem.masked) { try IDNumber(validating: "530124********1234") }
+    }
+
+    /// The check as bytes (for 18 ASCII characters) agrees with the rule written out
+    /// here on numbers valid and not: every birth date of a leap and a common year, the
+    /// check character right, wrong, or a lower-case x.
+    @Test func idNumbersAreJudgedByTheRuleWhateverTheirDigits() {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let checks = Array("10X98765432")
+        var rng = SplitMix64(seed: 11)
+        for year in [1900, 1949, 2000, 2023, 2100, 1899, 2101] {
+            for month in 0...13 {
+                for day in [0, 1, 28, 29, 30, 31, 32] {
+                    let first17 = String(format: "530124%04d%02d%02d%03d", year, month, day, Int(rng.next() % 1000))
+                    let sum = zip(first17, weights).reduce(0) { $0 + $1.0.wholeNumberValue! * $1.1 }
+                    let right = checks[sum % 11]
+                    let wrong = checks[(sum + 1 + Int(rng.next() % 10)) % 11]
+                    let dateOK = (1900...2100).contains(year) && (1...12).contains(month) && day >= 1
+                        && day <= EffectiveDate.daysIn(month: month, year: year)
+                    for (last, valid) in [(right, dateOK), (wrong, false)] + (right == "X" ? [(Character("x"), dateOK)] : []) {
+                        let text = first17 + String(last)
+                        let id = try? IDNumber(validating: text)
+                        #expect((id != nil) == valid, "\(text)")
+                        if let id { #expect(id.value == text.uppercased()) }
+                    }
+                }
+            }
+        }
     }
 
     @Test func masksAllButFirstSixAndLastFour() throws {

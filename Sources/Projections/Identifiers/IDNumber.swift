@@ -40,6 +40,12 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``Problem`` naming what is wrong.
     public init(validating text: some StringProtocol) throws {
         if text.utf8.contains(UInt8(ascii: "*")) { throw Problem.masked }
+        // The usual case, 18 ASCII characters, checked as bytes (an import checks every
+        // member of every household); anything else as characters, for its error.
+        if text.utf8.count == 18, let value = Self.checkedASCII(text.utf8) {
+            self.value = value
+            return
+        }
         let chars = Array(text)
         guard chars.count == 18 else { throw Problem.wrongLength(chars.count) }
         var sum = 0
@@ -57,6 +63,25 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
         let expected = IDNumber.checkCharacters[sum % 11]
         guard expected == last else { throw Problem.badCheckCharacter(expected: expected, found: last) }
         value = String(chars.prefix(17)) + String(last)
+    }
+
+    /// The id number of 18 ASCII bytes with a valid birth date and check character, or
+    /// `nil` for anything else (judged again as characters, to say what is wrong).
+    private static func checkedASCII(_ utf8: some Collection<UInt8>) -> String? {
+        var bytes = Array(utf8)
+        var sum = 0
+        for i in 0..<17 {
+            let d = Int(bytes[i]) - 48
+            guard (0...9).contains(d) else { return nil }
+            sum += d * weights[i]
+        }
+        if bytes[17] == UInt8(ascii: "x") { bytes[17] = UInt8(ascii: "X") }
+        let digit = { (i: Int) in Int(bytes[i]) - 48 }
+        let y = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9)
+        let m = digit(10) * 10 + digit(11), d = digit(12) * 10 + digit(13)
+        guard (1900...2100).contains(y), (1...12).contains(m), d >= 1, d <= EffectiveDate.daysIn(month: m, year: y),
+              checkCharacters[sum % 11].asciiValue == bytes[17] else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The check character for 17 leading digits (for generators).

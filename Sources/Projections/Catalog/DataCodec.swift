@@ -47,7 +47,9 @@ enum DataCodec {
                 guard case .array(let items) = value else {
                     throw FieldError(path: fieldPath(), message: "must be an array, not \(value.kindName)")
                 }
-                if f.kind.isLengthDelimited {
+                if f.kind.isText {
+                    for (k, item) in items.enumerated() { w.string(f.number, try text(item, f, path: "\(fieldPath())[\(k)]")) }
+                } else if f.kind.isLengthDelimited {
                     for (k, item) in items.enumerated() {
                         w.lengthDelimited(f.number, try lengthDelimited(item, f, path: "\(fieldPath())[\(k)]", correctionData))
                     }
@@ -58,7 +60,10 @@ enum DataCodec {
                 }
                 continue
             }
-            if f.kind.isLengthDelimited {
+            if f.kind.isText {
+                let s = try text(value, f, path: fieldPath())
+                if !s.isEmpty || f.oneof != nil { w.string(f.number, s) }
+            } else if f.kind.isLengthDelimited {
                 let payload = try lengthDelimited(value, f, path: fieldPath(), correctionData)
                 if case .message = f.kind { w.lengthDelimited(f.number, payload) } else if !payload.isEmpty || f.oneof != nil {
                     w.lengthDelimited(f.number, payload)
@@ -87,23 +92,29 @@ enum DataCodec {
             guard case .object(let o) = value else { throw FieldError(path: path(), message: "must be an object, not \(value.kindName)") }
             return try correctionData(o, path())
         default:
-            guard case .string(let s) = value else { throw FieldError(path: path(), message: "must be a string, not \(value.kindName)") }
-            if f.required && s.isEmpty { throw FieldError(path: path(), message: "must not be empty") }
-            switch f.kind {
-            case .village:
-                guard VillageCode(s) != nil else { throw FieldError(path: path(), message: "\"\(s)\" is not a 12-digit village code") }
-            case .unit:
-                guard FundUnit(s) != nil else {
-                    throw FieldError(path: path(), message: "\"\(s)\" is not a unit (county-<6 digits>, town-<9 digits>, village-<12 digits> or org-<name>)")
-                }
-            case .idNumber:
-                do { _ = try IDNumber(validating: s) } catch let p as IDNumber.Problem {
-                    throw FieldError(path: path(), message: p.description)
-                }
-            default: break
-            }
-            return Array(s.utf8)
+            return Array(try text(value, f, path: path()).utf8)
         }
+    }
+
+    /// A string field's value, checked against its kind (written by the caller straight
+    /// into the message: an array for each string was a good part of encoding).
+    private static func text(_ value: JSONValue, _ f: FieldSpec, path: @autoclosure () -> String) throws -> String {
+        guard case .string(let s) = value else { throw FieldError(path: path(), message: "must be a string, not \(value.kindName)") }
+        if f.required && s.isEmpty { throw FieldError(path: path(), message: "must not be empty") }
+        switch f.kind {
+        case .village:
+            guard VillageCode(s) != nil else { throw FieldError(path: path(), message: "\"\(s)\" is not a 12-digit village code") }
+        case .unit:
+            guard FundUnit(s) != nil else {
+                throw FieldError(path: path(), message: "\"\(s)\" is not a unit (county-<6 digits>, town-<9 digits>, village-<12 digits> or org-<name>)")
+            }
+        case .idNumber:
+            do { _ = try IDNumber(validating: s) } catch let p as IDNumber.Problem {
+                throw FieldError(path: path(), message: p.description)
+            }
+        default: break
+        }
+        return s
     }
 
     private static func scalar(_ value: JSONValue, _ f: FieldSpec, path: @autoclosure () -> String) throws -> UInt64 {

@@ -34,6 +34,14 @@ public indirect enum FieldKind: Sendable {
     /// stored as that event's encoded message.
     case correctionData
 
+    /// A string in protobuf (a text, village code, unit or id number).
+    var isText: Bool {
+        switch self {
+        case .text, .village, .unit, .idNumber: return true
+        default: return false
+        }
+    }
+
     var isLengthDelimited: Bool {
         switch self {
         case .text, .village, .unit, .idNumber, .message, .correctionData: return true

@@ -23,6 +23,13 @@ struct ProtoWriter {
         lengthDelimited(number, payload[...])
     }
 
+    /// A string field, its UTF-8 written straight in (no array of its own).
+    mutating func string(_ number: Int, _ s: String) {
+        tag(number, 2)
+        varint(UInt64(s.utf8.count))
+        bytes.append(contentsOf: s.utf8)
+    }
+
     /// A field whose bytes are part of a larger buffer (a message read back as it was).
     mutating func lengthDelimited(_ number: Int, _ payload: ArraySlice<UInt8>) {
         tag(number, 2)

@@ -210,10 +210,6 @@ public enum CountyCheckpoint {
     }
 }
 
-extension ProtoWriter {
-    mutating func string(_ number: Int, _ s: String) { lengthDelimited(number, Array(s.utf8)) }
-}
-
 extension Array where Element == UInt8 {
     mutating func appendLE<T: FixedWidthInteger>(_ v: T) {
         Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }

@@ -65,7 +65,9 @@ final class LinesAhead: @unchecked Sendable {
     private let nextForWorker = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
     private let worker = DispatchGroup()
+    /// The chunk lines are being taken from, and how many of its lines were taken.
     private var current = -1
+    private var taken = 0
 
     /// - Parameters:
     ///   - text: The file's bytes; must stay valid until ``stop()`` has returned.
@@ -80,9 +82,9 @@ final class LinesAhead: @unchecked Sendable {
         slots = .allocate(capacity: max(chunkCount, 1))
         slots.initialize(repeating: nil, count: max(chunkCount, 1))
         done = (0..<chunkCount).map { _ in DispatchSemaphore(value: 0) }
+        self.ahead = ahead
         // Counted up from 0: libdispatch refuses to free a semaphore left below the
         // value it was made with.
-        self.ahead = ahead
         room = DispatchSemaphore(value: 0)
         for _ in 0..<ahead { room.signal() }
         // One worker: the caller's thread is the other core's user. A one-core
@@ -107,9 +109,6 @@ final class LinesAhead: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// Lines of the current chunk taken so far.
-    private var taken = 0
-
     /// Line `k`'s precheck (0-based), moved out: each line is taken once, in order.
     func take(_ k: Int) -> PrecheckedLine {
         let chunk = k / chunkSize
@@ -128,11 +127,7 @@ final class LinesAhead: @unchecked Sendable {
                 // taken (on two cores the prechecks are the larger share of the work).
                 var later = chunk + 1
                 while states[chunk].load(ordering: .acquiring) != 2, later < min(chunkCount, chunk + ahead) {
-                    if claim(later) {
-                        slots[later] = precheck(later)
-                        states[later].store(2, ordering: .releasing)
-                        done[later].signal()
-                    }
+                    if claim(later) { fill(later) }
                     later += 1
                 }
                 done[chunk].wait()
@@ -155,11 +150,15 @@ final class LinesAhead: @unchecked Sendable {
             room.wait()
             let chunk = nextForWorker.add(1, ordering: .relaxed).oldValue
             if stopped.load(ordering: .acquiring) || chunk >= chunkCount { return }
-            guard claim(chunk) else { continue }
-            slots[chunk] = precheck(chunk)
-            states[chunk].store(2, ordering: .releasing)
-            done[chunk].signal()
+            if claim(chunk) { fill(chunk) }
         }
+    }
+
+    /// Prechecks a claimed chunk into its slot and tells whoever waits for it.
+    private func fill(_ chunk: Int) {
+        slots[chunk] = precheck(chunk)
+        states[chunk].store(2, ordering: .releasing)
+        done[chunk].signal()
     }
 
     private func claim(_ chunk: Int) -> Bool {

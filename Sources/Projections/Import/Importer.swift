@@ -67,8 +67,8 @@ public enum Importer {
         let base = store.endPosition
         var writes: [StreamWrite] = []
         writes.reserveCapacity(lines.count)
-        // Per stream touched: its version so far and, for a household, its events and state
-        // so far; found by one lookup of the stream's name a line.
+        // Per stream touched: its version so far and, for a household, its state so far;
+        // found by one lookup of the stream's name a line.
         var touchedIndex: [String: Int] = [:]
         var touched: [TouchedStream] = []
         // A household's events are not kept as the lines go (each line would touch its
@@ -78,9 +78,6 @@ public enum Importer {
         var previousLine = [Int](repeating: -1, count: lines.count)
         var storedEvents: [Int: [LoggedEvent]] = [:]
         let now = RecordedTime.now()
-        // The stream and type of each line's event, by its position minus `base`.
-        var newTypes: [(stream: String, type: String)] = []
-        newTypes.reserveCapacity(lines.count)
         var ownPositions = false
 
         for k in lines.indices {
@@ -118,9 +115,10 @@ public enum Importer {
             do {
                 proposed = try prechecked.proposed.take()?.get() ?? event.proposed(typeOfPosition: { target in
                     if target >= base {
+                        // An event of this file, checked already: its write is the target's.
                         ownPositions = true
-                        guard target - base < UInt64(newTypes.count), newTypes[Int(target - base)].stream == event.stream else { return nil }
-                        return newTypes[Int(target - base)].type
+                        guard target - base < UInt64(writes.count), writes[Int(target - base)].stream == event.stream else { return nil }
+                        return writes[Int(target - base)].events[0].type
                     }
                     guard let r = try? store.record(at: target), r.stream == event.stream else { return nil }
                     return r.type
@@ -128,7 +126,6 @@ public enum Importer {
             } catch let e as FieldError {
                 throw ImportError(line: lineNumber, field: e.path, message: e.message)
             }
-            newTypes.append((event.stream, event.type))
             // The status machine, for households: each touched household's state is
             // kept as the lines go, and refolded from its events only on a correction.
             if let id = prechecked.household {
@@ -170,7 +167,7 @@ public enum Importer {
         progress?(lines.count, lines.count)
         // Every household's state, for the status machine: let go on another thread (a
         // county's are many small objects), while the lines are appended.
-        releaseInBackground(touched, touchedIndex, newTypes, storedEvents)
+        releaseInBackground(touched, touchedIndex, storedEvents)
         return (writes, base, ownPositions)
     }
 

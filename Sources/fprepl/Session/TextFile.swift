@@ -16,35 +16,35 @@ enum TextFile {
 
     /// The text of the file at `path`.
     static func read(_ path: String) throws(Failure) -> String {
-        guard let bytes = readBytes(path) else {
-            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        return try decode(bytes, name: path)
+        try decode(try bytes(path), name: path)
     }
 
     /// The text of standard input, read to its end.
     static func readStandardInput() throws(Failure) -> String {
-        guard let bytes = readAll(0) else {
-            throw Failure(description: "cannot read <stdin>: \(String(cString: strerror(errno)))")
-        }
-        return try decode(bytes, name: "<stdin>")
+        guard let bytes = readAll(0) else { throw cannotRead("<stdin>") }
+        return try decode(withoutByteOrderMark(bytes), name: "<stdin>")
     }
 
     /// The bytes of the file at `path`, after a byte order mark if it has one; not yet
     /// known to be UTF-8 (an import's parser checks its strings itself, and
     /// ``notUTF8(_:name:)`` says where when it refuses them).
     static func bytes(_ path: String) throws(Failure) -> ArraySlice<UInt8> {
-        guard let bytes = readBytes(path) else {
-            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        return bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        guard let bytes = readBytes(path) else { throw cannotRead(path) }
+        return withoutByteOrderMark(bytes)
     }
 
-    /// `bytes` as text, or where they stop being UTF-8: `NAME: line 3, column 17: ...`.
-    static func decode(_ bytes: [UInt8], name: String) throws(Failure) -> String {
-        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+    /// `body` as text, or where it stops being UTF-8: `NAME: line 3, column 17: ...`.
+    private static func decode(_ body: ArraySlice<UInt8>, name: String) throws(Failure) -> String {
         if let text = String(validating: body, as: UTF8.self) { return text }
         throw notUTF8(body, name: name)!
+    }
+
+    private static func withoutByteOrderMark(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+    }
+
+    private static func cannotRead(_ name: String) -> Failure {
+        Failure(description: "cannot read \(name): \(String(cString: strerror(errno)))")
     }
 
     /// Where `body` stops being UTF-8, or `nil` when it is UTF-8 throughout.

@@ -17,7 +17,12 @@ enum TransferCommands {
         do {
             // Lines checked, then the one all-or-nothing append.
             report = try bytes.withUnsafeBytes { text in
-                try Importer.run(utf8: text, store: store) { done, total in progress.update(done: done, total: total, unit: "lines") }
+                try Importer.run(utf8: text, store: store) { done, total in
+                    // Every line checked: what is left is the one append.
+                    if done == total { progress.say("\(total) lines checked, writing them") } else {
+                        progress.update(done: done, total: total, unit: "lines")
+                    }
+                }
             }
         } catch let e as ImportError {
             // A file that is not UTF-8 (a GBK export) is said as such, where it first is not.

@@ -209,4 +209,3 @@ extension EventStore {
         return nil
     }
 }
-

@@ -18,17 +18,6 @@
 /// ```
 enum RecordFrame {
     static let frameHeaderSize = 8
-
-    /// The bytes a record's checksum covers (its length field and body), from a body
-    /// parsed out of its frame.
-    static func checksummedBytes(ofBody body: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: body.baseAddress! - 4, count: body.count + 4)
-    }
-
-    /// The checksum stored in the frame of a body parsed out of it.
-    static func storedChecksum(ofBody body: UnsafeRawBufferPointer) -> UInt32 {
-        (body.baseAddress! - frameHeaderSize).loadUnaligned(as: UInt32.self).littleEndian
-    }
     static let bodyHeaderSize = 40
     /// No record body may exceed this: a larger length field is damage, not data.
     static let maxBodySize = 64 << 20
@@ -133,6 +122,17 @@ enum RecordFrame {
         return .record(view, next: offset + frameHeaderSize + length)
     }
 
+    /// The bytes a record's checksum covers (its length field and body), from a body
+    /// parsed out of its frame.
+    static func checksummedBytes(ofBody body: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: body.baseAddress! - 4, count: body.count + 4)
+    }
+
+    /// The checksum stored in the frame of a body parsed out of it.
+    static func storedChecksum(ofBody body: UnsafeRawBufferPointer) -> UInt32 {
+        (body.baseAddress! - frameHeaderSize).loadUnaligned(as: UInt32.self).littleEndian
+    }
+
     static func hex(_ v: UInt32) -> String {
         let s = String(v, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - s.count) + s
@@ -228,11 +228,12 @@ struct RecentNames {
     }
 }
 
-/// Calls `body` with a string's UTF-8 bytes, without copying a native string.
+/// Calls `body` with a string's UTF-8 bytes, without copying a native string (where
+/// `withUTF8` on a copy of a string would copy all of it).
 @inline(__always)
-func withUTF8<T>(_ s: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-    if let r = s.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
-    return Array(s.utf8).withUnsafeBytes(body)
+public func withUTF8<T>(_ s: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    if let r = try s.utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) { return r }
+    return try Array(s.utf8).withUnsafeBytes(body)
 }
 
 extension Array where Element == UInt8 {

@@ -1,4 +1,5 @@
 import Synchronization
+
 /// A 64-bit hash of a stream name: FNV-1a over its UTF-8 bytes, then the SplitMix64
 /// finaliser so that the bits used by the Bloom filter are well mixed. Collisions are
 /// possible and harmless: every lookup checks the stream name in the record itself.

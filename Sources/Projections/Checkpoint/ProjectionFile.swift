@@ -74,7 +74,7 @@ enum ProjectionFile {
     ///   and no reason when there is no file).
     static func load(_ file: String, magic: [UInt8], version: UInt32,
                      store: any EventLog) -> (found: (position: UInt64, body: [UInt8])?, note: String?) {
-        guard let b = readWhole(file) else { return (nil, nil) }
+        guard let b = FileBytes.read(file) else { return (nil, nil) }
         func u32(_ at: Int) -> UInt32 { b[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian } }
         func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian } }
         guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a checkpoint; rebuilt") }
@@ -88,29 +88,6 @@ enum ProjectionFile {
         let length = Int(u64(40))
         guard 48 + length + 4 == b.count else { return (nil, "\(file) does not decode; rebuilt") }
         return ((position, Array(b[48..<(48 + length)])), nil)
-    }
-
-    /// The bytes of a file, read straight into an array; `nil` when it cannot be read.
-    private static func readWhole(_ file: String) -> [UInt8]? {
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        let size = Int(st.st_size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var done = 0
-            while done < size {
-                let n = read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
-                done += n
-            }
-            failed = done != size
-            initialized = done
-        }
-        return failed ? nil : bytes
     }
 
     /// The store id's hex as its 16 bytes.

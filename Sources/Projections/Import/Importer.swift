@@ -36,13 +36,7 @@ public enum Importer {
     ///   - progress: Called with lines checked so far and the total.
     /// - Throws: ``ImportError`` for the first bad line.
     public static func prepare(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
-        try withBytes(text) { try prepare(utf8: $0, store: store, progress: progress) }
-    }
-
-    /// The text's own UTF-8 bytes (`withUTF8` on a copy of the string copied all of them).
-    private static func withBytes<T>(_ text: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        if let r = try text.utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) { return r }
-        return try Array(text.utf8).withUnsafeBytes(body)
+        try withUTF8(text) { try prepare(utf8: $0, store: store, progress: progress) }
     }
 
     /// Checks every line of UTF-8 text and returns the writes to append, in file order.
@@ -201,7 +195,7 @@ public enum Importer {
     /// - Throws: ``ImportError`` for the first bad line (nothing is written), or the
     ///   store's error when the append fails (nothing is written either).
     public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        try withBytes(text) { try run(utf8: $0, store: store, progress: progress) }
+        try withUTF8(text) { try run(utf8: $0, store: store, progress: progress) }
     }
 
     /// Checks and appends the lines of UTF-8 text, all or nothing (the bytes are not

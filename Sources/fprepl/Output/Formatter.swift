@@ -57,12 +57,10 @@ struct RecordResult {
         switch mode {
         case .json:
             return "{" + fields.map { jsonQuote($0.key) + ":" + $0.value.json }.joined(separator: ",") + "}\n"
-        case .csv:
-            return fields.map { csvField(plainKey($0.key)) }.joined(separator: ",") + "\r\n"
-                + fields.map { csvField($0.value.csv) }.joined(separator: ",") + "\r\n"
-        case .line:
-            let w = fields.map { displayWidth(plainKey($0.key)) }.max() ?? 0
-            return fields.map { pad(plainKey($0.key), to: w) + " = " + $0.value.plain + "\n" }.joined()
+        case .csv, .line:
+            // As a table of one row: a header and a line, or `key = value` lines.
+            return TableResult(columns: fields.map { .init(key: $0.key, label: $0.label, numeric: false) },
+                               rows: [fields.map(\.value)]).render(mode)
         case .table:
             let w = fields.map { displayWidth($0.label) }.max() ?? 0
             return fields.map { f in

@@ -1,3 +1,4 @@
+import Projections
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ enum TextFile {
 
     /// The text of standard input, read to its end.
     static func readStandardInput() throws(Failure) -> String {
-        guard let bytes = readAll(0) else { throw cannotRead("<stdin>") }
+        guard let bytes = FileBytes.readAll(0) else { throw cannotRead("<stdin>") }
         return try decode(withoutByteOrderMark(bytes), name: "<stdin>")
     }
 
@@ -29,7 +30,7 @@ enum TextFile {
     /// known to be UTF-8 (an import's parser checks its strings itself, and
     /// ``notUTF8(_:name:)`` says where when it refuses them).
     static func bytes(_ path: String) throws(Failure) -> ArraySlice<UInt8> {
-        guard let bytes = readBytes(path) else { throw cannotRead(path) }
+        guard let bytes = FileBytes.read(path) else { throw cannotRead(path) }
         return withoutByteOrderMark(bytes)
     }
 
@@ -76,46 +77,5 @@ enum TextFile {
     private static func hexByte(_ b: UInt8) -> String {
         let s = String(b, radix: 16, uppercase: true)
         return s.count == 1 ? "0" + s : s
-    }
-
-    /// A file's bytes: one read of its size for a regular file, then whatever more
-    /// there is (a pipe, a file still growing).
-    private static func readBytes(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return readAll(fd)
-    }
-
-    private static func readAll(_ fd: Int32) -> [UInt8]? {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        if (info.st_mode & S_IFMT) == S_IFDIR { errno = EISDIR; return nil }
-        var failed = false
-        /// Reads into `buffer` until it is full or the file ends; how much it read.
-        func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
-            var got = 0
-            while got < buffer.count {
-                let r = Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got)
-                if r < 0 && errno == EINTR { continue }
-                if r < 0 { failed = true; break }
-                if r == 0 { break }
-                got += r
-            }
-            return got
-        }
-        // The size it has now, and one byte more to see that it ends there.
-        let size = max(Int(info.st_size), 0) + 1
-        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = fill(UnsafeMutableRawBufferPointer(buffer))
-        }
-        // Full: it grew, or it is a pipe (size 0). Read on to its end.
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while !failed && bytes.count >= size {
-            let n = chunk.withUnsafeMutableBytes { fill($0) }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return failed ? nil : bytes
     }
 }

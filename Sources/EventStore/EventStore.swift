@@ -187,7 +187,7 @@ public final class EventStore: Sendable {
     private static func takeLock(_ directory: String) throws -> FileHandle {
         let lockPath = directory + "/" + StoreFiles.lock
         let h = try FileHandle.open(lockPath, O_RDWR | O_CREAT)
-        guard try h.tryLockExclusive() else {
+        guard try lockSoon(h) else {
             var buf = [UInt8](repeating: 0, count: 32)
             let n = (try? buf.withUnsafeMutableBytes { try h.read(into: $0, at: 0) }) ?? 0
             let holder = String(decoding: buf[0..<n], as: UTF8.self).trimmingWhitespace()
@@ -205,6 +205,18 @@ public final class EventStore: Sendable {
             throw error
         }
         return h
+    }
+
+    /// Takes the lock, trying again for up to 100 ms. A lock let go by this process can
+    /// still look held for an instant: a child that another thread is starting has a
+    /// copy of every descriptor (the lock's too) from its fork until its exec closes
+    /// them. A writer that really holds the lock still holds it after that.
+    private static func lockSoon(_ h: FileHandle) throws -> Bool {
+        for attempt in 0..<50 {
+            if try h.tryLockExclusive() { return true }
+            if attempt < 49 { usleep(2_000) }
+        }
+        return false
     }
 
     private static func openLocked(_ directory: String, configuration: Configuration, lock: FileHandle?) throws -> EventStore {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @_spi(Testing) @testable import EventStore
 
@@ -217,6 +218,35 @@ import Testing
             // Closed: the lock is free.
             let next = try EventStore.open(dir)
             #expect(next.endPosition == 1)
+        }
+    }
+
+    /// A child started by another thread holds a copy of every descriptor until its exec:
+    /// the lock this process let go must not be reported held by it (this test runner
+    /// starts processes on other threads all the time; the lock test above was refused
+    /// that way once in a CI-sized run).
+    @Test func aStoreClosedAndOpenedAgainWhileChildrenStartIsNotRefused() throws {
+        try withTemporaryDirectory { dir in
+            let done = Mutex(false)
+            let finished = DispatchSemaphore(value: 0)
+            let spawner = Thread {
+                while !done.withLock({ $0 }) {
+                    let p = Process()
+                    p.executableURL = URL(fileURLWithPath: "/bin/true")
+                    try? p.run()
+                    p.waitUntilExit()
+                }
+                finished.signal()
+            }
+            spawner.start()
+            defer {
+                done.withLock { $0 = true }
+                finished.wait()  // no child left running
+            }
+            for _ in 0..<300 {
+                let store = try EventStore.open(dir)
+                try store.close()
+            }
         }
     }
 

@@ -59,6 +59,10 @@ public enum Statistics {
         }
         var causeCounts: [String: [Int: Int]] = [:]
         var exitCounts: [String: [Int: Int]] = [:]
+        // An area's name: the one most of its villages give, the least in text order
+        // among as many (villages registered by different offices may disagree; the
+        // answer must not depend on the order a dictionary keeps them in).
+        var names: [String: [String: Int]] = [:]
         for v in state.villages.values {
             let code = level.code(ofVillage: v.code)
             let name: String
@@ -67,8 +71,8 @@ public enum Statistics {
             case .town: name = v.town
             case .village: name = v.name
             }
-            var a = entry(code, name)
-            if a.name.isEmpty { a.name = name }
+            var a = entry(code, "")
+            if !name.isEmpty { names[code, default: [:]][name, default: 0] += 1 }
             a.ruralPopulation += v.population
             out[code] = a
         }
@@ -84,6 +88,9 @@ public enum Statistics {
                 causeCounts[code, default: [:]][h.mainCause, default: 0] += 1
             }
             out[code] = a
+        }
+        for (code, votes) in names {
+            out[code]?.name = votes.min { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }?.key ?? ""
         }
         for (code, counts) in causeCounts {
             out[code]?.causes = Labels.cause.entries.compactMap { e in counts[e.number].map { (e.label, $0) } }

@@ -1,17 +1,3 @@
-/// The category of a stream: the part of its name before the first `-`.
-public enum StreamCategory: String, Sendable, CaseIterable {
-    case household, village, cadre, fund, project, policy
-
-    /// The category and id of a stream name (`household-5301...` -> household, `5301...`).
-    public static func split(_ stream: String) -> (StreamCategory, String)? {
-        let u = stream.utf8
-        guard let dash = u.firstIndex(of: UInt8(ascii: "-")),
-              let c = StreamCategory(rawValue: String(decoding: u[..<dash], as: UTF8.self)) else { return nil }
-        let id = String(decoding: u[u.index(after: dash)...], as: UTF8.self)
-        return id.isEmpty ? nil : (c, id)
-    }
-}
-
 /// One event type of the catalog: its name, Chinese name, the stream category it
 /// belongs to (`nil`: any, for corrections) and its data's schema.
 public final class EventSpec: Sendable {

@@ -1,51 +1,67 @@
 import Projections
 
-/// What tab completes: commands at the start of a line, then words that fit where the
-/// cursor is: query keywords and field names, the labels of status and causes, output
-/// modes, roles, `stats` and `ledger` groupings, findings rules, stream ids from the
-/// store (households, funds, projects), each command's options.
+/// What Tab completes, from the commands' declarations: commands at the start of a
+/// line, then what the command's ``CommandSyntax`` says fits where the cursor is: the
+/// completions of the word at that place (stream ids from the store, groupings,
+/// modes, roles), the value of an option, the command's options; or, for commands
+/// in the query language, its keywords, field names and labels.
 enum Completion {
     /// The kinds of stream id that complete.
-    enum IDKind { case household, fund, project }
+    enum IDKind: Sendable { case household, fund, project }
 
-    /// - Parameter ids: The store's ids of a kind, asked for only when such an id is
-    ///   what fits.
+    /// - Parameters:
+    ///   - before: The line up to the cursor.
+    ///   - word: The word being typed (the end of `before`).
+    ///   - ids: The store's ids of a kind, asked for only when such an id is what fits.
     static func candidates(before: String, word: String, ids: (IDKind) -> [String] = { _ in [] }) -> [String] {
         let words = before.split(separator: " ").map(String.init)
         let done = word.isEmpty ? words : Array(words.dropLast())
         guard let first = done.first else {
-            return (CommandRunner.commands + CommandRunner.dotCommands).sorted()
+            return CommandRegistry.all.map { $0.name }.sorted()
         }
-        let last = done.last ?? ""
-        switch first {
-        case ".mode": return done.count == 1 ? OutputMode.allCases.map(\.rawValue) : []
-        case ".as": return done.count == 1 ? Role.allCases.map(\.rawValue) : []
-        case ".help", "help": return done.count == 1 ? CommandRunner.commands + CommandRunner.dotCommands : []
-        case "stats": return done.count == 1 ? ["by"] : (last == "by" ? AreaLevel.allCases.map(\.rawValue) : [])
-        case "ledger": return done.count == 1 ? ["by"] : (last == "by" ? TwoLedgers.Grouping.allCases.map(\.rawValue) : [])
-        case "sample": return ["--towns", "--villages", "--households", "--seed"]
-        case "funds":
-            if done.count == 1 { return (["household"] + ids(.fund)).filter { $0.hasPrefix(word) } }
-            return last == "household" ? ids(.household).filter { $0.hasPrefix(word) } : []
-        case "projects": return done.count == 1 ? ids(.project).filter { $0.hasPrefix(word) } : []
-        case "loans": return done.count == 1 ? ids(.household).filter { $0.hasPrefix(word) } : []
-        case "findings":
-            guard let w = done.firstIndex(of: "where") else { return FindingRules.all.map(\.id) + ["where"] }
-            return queryWords(Array(done[w...]), word: word)
-        case "asof": return done.count == 1 ? ["position", "recorded", "effective", "now"] : []
-        case "rates": return ["--from", "--to"]
-        case "export": return done.count >= 2 ? ["--from", "--stream"] : []
-        case "household", "history", "replay", "exit-check":
-            if done.count == 1 { return ids(.household).filter { $0.hasPrefix(word) } }
-            if first == "replay" { return last == "--until" ? [] : ["--until", "--step"] }
-            return []
-        case "prove", "check": return done.count == 1 ? ["inclusion", "consistency"] : proofOptions(first)
-        case "checkpoint": return ["--sign", "--verify", "--origin", "--out"]
-        case "verify": return ["--checkpoint", "--key"]
-        case "keygen": return done.count >= 2 ? ["--dir"] : []
-        case "count" where done.count == 1: return ["households"]
-        case "households", "count": return queryWords(done, word: word)
-        default: return []
+        guard let command = CommandRegistry.command(named: first.lowercased()) else { return [] }
+        switch command.syntax {
+        case .text(let complete):
+            return complete(done, word, ids)
+        case .words(let slots, let options, _):
+            // An option's value: nothing to offer (a date, a file, a number).
+            if let last = done.last, done.count > 1, options.contains(where: { $0.name == last && $0.valueName != nil }) {
+                return []
+            }
+            // The words given so far that are not options or their values.
+            var given = 0
+            var used: Set<String> = []
+            var k = 1
+            while k < done.count {
+                if let o = options.first(where: { $0.name == done[k] }) {
+                    used.insert(o.name)
+                    k += o.valueName == nil ? 1 : 2
+                } else {
+                    given += 1
+                    k += 1
+                }
+            }
+            let unused = options.map(\.name).filter { !used.contains($0) }
+            guard given < slots.count, case let completer = slots[given].completes, !isNothing(completer) else {
+                return unused.filter { $0.hasPrefix(word) }
+            }
+            return offers(completer, word: word, ids: ids).filter { $0.hasPrefix(word) }
+        }
+    }
+
+    private static func isNothing(_ c: Completer) -> Bool {
+        if case .nothing = c { return true }
+        return false
+    }
+
+    /// What a completer offers for the word being typed.
+    static func offers(_ c: Completer, word: String, ids: (IDKind) -> [String]) -> [String] {
+        switch c {
+        case .nothing: return []
+        case .words(let words): return words
+        case .ids(let kind): return ids(kind).filter { $0.hasPrefix(word) }
+        case .commands: return CommandRegistry.all.map { $0.name }
+        case .all(let parts): return parts.flatMap { offers($0, word: word, ids: ids) }
         }
     }
 
@@ -61,11 +77,6 @@ enum Completion {
         }
         if HouseholdField(rawValue: last) != nil { return ["=", "!=", "<", "<=", ">", ">=", "in", "like"] }
         return ["where", "and", "or", "by", "order", "limit", "desc"]
-    }
-
-    static func proofOptions(_ command: String) -> [String] {
-        command == "prove" ? ["--size", "--out"]
-            : ["--root", "--checkpoint", "--key", "--old-root", "--new-root", "--old-checkpoint", "--new-checkpoint"]
     }
 
     static func values(of field: HouseholdField) -> [String] {

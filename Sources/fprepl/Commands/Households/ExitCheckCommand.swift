@@ -1,27 +1,36 @@
 import EventStore
 import Projections
 
-/// `exit-check ID`: the exit dossier.
-enum ExitCheckCommand {
-    static func run(_ args: [String], _ session: Session) throws -> String {
-        guard args.count == 1, let id = args.first else { throw CommandError("exit-check takes one household id: exit-check 5301241012010001") }
-        let events = try HouseholdCommands.events(id, session)
+/// `exit-check ID`: the exit dossier of the household's latest exit.
+enum ExitCheckCommand: ReplCommand {
+    static let name = "exit-check"
+    static let summary = "the exit dossier: the line of the exit year, income, 两不愁三保障, procedure steps, verdict"
+    static let usage = ["exit-check ID"]
+    static let example = "exit-check 5301241012010001"
+    static let reference = "the exit dossier of the latest exit: line, income, 两不愁三保障, procedure, verdict"
+    static let syntax = CommandSyntax.words([.household], misuse: "exit-check takes one household id: exit-check 5301241012010001")
+
+    static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
+        let id = call.words[0]
+        let events = try HouseholdView.events(id, session)
         let county = try session.county()
         // The policy on the exit date, whatever the asof point.
         guard let probe = try ExitDossier.build(id: id, events: events, asOf: session.asOf, policy: county.policy) else {
             throw CommandError("household \(id) has no exit (脱贫退出) as of \(session.asOf)")
         }
         let d = try ExitDossier.build(id: id, events: events, asOf: session.asOf, policy: county.policy(on: probe.exitedOn)) ?? probe
-        if session.mode == .json {
-            let fields: [(String, String)] = [
-                ("household", jsonQuote(d.household)), ("exit_year", String(d.exitYear)),
-                ("line_fen", d.lineFen.map(String.init) ?? "null"), ("income_fen", d.incomeFen.map(String.init) ?? "null"),
-                ("guarantees_ok", d.guaranteesOK ? "true" : "false"), ("procedure_ok", d.procedureOK ? "true" : "false"),
-                ("missing_steps", "[" + d.missingSteps.map(jsonQuote).joined(separator: ",") + "]"),
-                ("verdict", d.verdictOK ? "\"ok\"" : "\"failed\""),
-            ]
-            return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n"
-        }
+        let json = JSONValue.object(JSONObject([
+            ("household", .string(d.household)), ("exit_year", .integer(Int64(d.exitYear))),
+            ("line_fen", d.lineFen.map { .integer($0) } ?? .null), ("income_fen", d.incomeFen.map { .integer($0) } ?? .null),
+            ("guarantees_ok", .bool(d.guaranteesOK)), ("procedure_ok", .bool(d.procedureOK)),
+            ("missing_steps", .array(d.missingSteps.map { .string($0) })),
+            ("verdict", .string(d.verdictOK ? "ok" : "failed")),
+        ]))
+        return .document(.record(dossier(d)), json: json)
+    }
+
+    /// The dossier for people: each check with ✓ or ✗ and its evidence.
+    static func dossier(_ d: ExitDossier) -> RecordResult {
         let mark: (Bool) -> String = { $0 ? "✓" : "✗" }
         var lines: [(key: String, label: String, value: ResultValue)] = [
             ("household", "户编号", .text(d.household)),
@@ -38,7 +47,7 @@ enum ExitCheckCommand {
             lines.append((key, s.name, .text("\(mark(s.ok)) \(s.date ?? "缺")" + (s.required ? "" : "（参考）"))))
         }
         lines.append(("verdict", "结论", .text(d.verdictOK ? "ok 符合退出标准" : "failed 不符合：" + failures(d).joined(separator: "；"))))
-        return RecordResult(fields: lines).render(session.mode)
+        return RecordResult(fields: lines)
     }
 
     static func failures(_ d: ExitDossier) -> [String] {

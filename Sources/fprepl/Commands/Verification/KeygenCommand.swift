@@ -1,0 +1,34 @@
+import EventStore
+import Foundation
+
+/// `keygen NAME [--dir DIR]`: an Ed25519 key pair for signing checkpoints.
+enum KeygenCommand: ReplCommand {
+    static let name = "keygen"
+    static let summary = "make an Ed25519 key pair for signing checkpoints: NAME.key (secret) and NAME.pub"
+    static let usage = ["keygen NAME [--dir DIR]"]
+    static let example = "keygen inspector-2026"
+    static let reference = "an Ed25519 key pair for signing checkpoints (no store needed)"
+
+    static let dir = CommandOption.text("--dir", "DIR", expects: "a directory", help: "where to write the two files (default: here)")
+    static let syntax = CommandSyntax.words([Word("NAME")], options: [dir.declaration],
+                                            misuse: "keygen takes a key name: keygen inspector-2026 [--dir DIR]")
+
+    static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
+        let name = call.words[0]
+        let dir = call[Self.dir] ?? "."
+        let key: CheckpointSigningKey
+        do { key = try CheckpointSigningKey.generate(name: name) } catch { throw CommandError("keygen: \(error)") }
+        let keyPath = dir + "/" + name + ".key", pubPath = dir + "/" + name + ".pub"
+        for p in [keyPath, pubPath] where FileManager.default.fileExists(atPath: p) {
+            throw CommandError("keygen: \(p) exists; a key is never overwritten")
+        }
+        try writeFileForCommand(key.text, to: keyPath, mode: 0o600)
+        try writeFileForCommand(key.verifier.text, to: pubPath, mode: 0o644)
+        return .record(RecordResult(fields: [
+            ("name", "name", .text(name)),
+            ("signing_key", "signing key (secret)", .text(keyPath)),
+            ("verifier_key", "verifier key", .text(pubPath)),
+            ("public_key", "public key", .text(key.verifier.text.trimmingCharacters(in: .newlines))),
+        ]))
+    }
+}

@@ -1,0 +1,84 @@
+/// One command line, parsed against its command's ``CommandSyntax``.
+struct CommandCall {
+    /// The command the line starts with.
+    var command: any ReplCommand.Type
+    /// The word it was called by (the name or an alias), as typed.
+    var calledAs: String
+    /// The text after that word, as typed (quotes and spacing kept for the query parser).
+    var rest: String
+    /// The words that are not options or their values, in order.
+    var words: [String]
+    private var values: [String: String]
+    private var flags: Set<String>
+
+    init(command: any ReplCommand.Type, calledAs: String, rest: String, words: [String],
+         values: [String: String] = [:], flags: Set<String> = []) {
+        self.command = command
+        self.calledAs = calledAs
+        self.rest = rest
+        self.words = words
+        self.values = values
+        self.flags = flags
+    }
+
+    /// The value of an option the command declares, parsed; `nil` when not given.
+    subscript<Value>(_ option: CommandOption<Value>) -> Value? {
+        values[option.name].flatMap(option.parse)
+    }
+
+    /// Whether a flag the command declares was given.
+    subscript(_ flag: CommandFlag) -> Bool { flags.contains(flag.name) }
+
+    /// The error for a line whose words do not fit the command: its `misuse` text.
+    var misuse: CommandError {
+        if case .words(_, _, let misuse) = command.syntax, !misuse.isEmpty { return CommandError(misuse) }
+        return CommandError("\(command.name) takes no arguments")
+    }
+}
+
+/// Parses one command line: finds its command in the registry, then its words and
+/// options by the command's ``CommandSyntax``.
+enum CommandParser {
+    /// - Returns: `nil` for a line of white space only.
+    /// - Throws: ``CommandError`` for an unknown command (listing the valid ones), too
+    ///   few or too many words, an unknown option, or an option value that does not parse.
+    static func parse(_ text: String) throws -> CommandCall? {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        let name = String(trimmed.prefix { $0 != " " && $0 != "\t" })
+        guard !name.isEmpty else { return nil }
+        guard let command = CommandRegistry.command(named: name.lowercased()) else {
+            throw CommandRegistry.unknown(name)
+        }
+        let rest = String(trimmed.dropFirst(name.count))
+        guard case .words(let slots, let options, _) = command.syntax else {
+            return CommandCall(command: command, calledAs: name, rest: rest, words: [])
+        }
+        var words: [String] = []
+        var values: [String: String] = [:]
+        var flags: Set<String> = []
+        var pending = rest.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)[...]
+        while let word = pending.popFirst() {
+            guard !options.isEmpty, word.hasPrefix("--") else {
+                words.append(word)
+                continue
+            }
+            guard let option = options.first(where: { $0.name == word }) else {
+                throw CommandError("\(command.name): unknown option \(word); options: " + options.map(\.name).joined(separator: ", "))
+            }
+            guard option.valueName != nil else {
+                flags.insert(word)
+                continue
+            }
+            // A value is the next word, unless it is another of the command's options.
+            guard let value = pending.first, !options.contains(where: { $0.name == value }), option.accepts(value) else {
+                throw CommandError("\(command.name): \(word) takes \(option.expects)")
+            }
+            pending.removeFirst()
+            values[word] = value
+        }
+        let call = CommandCall(command: command, calledAs: name, rest: rest, words: words, values: values, flags: flags)
+        let required = slots.filter { !$0.optional }.count
+        guard (required...slots.count).contains(words.count) else { throw call.misuse }
+        return call
+    }
+}

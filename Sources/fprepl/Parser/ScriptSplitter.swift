@@ -1,0 +1,54 @@
+import Foundation
+
+/// Splits a script into commands at `;` and line ends, outside single or double
+/// quotes. A comment runs from `--` to the end of the line, where `--` begins a command
+/// or is followed by white space (so options such as `--from` are not comments).
+enum ScriptSplitter {
+    struct Command: Equatable {
+        var text: String
+        var line: Int
+    }
+
+    static func split(_ script: String) -> [Command] {
+        var out: [Command] = []
+        var current = ""
+        var line = 1
+        var startLine = 1
+        var quote: Character?
+        var chars = Array(script)
+        chars.append("\n")
+        var i = 0
+        func finish() {
+            let t = current.trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty { out.append(Command(text: t, line: startLine)) }
+            current = ""
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if let q = quote {
+                if c == q { quote = nil }
+                if c == "\n" { line += 1 }
+                current.append(c)
+            } else if c == "'" || c == "\"" {
+                if current.trimmingCharacters(in: .whitespaces).isEmpty { startLine = line }
+                quote = c
+                current.append(c)
+            } else if c == "-" && i + 1 < chars.count && chars[i + 1] == "-"
+                        && (current.trimmingCharacters(in: .whitespaces).isEmpty || i + 2 >= chars.count || chars[i + 2].isWhitespace) {
+                // A comment: `--` at the start of a command, or `--` followed by white
+                // space. `--stream` and `--from` are options, not comments.
+                while i < chars.count && chars[i] != "\n" { i += 1 }
+                continue
+            } else if c == ";" || c == "\n" || c == "\r\n" {
+                finish()
+                if c != ";" { line += 1 }
+                startLine = line
+            } else {
+                if current.trimmingCharacters(in: .whitespaces).isEmpty && current.isEmpty { startLine = line }
+                current.append(c)
+            }
+            i += 1
+        }
+        return out
+    }
+}

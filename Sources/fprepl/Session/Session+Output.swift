@@ -1,0 +1,33 @@
+import Foundation
+
+/// Where results go, and scripts read from within a session.
+extension Session {
+    /// `.output FILE` sends results to FILE (created or emptied, mode 0600: results may
+    /// hold personal data); `.output` alone returns them to stdout.
+    func redirectOutput(to path: String?) throws {
+        try? outputFile?.close()
+        outputFile = nil
+        guard let path else { return }
+        try writeFileForCommand("", to: path)
+        guard let h = FileHandle(forWritingAtPath: path) else {
+            throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        outputFile = h
+    }
+
+    /// Writes part of a result now, where results go (for commands that show their
+    /// output step by step).
+    func emit(_ text: String) {
+        (outputFile ?? FileHandle.standardOutput).write(Data(text.utf8))
+    }
+
+    /// `.read FILE`: runs a script's commands here, errors named `FILE:LINE`.
+    func read(script path: String) throws {
+        guard readDepth < 16 else { throw CommandError(".read is nested 16 deep; does \(path) read itself?") }
+        let text = try readTextFileForCommand(path)
+        readDepth += 1
+        defer { readDepth -= 1 }
+        // Each failing command has said why; the .read itself adds no line.
+        if !run(script: text, source: path) { throw SilentFailure() }
+    }
+}

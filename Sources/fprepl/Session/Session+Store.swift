@@ -1,0 +1,91 @@
+import EventStore
+import Foundation
+import PostgresStore
+import Projections
+
+extension Session {
+    static let noStore = "no store: give --store PATH (or postgres://USER@HOST/DB), or --demo"
+
+    /// The store, opened on first use for reading. Queries never take the write lock,
+    /// so any number of sessions can read while one process writes.
+    ///
+    /// - Throws: ``CommandError``: no store was given, or it cannot be opened (`cannot
+    ///   open the store: ...`).
+    func store() throws -> any EventLog {
+        guard let storePath else { throw CommandError(Self.noStore) }
+        do {
+            if let s = openedStore {
+                try s.refresh()
+                return s
+            }
+            if PostgresAddress.isAddress(storePath) {
+                let s = try StoreOpener.open(storePath, readOnly: true)
+                openedStore = s
+                return s
+            }
+            var c = EventStore.Configuration()
+            c.readOnly = true
+            var s = try EventStore.open(storePath, configuration: c)
+            if s.merkleTreeIsBehind, !readOnly, s.damage == nil, let upgraded = persistMerkleTree(storePath) {
+                s = upgraded
+            }
+            openedStore = s
+            for line in Self.warnings(s.recovery) { printError("warning: " + line) }
+            return s
+        } catch let e as StoreError {
+            throw CommandError("cannot open the store: \(e)")
+        }
+    }
+
+    /// The store, opened for writing (taking the lock) for commands that append.
+    func writableStore() throws -> any EventLog {
+        if readOnly { throw CommandError("the store was opened with --read-only") }
+        guard let storePath else { throw CommandError(Self.noStore) }
+        if let s = openedStore, !s.isReadOnly { return s }
+        try? openedStore?.close()
+        openedStore = nil
+        do {
+            if PostgresAddress.isAddress(storePath) {
+                let s = try StoreOpener.open(storePath, readOnly: false)
+                openedStore = s
+                return s
+            }
+            let s = try EventStore.open(storePath)
+            openedStore = s
+            for line in Self.warnings(s.recovery) { printError("warning: " + line) }
+            return s
+        } catch let e as StoreError {
+            throw CommandError("cannot open the store for writing: \(e)")
+        }
+    }
+
+    /// Hashes the sealed segments of a store whose Merkle tree is missing or behind, and
+    /// persists the tree, once (under the write lock, only if no one else writes), so
+    /// that later read-only opens need not. Returns the store reopened read-only.
+    private func persistMerkleTree(_ path: String) -> EventStore? {
+        guard let writer = try? EventStore.open(path) else { return nil }
+        let progress = Progress(label: "building the Merkle tree", enabled: showsProgress)
+        _ = try? writer.digest()
+        progress.finish()
+        try? writer.close()
+        var c = EventStore.Configuration()
+        c.readOnly = true
+        return try? EventStore.open(path, configuration: c)
+    }
+
+    /// What opening found, one line each: nothing repaired or damaged goes unmentioned.
+    static func warnings(_ r: EventStore.RecoveryReport) -> [String] {
+        var out: [String] = []
+        if r.truncatedBytes > 0 {
+            out.append("the log ends in an unfinished write (\(r.truncatedBytes) bytes, \(r.discardedRecords) whole records "
+                + "of a batch that never committed); it is not part of the log and the next writer will cut it")
+        }
+        for index in r.rebuiltIndexes {
+            out.append("the index \(index) was missing or unreadable; rebuilt from its segment")
+        }
+        if let d = r.damage {
+            out.append("the store is damaged: \(d); records before it read, appends are refused")
+        }
+        return out
+    }
+}

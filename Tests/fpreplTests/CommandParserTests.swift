@@ -1,0 +1,54 @@
+import Testing
+@testable import fprepl
+
+/// A line is split into its command, words and options by the command's declaration,
+/// and refused whole, naming what was wrong, before the command runs.
+@Suite struct CommandParserTests {
+    func error(_ line: String) -> String? {
+        do {
+            _ = try CommandParser.parse(line)
+            return nil
+        } catch {
+            return CommandError.line(for: error)
+        }
+    }
+
+    @Test func wordsOptionsAndFlagsInAnyOrder() throws {
+        let call = try #require(try CommandParser.parse("replay --step 5301241012010001 --until #20"))
+        #expect(same(call.command, ReplayCommand.self))
+        #expect(call.words == ["5301241012010001"])
+        #expect(call[ReplayCommand.step])
+        guard case .position(20)? = call[ReplayCommand.until] else {
+            Issue.record("--until #20 is position 20")
+            return
+        }
+        let dated = try #require(try CommandParser.parse("rates --to 2016-12-31"))
+        #expect(dated[RatesCommand.to]?.description == "2016-12-31")
+        #expect(dated[RatesCommand.from] == nil)
+        #expect(try CommandParser.parse("   ") == nil)
+        #expect(same(try CommandParser.parse("STATUS")?.command, StatusCommand.self), "names are not case-sensitive")
+    }
+
+    @Test func aLineThatDoesNotFitIsRefusedNamingWhatIsWrong() {
+        #expect(error("statuss")?.hasPrefix("unknown command 'statuss'; commands: status, household,") == true)
+        #expect(error("status now") == "status takes no arguments")
+        #expect(error("household") == "household takes one household id: household 5301241012010001")
+        #expect(error("household 1 2") == "household takes one household id: household 5301241012010001")
+        #expect(error("sample --size 3") == "sample: unknown option --size; options: --towns, --villages, --households, --seed")
+        #expect(error("sample --towns") == "sample: --towns takes a whole number")
+        #expect(error("sample --towns x") == "sample: --towns takes a whole number")
+        #expect(error("rates --from 2016-02-30") == "rates: --from takes a date YYYY-MM-DD")
+        #expect(error("export f.jsonl --stream --from 3") == "export: --stream takes a stream name",
+                "another option is not a value")
+        #expect(error("replay 5301241012010001 --until never") == "replay: --until takes a date (2016-12-31) or a position (#1234)")
+        #expect(error("replay --step") == "replay takes a household id: replay 5301241012010001 [--until DATE|#POS] [--step]")
+        // A command without options takes `--x` as a word, and so has too many.
+        #expect(error("digest --x") == "digest takes no arguments")
+    }
+
+    @Test func theQueryLanguageGetsTheTextAsTyped() throws {
+        let call = try #require(try CommandParser.parse("  households  where  cause = '因 病'"))
+        #expect(call.rest == "  where  cause = '因 病'")
+        #expect(call.words.isEmpty)
+    }
+}

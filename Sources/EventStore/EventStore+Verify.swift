@@ -5,27 +5,6 @@ import Glibc
 #endif
 
 extension EventStore {
-    /// What ``verify(progress:)`` found.
-    public struct VerifyReport: Sendable, Equatable {
-        /// Records whose checksum and position were checked.
-        public var records: UInt64
-        /// Segment bytes read.
-        public var bytes: Int64
-        /// The first damage found, with its segment, offset and position; `nil` when
-        /// every record is whole.
-        public var damage: StoreError?
-        /// The digest recomputed from the records, when every record is whole and
-        /// agrees with the hashes the tree kept for it.
-        public var digest: Digest?
-
-        public init(records: UInt64, bytes: Int64, damage: StoreError?, digest: Digest? = nil) {
-            self.records = records
-            self.bytes = bytes
-            self.damage = damage
-            self.digest = digest
-        }
-    }
-
     /// Reads every record of the log and checks its checksum and position, checks the
     /// checksum of every persisted index, and recomputes the Merkle tree from the
     /// records: every leaf hash and every stored subtree hash must equal what the tree

@@ -452,3 +452,12 @@ extension String {
         return String(s)
     }
 }
+
+extension EventStore: EventLog {
+    /// The store's directory.
+    public var location: String { directory }
+    /// Whether the store was opened read-only.
+    public var isReadOnly: Bool { configuration.readOnly }
+    /// `projections/` inside the store's directory.
+    public var projectionsDirectory: String { directory + "/projections" }
+}

@@ -9,7 +9,7 @@ public enum LogCopy {
         /// Records copied now.
         public var copied: UInt64
         /// The digest both logs now have.
-        public var digest: EventStore.Digest
+        public var digest: Digest
     }
 
     /// Records gathered before they are written, cut at the first batch end after.

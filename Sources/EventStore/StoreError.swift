@@ -127,3 +127,11 @@ extension StoreError {
         return StoreError(code, "\(name) failed", path: path, offset: offset, errno: e)
     }
 }
+
+extension StoreError {
+    /// The log grew while an append that needs its positions was prepared.
+    public static func logGrew(from expected: UInt64, to actual: UInt64, path: String) -> StoreError {
+        StoreError(.versionConflict, "the log grew from \(expected) to \(actual) records while this append was prepared "
+            + "(its events refer to each other by position); nothing was written, run it again", path: path)
+    }
+}

@@ -303,21 +303,21 @@ public final class PostgresEventLog: EventLog {
 
     /// O(1): the tree's right edge is kept with the log's head and updated by every
     /// append in the same transaction.
-    public func digest() throws -> EventStore.Digest {
+    public func digest() throws -> Digest {
         let head = try withSQL { try Schema.log($0, county: county) }
         guard let head else { throw StoreError(.notFound, "the log of county \(county) is gone", path: location) }
         noteEnd(head.next)
-        return EventStore.Digest(size: head.next, root: head.frontier.root)
+        return Digest(size: head.next, root: head.frontier.root)
     }
 
-    public func digest(size: UInt64) throws -> EventStore.Digest {
+    public func digest(size: UInt64) throws -> Digest {
         let n = endPosition
         _ = try ProofRequest.size(size, end: n, place: location)
         if size == n { return try digest() }
-        return EventStore.Digest(size: size, root: try tree().root(size: size))
+        return Digest(size: size, root: try tree().root(size: size))
     }
 
-    public func inclusionProof(position: UInt64, size: UInt64?) throws -> EventStore.InclusionProof {
+    public func inclusionProof(position: UInt64, size: UInt64?) throws -> InclusionProof {
         let size = try ProofRequest.inclusion(position: position, size: size, end: endPosition, place: location)
         let t = try tree()
         var bytes: [UInt8] = []
@@ -325,14 +325,14 @@ public final class PostgresEventLog: EventLog {
             bytes = Array(r.canonicalBytes)
             return false
         }
-        return EventStore.InclusionProof(position: position, size: size, leafHash: t.leaf(position), root: t.root(size: size),
+        return InclusionProof(position: position, size: size, leafHash: t.leaf(position), root: t.root(size: size),
                                          hashes: t.inclusionProof(index: position, size: size), canonicalBytes: bytes)
     }
 
-    public func consistencyProof(from oldSize: UInt64, to newSize: UInt64?) throws -> EventStore.ConsistencyProof {
+    public func consistencyProof(from oldSize: UInt64, to newSize: UInt64?) throws -> ConsistencyProof {
         let newSize = try ProofRequest.consistency(from: oldSize, to: newSize, end: endPosition, place: location)
         let t = try tree()
-        return EventStore.ConsistencyProof(oldSize: oldSize, newSize: newSize, oldRoot: t.root(size: oldSize),
+        return ConsistencyProof(oldSize: oldSize, newSize: newSize, oldRoot: t.root(size: oldSize),
                                            newRoot: t.root(size: newSize),
                                            hashes: t.consistencyProof(oldSize: oldSize, newSize: newSize))
     }
@@ -354,8 +354,8 @@ public final class PostgresEventLog: EventLog {
 
     /// Reads every record in position order (a gap is damage), recomputes every leaf
     /// and the root, and compares the root with the one kept with the log's head.
-    public func verify(progress: ((UInt64, UInt64) -> Void)?) -> EventStore.VerifyReport {
-        var report = EventStore.VerifyReport(records: 0, bytes: 0, damage: nil)
+    public func verify(progress: ((UInt64, UInt64) -> Void)?) -> VerifyReport {
+        var report = VerifyReport(records: 0, bytes: 0, damage: nil)
         let head: Schema.LogRow
         do {
             guard let h = try withSQL({ try Schema.log($0, county: county) }) else {
@@ -379,7 +379,7 @@ public final class PostgresEventLog: EventLog {
                     path: location)
                 return report
             }
-            report.digest = EventStore.Digest(size: frontier.size, root: frontier.root)
+            report.digest = Digest(size: frontier.size, root: frontier.root)
         } catch let e as StoreError {
             report.damage = e
         } catch {

@@ -12,7 +12,7 @@ struct EventLogConformanceTests {
     func appendAndReadBack(_ backend: Backend) throws {
         try backend.withNewLog { log, _ in
             #expect(log.endPosition == 0)
-            #expect(try log.digest() == EventStore.Digest(size: 0, root: .emptyTree))
+            #expect(try log.digest() == Digest(size: 0, root: .emptyTree))
             let first = try log.append([event(0, correlation: "batch-1", metadata: [1, 2, 3]), event(1)], to: "household-1")
             #expect(first.positions == 0..<2)
             #expect(first.lastVersions == ["household-1": 1])
@@ -206,7 +206,7 @@ struct EventLogConformanceTests {
                 roots.append(frontier.root)
                 return true
             }
-            #expect(try log.digest() == EventStore.Digest(size: UInt64(roots.count), root: roots.last!))
+            #expect(try log.digest() == Digest(size: UInt64(roots.count), root: roots.last!))
             for size in [1, 2, 3, 7, 8, 9, 31, 64, roots.count] where size <= roots.count {
                 #expect(try log.digest(size: UInt64(size)).root == roots[size - 1], "size \(size)")
             }

@@ -34,7 +34,7 @@ func fill(_ store: EventStore, count: Int, from start: Int = 0) throws {
     @Test func theDigestIsRFC6962OverTheRecordBodiesAcrossSegments() throws {
         try withTemporaryDirectory { dir in
             let store = try EventStore.open(dir, configuration: config(segmentSize: 4096, durability: .none))
-            #expect(try store.digest() == EventStore.Digest(size: 0, root: .emptyTree))
+            #expect(try store.digest() == Digest(size: 0, root: .emptyTree))
             try fill(store, count: 600)
             let leaves = try leavesFromSegmentFiles(dir)
             #expect(leaves.count == 600)

@@ -186,7 +186,7 @@ func hashes(_ any: Any?) -> [MerkleHash]? {
     }
 }
 
-import Crypto
+import struct Crypto.SHA256
 import CSHA256
 
 @Suite(.serialized) struct SHA256Tests {

@@ -6,12 +6,12 @@ import Projections
 /// recomputed by anyone.
 enum ProofFile {
     enum Parsed {
-        case inclusion(EventStore.InclusionProof)
-        case consistency(EventStore.ConsistencyProof)
+        case inclusion(InclusionProof)
+        case consistency(ConsistencyProof)
     }
 
     /// An inclusion proof as JSON.
-    static func json(_ p: EventStore.InclusionProof) -> JSONValue {
+    static func json(_ p: InclusionProof) -> JSONValue {
         .object(JSONObject([
             ("proof", .string("inclusion")), ("position", .integer(Int64(p.position))), ("size", .integer(Int64(p.size))),
             ("leaf_hash", .string(p.leafHash.hex)), ("root", .string(p.root.hex)), ("hashes", hexList(p.hashes)),
@@ -20,7 +20,7 @@ enum ProofFile {
     }
 
     /// A consistency proof as JSON.
-    static func json(_ p: EventStore.ConsistencyProof) -> JSONValue {
+    static func json(_ p: ConsistencyProof) -> JSONValue {
         .object(JSONObject([
             ("proof", .string("consistency")), ("old_size", .integer(Int64(p.oldSize))), ("new_size", .integer(Int64(p.newSize))),
             ("old_root", .string(p.oldRoot.hex)), ("new_root", .string(p.newRoot.hex)), ("hashes", hexList(p.hashes)),
@@ -66,10 +66,10 @@ enum ProofFile {
                 guard case .string(let s) = r, let b = Base64.decode(s) else { throw CommandError("\(path): field record must be base64") }
                 bytes = b
             }
-            return .inclusion(EventStore.InclusionProof(position: try number("position"), size: try number("size"), leafHash: try hash("leaf_hash"),
+            return .inclusion(InclusionProof(position: try number("position"), size: try number("size"), leafHash: try hash("leaf_hash"),
                                                         root: try hash("root"), hashes: try hashes(), canonicalBytes: bytes))
         case "consistency":
-            return .consistency(EventStore.ConsistencyProof(oldSize: try number("old_size"), newSize: try number("new_size"),
+            return .consistency(ConsistencyProof(oldSize: try number("old_size"), newSize: try number("new_size"),
                                                             oldRoot: try hash("old_root"), newRoot: try hash("new_root"), hashes: try hashes()))
         default:
             throw CommandError("\(path): field proof must be inclusion or consistency, not '\(kind)'")

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import Foundation
 import PostgresStore
+import Projections
 
 /// `fprepl copy --from SRC --to DST`: moves a county's log between backends (a store
 /// directory, a `postgres://` address), record for record, checked by equal digests.
@@ -52,8 +53,8 @@ struct CopyCommand: ParsableCommand {
         var found: String?
         try log.forEachRecord(from: 0) { r in
             let stream = r.stream
-            for prefix in ["village-", "household-"] where stream.hasPrefix(prefix) {
-                let code = stream.dropFirst(prefix.count)
+            for category in [StreamCategory.village, .household] {
+                guard let code = category.id(of: stream) else { continue }
                 if code.count >= 12, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
                     found = String(code.prefix(6))
                     return false

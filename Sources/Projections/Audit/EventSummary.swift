@@ -21,23 +21,23 @@ public enum EventSummary {
         }
         func flag(_ k: String) -> Bool { d[k] == .bool(true) }
         let name = spec.chinese
-        switch type {
-        case "HouseholdIdentified":
+        switch EventKind(type: type) {
+        case .householdIdentified:
             var people = 0
             if case .array(let m)? = d["members"] { people = m.count }
             return "\(name)：\(s("main_cause"))，\(people)人，\(s("attribute"))，人均纯收入 \(yuan("per_capita_income_fen"))，\(s("identified_year"))年"
                 + (flag("omission_correction") ? "（漏评补录）" : "")
-        case "MemberChanged":
+        case .memberChanged:
             var relation = ""
             if case .object(let p)? = d["person"], case .string(let r)? = p["relation"] { relation = r }
             return "\(name)：\(s("change")) \(relation)"
-        case "IncomeAssessed":
+        case .incomeAssessed:
             var net: Int64 = 0
             for k in ["wage_fen", "business_fen", "property_fen"] { if case .integer(let n)? = d[k] { net += n } }
             if case .integer(let n)? = d["business_expense_fen"] { net -= n }
             if case .object(let t)? = d["transfer"] { for m in t.members { if case .integer(let n) = m.value { net += n } } }
             return "\(name)：\(s("year"))年，家庭纯收入 \(Fen(net).yuan) 元"
-        case "GuaranteesAssessed":
+        case .guaranteesAssessed:
             var insured = 0, members = 0
             if case .integer(let n)? = d["medical_insured"] { insured = Int(n) }
             if case .integer(let n)? = d["members"] { members = Int(n) }
@@ -45,43 +45,43 @@ public enum EventSummary {
             let ok = flag("food_ok") && flag("clothing_ok") && flag("education_ok") && flag("water_ok") && insured >= members
                 && (grade == "A" || grade == "B")
             return "\(name)：\(ok ? "通过" : "未通过")，参保 \(insured)/\(members)，住房 \(grade) 级"
-        case "HelperAssigned", "HelperReleased": return "\(name)：干部 \(s("cadre"))"
-        case "VisitRecorded": return "\(name)：\(s("kind"))，干部 \(s("cadre"))"
-        case "MeasureApplied":
+        case .helperAssigned, .helperReleased: return "\(name)：干部 \(s("cadre"))"
+        case .visitRecorded: return "\(name)：\(s("kind"))，干部 \(s("cadre"))"
+        case .measureApplied:
             let a = s("addresses")
             return "\(name)：\(s("category"))" + (a.isEmpty ? "" : "（针对\(a)）")
-        case "ExitApproved": return "\(name)：\(s("exit_year"))年"
-        case "ReturnedToPoverty": return "\(name)：\(s("causes"))，\(s("found_by"))发现" + (flag("wrongful_exit") ? "，属错退" : "")
-        case "RemovedAsMisidentified": return "\(name)：\(s("reason"))，\(s("found_by"))发现"
-        case "EntitlementEnded": return "\(name)：\(s("reason"))"
-        case "MonitoringEnrolled": return "\(name)：\(s("category"))"
-        case "RiskEliminated": return "\(name)：\(s("method"))"
-        case "RelocationRecorded": return "\(name)：\(s("site"))，自筹 \(yuan("self_raised_debt_fen"))"
-        case "LoanIssued": return "\(name)：\(yuan("amount_fen"))，\(s("term_months"))个月"
-        case "LoanRepaid": return "\(name)：\(yuan("amount_fen"))"
-        case "LoanOverdue": return "\(name)：\(s("loan"))"
-        case "SurveyRecorded": return "\(name)：\(flag("approves") ? "认可" : "不认可")"
-        case "VillageRegistered": return "\(name)：\(s("name"))，\(s("households"))户\(s("population"))人"
-        case "PopulationReported": return "\(name)：\(s("year"))年 \(s("households"))户\(s("population"))人"
-        case "VillageExited": return "\(name)：\(s("year"))年"
-        case "CadreRegistered": return "\(name)：\(s("unit"))，\(s("level"))级\(s("kind"))"
-        case "FundAllocated": return "\(name)：\(s("source")) \(yuan("amount_fen")) → \(s("to"))，\(s("purpose"))"
-        case "FundTransferred": return "\(name)：\(s("from")) → \(s("to")) \(yuan("amount_fen"))"
-        case "FundDisbursed":
+        case .exitApproved: return "\(name)：\(s("exit_year"))年"
+        case .returnedToPoverty: return "\(name)：\(s("causes"))，\(s("found_by"))发现" + (flag("wrongful_exit") ? "，属错退" : "")
+        case .removedAsMisidentified: return "\(name)：\(s("reason"))，\(s("found_by"))发现"
+        case .entitlementEnded: return "\(name)：\(s("reason"))"
+        case .monitoringEnrolled: return "\(name)：\(s("category"))"
+        case .riskEliminated: return "\(name)：\(s("method"))"
+        case .relocationRecorded: return "\(name)：\(s("site"))，自筹 \(yuan("self_raised_debt_fen"))"
+        case .loanIssued: return "\(name)：\(yuan("amount_fen"))，\(s("term_months"))个月"
+        case .loanRepaid: return "\(name)：\(yuan("amount_fen"))"
+        case .loanOverdue: return "\(name)：\(s("loan"))"
+        case .surveyRecorded: return "\(name)：\(flag("approves") ? "认可" : "不认可")"
+        case .villageRegistered: return "\(name)：\(s("name"))，\(s("households"))户\(s("population"))人"
+        case .populationReported: return "\(name)：\(s("year"))年 \(s("households"))户\(s("population"))人"
+        case .villageExited: return "\(name)：\(s("year"))年"
+        case .cadreRegistered: return "\(name)：\(s("unit"))，\(s("level"))级\(s("kind"))"
+        case .fundAllocated: return "\(name)：\(s("source")) \(yuan("amount_fen")) → \(s("to"))，\(s("purpose"))"
+        case .fundTransferred: return "\(name)：\(s("from")) → \(s("to")) \(yuan("amount_fen"))"
+        case .fundDisbursed:
             let to = d["household"] != nil ? "户 " + s("household") : "项目 " + s("project")
             return "\(name)：\(s("from")) → \(to) \(yuan("amount_fen"))，\(s("purpose"))"
-        case "FundReturned": return "\(name)：\(s("from")) \(yuan("amount_fen"))，\(s("reason"))"
-        case "ProjectRegistered": return "\(name)：\(s("name"))，预算 \(yuan("budget_fen"))"
-        case "ProjectPublicized": return "\(name)：\(s("from")) 至 \(s("to"))，\(s("channel"))"
-        case "AssetRegistered": return "\(name)：\(s("class")) \(yuan("value_fen"))"
-        case "AssetIncomeDistributed":
+        case .fundReturned: return "\(name)：\(s("from")) \(yuan("amount_fen"))，\(s("reason"))"
+        case .projectRegistered: return "\(name)：\(s("name"))，预算 \(yuan("budget_fen"))"
+        case .projectPublicized: return "\(name)：\(s("from")) 至 \(s("to"))，\(s("channel"))"
+        case .assetRegistered: return "\(name)：\(s("class")) \(yuan("value_fen"))"
+        case .assetIncomeDistributed:
             var n = 0
             if case .array(let r)? = d["recipients"] { n = r.count }
             return "\(name)：\(yuan("amount_fen"))，\(n)户"
-        case "PolicySet":
+        case .policySet:
             let y = s("year")
             return "\(name)：\(s("key")) = \(s("value"))" + (y.isEmpty ? "" : "（\(y)年）")
-        case "Correction":
+        case .correction:
             return s("action") == "retract" ? "\(name)：撤销 #\(s("target"))，审批 \(s("approver"))"
                                             : "\(name)：替换 #\(s("target")) 的数据，审批 \(s("approver"))"
         default: return name

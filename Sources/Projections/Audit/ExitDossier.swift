@@ -47,7 +47,7 @@ public struct ExitDossier: Sendable, Equatable {
     /// - Returns: `nil` when the household has no exit as of that point.
     public static func build(id: String, events: [LoggedEvent], asOf: AsOf, policy: Policy) throws -> ExitDossier? {
         let corrected = try Corrections.visible(events, asOf: asOf)
-        guard let exitIndex = corrected.lastIndex(where: { $0.type == "ExitApproved" }) else { return nil }
+        guard let exitIndex = corrected.lastIndex(where: { $0.kind == .exitApproved }) else { return nil }
         // The household just before the exit, and every 两不愁三保障 assessment before it.
         var state: HouseholdState?
         var assessments: [Assessment] = []

@@ -3,7 +3,7 @@ public enum Masking {
     /// Masks every person's `name` and `id_number` in a canonical export line of an event
     /// that carries people (households' members, a member change, a cadre).
     public static func maskPersonalData(inExportLine line: String, type: String) -> String {
-        guard ["HouseholdIdentified", "MemberChanged", "CadreRegistered", "Correction"].contains(type),
+        guard [EventKind.householdIdentified, .memberChanged, .cadreRegistered, .correction].contains(EventKind(type: type)),
               case .object(let o) = (try? JSONParser.parse(line)) ?? .null else { return line }
         return JSONWriter.write(mask(.object(o)))
     }

@@ -30,3 +30,13 @@ public enum StreamCategory: String, Sendable, CaseIterable {
         return id.isEmpty ? nil : (c, id)
     }
 }
+
+extension StreamCategory {
+    /// The text after this category's prefix, `""` for the bare prefix itself, or `nil`
+    /// for a name of another category. For names whose empty id must still count (a
+    /// payment to `household-`, from a FundDisbursed whose household is `""`, is judged
+    /// as a payment to household `""`); ``id(of:)`` everywhere else.
+    func id(orEmptyOf stream: String) -> String? {
+        stream.hasPrefix(prefix) ? String(stream.dropFirst(prefix.count)) : nil
+    }
+}

@@ -135,7 +135,7 @@ public enum CountyBuilder {
         // checkpoint that name an event before it mark their stream for a refold.
         var fixes: [UInt64: Fix] = [:]
         var refold = Set<String>()
-        try store.forEachRecord(ofType: "Correction", from: first, through: limit) { r in
+        try store.forEachRecord(ofType: EventKind.correction.name, from: first, through: limit) { r in
             // Recorded times grow with positions: no later correction is recorded earlier.
             if let t = recordedLimit, r.recorded > t { return false }
             let m = try Fp_Correction(serializedBytes: Array(r.payload))
@@ -298,15 +298,16 @@ public enum CountyBuilder {
 enum StreamPrefix {
     case household, village, policy, cadre, other
 
-    static let householdBytes = Array("household-".utf8), villageBytes = Array("village-".utf8), policyBytes = Array("policy-".utf8)
-    static let cadreBytes = Array("cadre-".utf8)
+    static let householdBytes = Array(StreamCategory.household.prefix.utf8), villageBytes = Array(StreamCategory.village.prefix.utf8)
+    static let policyBytes = Array(StreamCategory.policy.prefix.utf8), cadreBytes = Array(StreamCategory.cadre.prefix.utf8)
 
+    /// The prefix's length in bytes.
     var count: Int {
         switch self {
-        case .household: return 10
-        case .village: return 8
-        case .policy: return 7
-        case .cadre: return 6
+        case .household: return Self.householdBytes.count
+        case .village: return Self.villageBytes.count
+        case .policy: return Self.policyBytes.count
+        case .cadre: return Self.cadreBytes.count
         case .other: return 0
         }
     }

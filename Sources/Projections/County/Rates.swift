@@ -44,19 +44,19 @@ public enum Rates {
         var surveyed: [Int: (HouseholdFindings.Mark, approves: Bool)] = [:]  // by household slot: the latest survey
         let observer = CountyBuilder.Observer { event, key, before in
             guard event.effective >= from else { return }
-            switch event.type {
-            case "SurveyRecorded":
+            switch event.kind {
+            case .surveyRecorded:
                 guard let m = try? event.decode(Fp_SurveyRecorded.self) else { return }
                 let mark = HouseholdFindings.Mark(position: event.position, effective: event.effective)
                 if surveyed[key.slot].map({ $0.0 < mark }) ?? true { surveyed[key.slot] = (mark, m.approves) }
-            case "RemovedAsMisidentified":
+            case .removedAsMisidentified:
                 if let h = before, h.status != .removed { removed += h.people }
-            case "HouseholdIdentified":
+            case .householdIdentified:
                 if before == nil || before?.status == .removed,
                    let m = try? event.decode(Fp_HouseholdIdentified.self), m.omissionCorrection {
                     omitted += m.members.count
                 }
-            case "ReturnedToPoverty":
+            case .returnedToPoverty:
                 if let h = before, h.status.hasExited, let m = try? event.decode(Fp_ReturnedToPoverty.self), m.wrongfulExit {
                     wrongExits += h.people
                 }

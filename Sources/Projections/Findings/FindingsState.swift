@@ -82,7 +82,7 @@ struct FindingsState {
     /// The kinds that change a household's standing (registered or not from a day).
     static let standingKinds: Set<EventKind> = [.householdIdentified, .returnedToPoverty, .removedAsMisidentified, .entitlementEnded]
     static let fundKinds: Set<EventKind> = [.fundAllocated, .fundTransferred, .fundDisbursed, .fundReturned]
-    static let fundPrefix = Array("fund-".utf8)
+    static let fundPrefix = Array(StreamCategory.fund.prefix.utf8)
 
     /// The state after the log's records up to `end` (exclusive), judged from this one and
     /// the tail; `nil` when the tail asks for judging afresh.
@@ -159,13 +159,14 @@ struct FindingsState {
         county.policyEvents = policyEvents
         let refunds = latest == horizon ? funds : funds.union(heldFunds)
         next.findings.removeAll { f in
-            if f.stream.hasPrefix("household-") {
-                return households.contains(String(f.stream.dropFirst(10))) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
+            // (A bare `household-` ends in `false` below, as before: no id here is empty.)
+            if let id = StreamCategory.household.id(of: f.stream) {
+                return households.contains(id) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
             }
             // A payment's disbursed-to-ineligible stands unless the payment was corrected: the
-            // standings it was judged against do not change in such a tail.
-            guard f.stream.hasPrefix("fund-") else { return false }
-            let fund = String(f.stream.dropFirst(5))
+            // standings it was judged against do not change in such a tail. (A fund stream
+            // may have an empty id, as the pass above reads it.)
+            guard let fund = StreamCategory.fund.id(orEmptyOf: f.stream) else { return false }
             if f.rule == "disbursed-to-ineligible", let h = f.household, restanding.contains(h) { return true }
             return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || correctedFunds.contains(fund))
         }
@@ -186,7 +187,8 @@ struct FindingsState {
         for id in households.sorted() {
             let facts = HouseholdFindings()
             var one = county
-            one.households[id] = try facts.fold(household: id, events: try Corrections.apply(try read("household-" + id)))
+            let events = try Corrections.apply(try read(StreamCategory.household.stream(id)))
+            one.households[id] = try facts.fold(household: id, events: events)
             let (own, open) = try facts.householdFindings(county: one)
             next.findings += own.map(\.withHousehold)
             next.openVisits += open
@@ -211,22 +213,24 @@ struct FindingsState {
             next.findings += HouseholdFindings.helperLoadFindings(next.helperChanges, policy: county.policy(on:)).map(\.withHousehold)
         }
         var trails: [FundTrail] = []
-        for fund in refunds.sorted() { trails.append(try FundTrail.build(fund: fund, events: try read("fund-" + fund), asOf: .now, until: latest)) }
+        for fund in refunds.sorted() {
+            trails.append(try FundTrail.build(fund: fund, events: try read(StreamCategory.fund.stream(fund)), asOf: .now, until: latest))
+        }
         // The payments of the tail, and the standings of the households they paid.
         let paid = trails.map { t in
             var tail = t
             if !correctedFunds.contains(t.fund) { tail.payments.removeAll { $0.position < first } }
             // Those to a household whose standing changed come from the search above.
-            tail.payments.removeAll { $0.to.hasPrefix("household-") && restanding.contains(String($0.to.dropFirst(10))) }
+            tail.payments.removeAll { $0.household.map(restanding.contains) ?? false }
             return tail
         } + paidRestanding
-        let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.filter { $0.to.hasPrefix("household-") }.map { String($0.to.dropFirst(10)) }))
+        let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.compactMap(\.household)))
         next.findings += HouseholdFindings.paymentFindings(paid, standings: { standings[$0] ?? [] })
         for trail in trails {
             let fund = trail.fund
             var projects: [String: ProjectState] = [:]
-            for p in Set(trail.payments.lazy.filter { $0.to.hasPrefix("project-") }.map { String($0.to.dropFirst(8)) }) {
-                let events = try read("project-" + p)
+            for p in Set(trail.payments.lazy.compactMap(\.project)) {
+                let events = try read(StreamCategory.project.stream(p))
                 guard !events.isEmpty else { continue }
                 let project = try ProjectState.build(id: p, events: events, asOf: .now)
                 if !project.village.isEmpty || !project.notices.isEmpty { projects[p] = project }  // as FundLedger.read keeps them
@@ -262,8 +266,9 @@ extension FindingsState {
                 guard case .household(let h)? = m.recipient, households.contains(h) else { return true }
                 let fund = String(r.stream.dropFirst(fundPrefix.count))
                 byFund[fund, default: FundTrail(fund: fund)].payments.append(
-                    FundTrail.FundPayment(position: r.position, effective: r.effective, from: m.from, to: "household-" + h,
-                                          amountFen: m.amountFen, purpose: m.purpose, voucher: m.voucher, path: [m.from]))
+                    FundTrail.FundPayment(position: r.position, effective: r.effective, from: m.from,
+                                          to: StreamCategory.household.stream(h), amountFen: m.amountFen, purpose: m.purpose,
+                                          voucher: m.voucher, path: [m.from]))
             default:
                 break
             }
@@ -327,11 +332,12 @@ extension FindingsState {
 }
 
 extension Finding {
-    /// With the household filled in from a household stream, where it was not set.
+    /// With the household filled in from a household stream, where it was not set (a bare
+    /// `household-` gives household `""`).
     var withHousehold: Finding {
-        guard household == nil, stream.hasPrefix("household-") else { return self }
+        guard household == nil, let id = StreamCategory.household.id(orEmptyOf: stream) else { return self }
         var f = self
-        f.household = String(stream.dropFirst(10))
+        f.household = id
         return f
     }
 }

@@ -14,23 +14,23 @@ extension FindingRules {
             struct Paid: Hashable { var to: String, purpose: String }
             var lastPaid: [Paid: Int] = [:]
             lastPaid.reserveCapacity(t.payments.count)
-            for (k, p) in t.payments.enumerated() where p.to.hasPrefix("household-") {
+            for (k, p) in t.payments.enumerated() where p.to.hasPrefix(StreamCategory.household.prefix) {
                 let key = Paid(to: p.to, purpose: p.purpose)
                 if let i = lastPaid[key] {
                     let before = t.payments[i]
                     let gap = p.effective.daysSinceEpoch - before.effective.daysSinceEpoch
                     if gap <= 30 {
-                        out.append(Finding(rule: "duplicate-disbursement", stream: "fund-" + t.fund, position: p.position,
+                        out.append(Finding(rule: "duplicate-disbursement", stream: StreamCategory.fund.stream(t.fund), position: p.position,
                                            effective: p.effective,
                                            detail: "\(p.to) 于 \(before.effective)（#\(before.position)）和 \(p.effective) 两次获得\(p.purpose)资金 "
                                                + "\(Fen(before.amountFen).yuan) 元和 \(Fen(p.amountFen).yuan) 元，相隔 \(gap) 天",
-                                           household: String(p.to.dropFirst(10))))
+                                           household: p.household))
                     }
                 }
                 lastPaid[key] = k
             }
-            for p in t.payments where p.to.hasPrefix("project-") {
-                let project = String(p.to.dropFirst(8))
+            for p in t.payments {
+                guard let project = p.project else { continue }
                 let days = Int(policy(p.effective).values["publicity_days"] ?? 10)
                 // A notice's period runs to its own end, and at least the policy's days.
                 let periods = reading.notices(project).filter { $0.from <= p.effective }.map { n in
@@ -43,11 +43,11 @@ extension FindingRules {
                 } else {
                     why = "此前没有公示"
                 }
-                out.append(Finding(rule: "disbursed-before-publicity", stream: "fund-" + t.fund, position: p.position,
+                out.append(Finding(rule: "disbursed-before-publicity", stream: StreamCategory.fund.stream(t.fund), position: p.position,
                                    effective: p.effective,
                                    detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)"))
             }
-            let stream = "fund-" + t.fund
+            let stream = StreamCategory.fund.stream(t.fund)
             for w in t.waits {
                 let p = policy(w.arrived)
                 let warning = Int(p.values["funds_idle_warning_days"] ?? 30)

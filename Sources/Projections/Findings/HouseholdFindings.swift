@@ -53,7 +53,7 @@ final class HouseholdFindings {
         func finding(horizon: EffectiveDate) -> Finding? {
             let gap = horizon.daysSinceEpoch - since.effective.daysSinceEpoch
             guard gap > limitDays else { return nil }
-            return Finding(rule: "no-visit", stream: "household-" + household, position: since.position, effective: since.effective,
+            return Finding(rule: "no-visit", stream: StreamCategory.household.stream(household), position: since.position, effective: since.effective,
                            detail: "至记录截止 \(horizon) 已 \(gap) 天没有走访（自 \(since.effective)），超过 \(limitDays) 天",
                            household: household)
         }
@@ -150,7 +150,7 @@ final class HouseholdFindings {
             if p.townNoticeFrom == 0 || p.townNoticeTo == 0 { missing.append("乡镇公示") }
             if p.countyApproved == 0 { missing.append("县级审定公告") }
             if !missing.isEmpty {
-                found.append(Finding(rule: "identification-procedure-incomplete", stream: "household-" + id, position: e.position,
+                found.append(Finding(rule: "identification-procedure-incomplete", stream: StreamCategory.household.stream(id), position: e.position,
                                      effective: e.effective, detail: "\(e.effective) 识别纳入，缺少" + missing.joined(separator: "、")))
             }
         case .memberChanged:
@@ -183,7 +183,7 @@ final class HouseholdFindings {
             tracks[k].standings.append(Standing(mark: mark, registered: true, what: "返贫"))
             if let exited = before?.exitedOn, e.effective < exited.adding(months: 12) {
                 let days = e.effective.daysSinceEpoch - exited.daysSinceEpoch
-                found.append(Finding(rule: "quick-return", stream: "household-" + id, position: e.position, effective: e.effective,
+                found.append(Finding(rule: "quick-return", stream: StreamCategory.household.stream(id), position: e.position, effective: e.effective,
                                      detail: "\(exited) 退出，\(e.effective) 返贫，相隔 \(days) 天，不足 12 个月"))
             }
         case .removedAsMisidentified:
@@ -277,7 +277,8 @@ final class HouseholdFindings {
         for r in relocations {
             let limit = county.policy(on: r.mark.effective).values["relocation_debt_limit_fen"] ?? 1_000_000
             guard r.debtFen > limit else { continue }
-            out.append(Finding(rule: "relocation-debt", stream: "household-" + r.id, position: r.mark.position, effective: r.mark.effective,
+            out.append(Finding(rule: "relocation-debt", stream: StreamCategory.household.stream(r.id), position: r.mark.position,
+                               effective: r.mark.effective,
                                detail: "易地搬迁自筹 \(Fen(r.debtFen).yuan) 元，超过上限 \(Fen(limit).yuan) 元"))
         }
         for l in loans {
@@ -287,7 +288,8 @@ final class HouseholdFindings {
             if l.amountFen > limit { over.append("金额 \(Fen(l.amountFen).yuan) 元超过 \(Fen(limit).yuan) 元") }
             if l.months > term { over.append("期限 \(l.months) 个月超过 \(term) 个月") }
             guard !over.isEmpty else { continue }
-            out.append(Finding(rule: "loan-out-of-terms", stream: "household-" + l.id, position: l.mark.position, effective: l.mark.effective,
+            out.append(Finding(rule: "loan-out-of-terms", stream: StreamCategory.household.stream(l.id), position: l.mark.position,
+                               effective: l.mark.effective,
                                detail: "小额信贷 \(l.loan) " + over.joined(separator: "，")))
         }
         for r in eliminations {
@@ -297,7 +299,8 @@ final class HouseholdFindings {
             if r.mark.effective < earliest { why.append("监测不足 \(months) 个月（最早 \(earliest)）") }
             if r.measures == 0 { why.append("监测期间没有帮扶措施") }
             guard !why.isEmpty else { continue }
-            out.append(Finding(rule: "early-risk-elimination", stream: "household-" + r.id, position: r.mark.position, effective: r.mark.effective,
+            out.append(Finding(rule: "early-risk-elimination", stream: StreamCategory.household.stream(r.id), position: r.mark.position,
+                               effective: r.mark.effective,
                                detail: "\(r.since) 纳入监测，\(r.mark.effective) 风险消除：" + why.joined(separator: "，")))
         }
         return (out, open)
@@ -307,7 +310,7 @@ final class HouseholdFindings {
         for x in exits {
             let policy = county.policy(on: x.exit.effective)
             let d = try ExitDossier.assess(id: x.id, before: x.before, exit: x.exit, assessments: x.assessments, policy: policy)
-            let stream = "household-" + x.id
+            let stream = StreamCategory.household.stream(x.id)
             func add(_ rule: String, _ detail: String) {
                 out.append(Finding(rule: rule, stream: stream, position: x.exit.position, effective: x.exit.effective, detail: detail))
             }
@@ -367,7 +370,7 @@ final class HouseholdFindings {
             steps.sort { $0.mark < $1.mark }
             var helpers = 0, registered = false
             var since: Mark?
-            let stream = "household-" + id
+            let stream = StreamCategory.household.stream(id)
             func limit(_ day: EffectiveDate) -> Int { min(365, Int(county.policy(on: day).values["visit_interval_days"] ?? 90)) }
             for (mark, step) in steps {
                 let helpedBefore = helpers > 0 && registered
@@ -423,7 +426,7 @@ final class HouseholdFindings {
             let n = helping[c.cadre]?.count ?? 0
             let max = Int(policy(c.mark.effective).values["max_households_per_helper"] ?? 5)
             if c.assigned && n > max {
-                out.append(Finding(rule: "helper-overloaded", stream: "household-" + c.household, position: c.mark.position,
+                out.append(Finding(rule: "helper-overloaded", stream: StreamCategory.household.stream(c.household), position: c.mark.position,
                                    effective: c.mark.effective, detail: "干部 \(c.cadre) 自 \(c.mark.effective) 同时帮扶 \(n) 户，超过 \(max) 户"))
             }
         }
@@ -435,7 +438,7 @@ final class HouseholdFindings {
     private func judgeState(_ county: CountyState, _ out: inout [Finding]) {
         for (id, h) in county.households where h.status != .removed {
             guard let t = track(id), let mark = t.identified else { continue }
-            let stream = "household-" + id
+            let stream = StreamCategory.household.stream(id)
             let supported = h.status == .poor || h.status == .returned || h.status == .exited
             if supported && h.helpers.isEmpty {
                 let released = t.helperChanges.last(where: { !$0.assigned }).map(\.mark)
@@ -490,9 +493,9 @@ final class HouseholdFindings {
                     let start = later.from.effective
                     guard earlier.to.map({ start < $0 }) ?? true, later.to.map({ start < $0 }) ?? true, !reported.contains(b) else { continue }
                     reported.insert(b)
-                    out.append(Finding(rule: "duplicate-person", stream: "household-" + later.household, position: later.from.position,
-                                       effective: start,
-                                       detail: "成员 \(later.person) 与 household-\(earlier.household) 的成员 \(earlier.person) 身份证号相同，\(start) 起同时在册"))
+                    out.append(Finding(rule: "duplicate-person", stream: StreamCategory.household.stream(later.household),
+                                       position: later.from.position, effective: start,
+                                       detail: "成员 \(later.person) 与 \(StreamCategory.household.stream(earlier.household)) 的成员 \(earlier.person) 身份证号相同，\(start) 起同时在册"))
                 }
             }
         }
@@ -501,9 +504,9 @@ final class HouseholdFindings {
             for s in spans where s.to == nil {
                 guard let st = status(s.household), st == .poor || st == .returned || st == .exited else { continue }
                 let evidence = max(c.mark.position, s.from.position) == c.mark.position ? c.mark : s.from
-                out.append(Finding(rule: "helper-is-beneficiary", stream: "cadre-" + cadre, position: evidence.position,
+                out.append(Finding(rule: "helper-is-beneficiary", stream: StreamCategory.cadre.stream(cadre), position: evidence.position,
                                    effective: evidence.effective,
-                                   detail: "干部 \(cadre) 的身份证号属于 household-\(s.household)（\(st.label)）的成员 \(s.person)",
+                                   detail: "干部 \(cadre) 的身份证号属于 \(StreamCategory.household.stream(s.household))（\(st.label)）的成员 \(s.person)",
                                    household: s.household))
             }
         }
@@ -516,8 +519,8 @@ final class HouseholdFindings {
     static func paymentFindings(_ trails: [FundTrail], standings lookup: (String) -> [Standing]) -> [Finding] {
         var out: [Finding] = []
         for t in trails {
-            for p in t.payments where p.to.hasPrefix("household-") {
-                let id = String(p.to.dropFirst(10))
+            for p in t.payments {
+                guard let id = p.household else { continue }
                 let standings = lookup(id)
                 if standings.contains(where: { $0.registered && $0.mark.effective == p.effective }) { continue }
                 let why: String
@@ -529,8 +532,8 @@ final class HouseholdFindings {
                 } else {
                     why = "该户不是建档立卡户"
                 }
-                out.append(Finding(rule: "disbursed-to-ineligible", stream: "fund-" + t.fund, position: p.position, effective: p.effective,
-                                   detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)", household: id))
+                out.append(Finding(rule: "disbursed-to-ineligible", stream: StreamCategory.fund.stream(t.fund), position: p.position,
+                                   effective: p.effective, detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)", household: id))
             }
         }
         return out

@@ -100,6 +100,15 @@ public struct FundTrail: Sendable, Equatable {
     }
 }
 
+extension FundTrail.FundPayment {
+    /// The household paid (``to`` without `household-`), or `nil` for a project. An empty
+    /// id counts: a FundDisbursed whose household is `""` pays household `""`.
+    var household: String? { StreamCategory.household.id(orEmptyOf: to) }
+    /// The project paid (``to`` without `project-`), or `nil` for a household or a payment
+    /// without a recipient. An empty id counts, as for ``household``.
+    var project: String? { StreamCategory.project.id(orEmptyOf: to) }
+}
+
 extension FundTrail {
     /// Folds one fund stream's events (corrections applied as of `asOf`).
     ///
@@ -186,8 +195,8 @@ extension FundTrail {
                 let pieces = take(m.from, m.amountFen, e.effective, by: e.position)
                 let to: String
                 switch m.recipient {
-                case .household(let h): to = "household-" + h
-                case .project(let p): to = "project-" + p
+                case .household(let h): to = StreamCategory.household.stream(h)
+                case .project(let p): to = StreamCategory.project.stream(p)
                 case nil: to = ""
                 }
                 trail.payments.append(FundPayment(position: e.position, effective: e.effective, from: m.from, to: to,
@@ -254,21 +263,24 @@ public enum FundLedger {
                     recorded: r.recorded, payload: Array(r.payload))
     }
 
+    /// The first bytes of a fund's and a project's stream names, for the pass over the
+    /// log (a name that is only the prefix counts, with the id `""`).
+    static let fundPrefix = Array(StreamCategory.fund.prefix.utf8), projectPrefix = Array(StreamCategory.project.prefix.utf8)
+
     /// One pass over the log: every fund stream folded, every project.
     public static func read(_ store: any EventLog, asOf: AsOf) throws -> Reading {
         var funds: [String: [LoggedEvent]] = [:]
         var projectEvents: [String: [LoggedEvent]] = [:]
         var order: [String] = []
-        let fundPrefix = Array("fund-".utf8), projectPrefix = Array("project-".utf8)
         var latest: EffectiveDate?
         try store.forEachRecord { r in
             asOf.noteEndOfRecord(r, &latest)
             if r.streamBytes.starts(with: fundPrefix) {
-                let name = String(r.stream.dropFirst(5))
+                let name = String(r.stream.dropFirst(fundPrefix.count))
                 if funds[name] == nil { order.append(name) }
                 funds[name, default: []].append(event(r))
             } else if r.streamBytes.starts(with: projectPrefix) {
-                projectEvents[String(r.stream.dropFirst(8)), default: []].append(event(r))
+                projectEvents[String(r.stream.dropFirst(projectPrefix.count)), default: []].append(event(r))
             }
             return true
         }
@@ -280,14 +292,14 @@ public enum FundLedger {
             if !p.village.isEmpty || !p.notices.isEmpty { projects[id] = p }
         }
         for t in trails {
-            for p in t.payments where p.to.hasPrefix("project-") { projects[String(p.to.dropFirst(8))]?.receivedFen += p.amountFen }
+            for p in t.payments { if let id = p.project { projects[id]?.receivedFen += p.amountFen } }
         }
         return Reading(trails: trails, horizon: until, projects: projects)
     }
 
     /// One fund, read through the stream index.
     public static func trail(_ store: any EventLog, fund: String, asOf: AsOf) throws -> FundTrail? {
-        let events = try store.readStream("fund-" + fund).map(LoggedEvent.init)
+        let events = try store.readStream(StreamCategory.fund.stream(fund)).map(LoggedEvent.init)
         guard !events.isEmpty else { return nil }
         return try FundTrail.build(fund: fund, events: events, asOf: asOf, until: asOf.endOfRecord(latest: try asOf.endOfRecord(in: store)))
     }

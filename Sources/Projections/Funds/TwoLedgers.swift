@@ -76,8 +76,9 @@ public enum TwoLedgers {
         for t in reading.trails {
             let channel = t.allocations.first?.to ?? ""
             let fundCounty = countyOf(unit: channel) ?? t.payments.lazy.compactMap { p -> String? in
-                if p.to.hasPrefix("household-") { return county.households[String(p.to.dropFirst(10))].map { String($0.village.prefix(6)) } }
-                return reading.projects[String(p.to.dropFirst(8))].map { String($0.village.prefix(6)) }
+                if let h = p.household { return county.households[h].map { String($0.village.prefix(6)) } }
+                // A payment without a recipient (`to` "") is looked up as project "", as before.
+                return reading.projects[p.project ?? ""].map { String($0.village.prefix(6)) }
             }.first ?? ""
             for a in t.allocations {
                 allocations.append((a.amountFen, a.effective, fundCounty, t.source, channel, a.purpose))
@@ -86,11 +87,10 @@ public enum TwoLedgers {
                 held.append((u.heldFen, u.returnedFen, u.unit, countyOf(unit: u.unit) ?? fundCounty, t.source, channel, t.purpose))
             }
             for p in t.payments {
-                if p.to.hasPrefix("household-") {
-                    let id = String(p.to.dropFirst(10))
+                if let id = p.household {
                     deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: county.households[id]?.village ?? "",
                                                household: id, toProject: false, source: t.source, channel: channel, purpose: p.purpose))
-                } else if let project = reading.projects[String(p.to.dropFirst(8))] {
+                } else if let project = reading.projects[p.project ?? ""] {
                     // The village's whole amount, then each beneficiary's share of it.
                     deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: project.village, household: nil,
                                                toProject: true, source: t.source, channel: channel, purpose: p.purpose))

@@ -112,9 +112,9 @@ public struct SyntheticCounty {
                     population[v] = pop
                     m.population = Int32(pop)
                     m.households = Int32(pop / 4)
-                    add("village-" + v, "VillageRegistered", date(year, 1, 5), m)
+                    add(StreamCategory.village.stream(v), "VillageRegistered", date(year, 1, 5), m)
                     if rng.chance(0.3) {
-                        add("village-" + v, "VillageDesignatedPoor", date(year, 3, 1), Fp_VillageDesignatedPoor())
+                        add(StreamCategory.village.stream(v), "VillageDesignatedPoor", date(year, 3, 1), Fp_VillageDesignatedPoor())
                         poorVillages[v] = 2017 + k % 4
                     }
                 }
@@ -127,12 +127,12 @@ public struct SyntheticCounty {
                     m.unit = ["县农业局", "县教育局", "县卫健局", "乡镇政府", "县财政局"][c % 5]
                     m.level = c % 3 == 0 ? .township : .county
                     m.kind = .civilServant
-                    add("cadre-c\(c)", "CadreRegistered", date(year, 2, 1 + c % 27), m)
+                    add(StreamCategory.cadre.stream("c\(c)"), "CadreRegistered", date(year, 2, 1 + c % 27), m)
                 }
                 var policy = Fp_PolicySet()
                 policy.key = "publicity_days"
                 policy.value = 10
-                add("policy-county", "PolicySet", date(year, 1, 1), policy)
+                add(StreamCategory.policy.stream("county"), "PolicySet", date(year, 1, 1), policy)
             }
             for v in villages where year > p.years.lowerBound {
                 var m = Fp_PopulationReported()
@@ -140,12 +140,12 @@ public struct SyntheticCounty {
                 population[v, default: 1500] += rng.int(-20...30)
                 m.population = Int32(population[v] ?? 1500)
                 m.households = m.population / 4
-                add("village-" + v, "PopulationReported", date(year, 1, 15), m)
+                add(StreamCategory.village.stream(v), "PopulationReported", date(year, 1, 15), m)
             }
             for (v, exit) in poorVillages.sorted(by: { $0.key < $1.key }) where exit == year {
                 var m = Fp_VillageExited()
                 m.year = Int32(year)
-                add("village-" + v, "VillageExited", date(year, 12, 28), m)
+                add(StreamCategory.village.stream(v), "VillageExited", date(year, 12, 28), m)
             }
             let projects = planProjects(year, villages: villages, byVillage: byVillage, households: households)
             moneyFlows(year, households: households, projects: projects, villages: villages, add)
@@ -348,7 +348,7 @@ public struct SyntheticCounty {
                              _ add: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void) {
         let county = "county-" + p.county
         for spring in [true, false] {
-            let fund = "fund-\(year)-0\(spring ? 1 : 2)"
+            let fund = StreamCategory.fund.stream("\(year)-0\(spring ? 1 : 2)")
             var byVillage: [String: Int64] = [:]
             var payments: [(EffectiveDate, Fp_FundDisbursed)] = []
             for h in households {
@@ -411,7 +411,7 @@ public struct SyntheticCounty {
             }
         }
         for pr in projects {
-            let stream = "project-" + pr.id
+            let stream = StreamCategory.project.stream(pr.id)
             var r = Fp_ProjectRegistered()
             r.village = pr.village
             r.name = "\(pr.kind)项目"
@@ -444,7 +444,7 @@ public struct SyntheticCounty {
 
     mutating func generateYear(_ h: inout PlannedHousehold, _ year: Int,
                                _ add: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void) {
-        let stream = "household-" + h.id
+        let stream = StreamCategory.household.stream(h.id)
         let actor = "op-\(h.index % 50)"
         func put(_ type: String, _ day: EffectiveDate, _ m: any SwiftProtobuf.Message) { add(stream, type, day, m, actor) }
         guard year >= h.identifiedYear else { return }

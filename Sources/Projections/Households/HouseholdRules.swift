@@ -8,30 +8,31 @@ public enum HouseholdRules {
     ///   - type: The event type.
     ///   - cadre: For HelperReleased, the cadre released.
     public static func refusal(_ state: HouseholdState?, _ type: String, cadre: String? = nil) -> String? {
+        let kind = EventKind(type: type)
         guard let s = state else {
-            return type == "HouseholdIdentified" ? nil : "the household was never identified (识别纳入); \(type) makes no sense before that"
+            return kind == .householdIdentified ? nil : "the household was never identified (识别纳入); \(type) makes no sense before that"
         }
         let status = "the household is \(s.status.label)"
-        switch type {
-        case "HouseholdIdentified":
+        switch kind {
+        case .householdIdentified:
             return s.status == .removed ? nil : "\(status); it was identified already"
-        case "ExitApproved":
+        case .exitApproved:
             return s.status.isPoor ? nil : "\(status); only a 未脱贫 or 返贫 household can exit"
-        case "ReturnedToPoverty":
+        case .returnedToPoverty:
             return s.status.hasExited ? nil : "\(status); only an exited household can return to poverty"
-        case "RemovedAsMisidentified":
+        case .removedAsMisidentified:
             return s.status == .removed ? "\(status) already" : nil
-        case "EntitlementEnded":
+        case .entitlementEnded:
             return s.status == .exited ? nil : "\(status); only a household exited with policy support (已脱贫) can stop receiving it"
-        case "MonitoringEnrolled":
+        case .monitoringEnrolled:
             if s.status == .removed { return "\(status); a removed household is not monitored" }
             return s.monitored ? "the household is monitored already" : nil
-        case "RiskEliminated":
+        case .riskEliminated:
             return s.monitored ? nil : "the household is not monitored; there is no risk to eliminate"
-        case "HelperReleased":
+        case .helperReleased:
             if let cadre, !s.helpers.contains(cadre) { return "cadre \(cadre) is not a helper of this household" }
             return nil
-        case "HelperAssigned":
+        case .helperAssigned:
             if let cadre, s.helpers.contains(cadre) { return "cadre \(cadre) helps this household already" }
             return nil
         default:

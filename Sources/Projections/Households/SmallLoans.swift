@@ -55,15 +55,18 @@ public struct SmallLoan: Sendable, Equatable {
         return loans
     }
 
+    /// The first bytes of a household stream's name (a name that is only the prefix
+    /// counts, with the id `""`).
+    static let householdPrefix = Array(StreamCategory.household.prefix.utf8)
+
     /// Every household's loans: one pass over the log, the loan events decoded.
     public static func all(_ store: any EventLog, asOf: AsOf) throws -> [SmallLoan] {
         var events: [String: [LoggedEvent]] = [:]
         var order: [String] = []
-        let prefix = Array("household-".utf8)
         let kinds: Set<EventKind> = [.loanIssued, .loanRepaid, .loanOverdue, .correction]
         try store.forEachRecord { r in
-            guard r.streamBytes.starts(with: prefix), kinds.contains(EventKind(typeBytes: r.typeBytes)) else { return true }
-            let id = String(r.stream.dropFirst(10))
+            guard r.streamBytes.starts(with: householdPrefix), kinds.contains(EventKind(typeBytes: r.typeBytes)) else { return true }
+            let id = String(r.stream.dropFirst(householdPrefix.count))
             if events[id] == nil { order.append(id) }
             events[id, default: []].append(LoggedEvent(r.materialize()))
             return true

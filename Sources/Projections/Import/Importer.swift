@@ -129,14 +129,15 @@ public enum Importer {
                     if !events.isEmpty { storedEvents[t] = events }
                     touched[t].loaded = true
                 }
-                if event.type != "Correction" {
+                let kind = event.kind
+                if kind != .correction {
                     if let why = HouseholdRules.refusal(touched[t].state, event.type, cadre: prechecked.cadre) {
                         throw ImportError(line: lineNumber, field: "type", message: "\(event.type) refused: \(why)")
                     }
                 }
                 let logged = LoggedEvent(position: position, version: version, type: event.type, effective: event.effective,
                                          recorded: now, actor: event.actor, payload: proposed.payload)
-                if event.type == "Correction" {
+                if kind == .correction {
                     // Refolded from every event: the store's, then the file's own so far.
                     var own: [Int] = []
                     var j = touched[t].lastLine

@@ -31,7 +31,7 @@ struct PrecheckedLine {
             var e = try CanonicalEvent.parse(utf8: line)
             if e.category == .household { household = e.id }
             if case .string(let c)? = e.data["cadre"] { cadre = c }
-            if e.type != "Correction" {
+            if e.kind != .correction {
                 proposed = Result { try e.proposed() }
                 // Encoded: the data's tree is let go here, on this core, not where the
                 // lines are taken in order.

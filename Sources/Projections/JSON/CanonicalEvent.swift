@@ -17,6 +17,8 @@ public struct CanonicalEvent: Sendable {
     /// The stream's category and id (`household`, `5301241012010001`).
     public var category: StreamCategory
     public var id: String
+    /// ``type`` as an enum.
+    var kind: EventKind { EventKind(type: type) }
 
     static let envelopeFields = ["stream", "type", "effective", "actor", "document", "reason", "expected_version", "data"]
 
@@ -133,8 +135,8 @@ public struct CanonicalEvent: Sendable {
 
     /// Rules the schema alone cannot say.
     private func checkSemantics() throws {
-        switch type {
-        case "PolicySet":
+        switch kind {
+        case .policySet:
             guard case .string(let key)? = data["key"], let needsYear = EventCatalog.policyKeys[key] else {
                 throw FieldError(path: "data.key", message: "not a policy key; the keys are "
                     + EventCatalog.policyKeys.keys.sorted().joined(separator: ", "))
@@ -142,7 +144,7 @@ public struct CanonicalEvent: Sendable {
             if needsYear && (data["year"] == nil || data["year"] == .null) {
                 throw FieldError(path: "data.year", message: "is required for \(key)")
             }
-        case "Correction":
+        case .correction:
             let action = data["action"]
             let hasData = data["data"] != nil && data["data"] != .null
             if action == .string("replace") && !hasData {
@@ -151,7 +153,7 @@ public struct CanonicalEvent: Sendable {
             if action == .string("retract") && hasData {
                 throw FieldError(path: "data.data", message: "a retract carries no data")
             }
-        case "HouseholdIdentified":
+        case .householdIdentified:
             if case .array(let members)? = data["members"] {
                 if members.isEmpty { throw FieldError(path: "data.members", message: "a household has at least one member") }
                 let heads = members.filter { if case .object(let p) = $0 { return p["relation"] == .string("户主") } else { return false } }
@@ -173,11 +175,11 @@ public struct CanonicalEvent: Sendable {
         // A correction names an event of its own stream that is not itself a correction,
         // whether it retracts it or replaces its data.
         var targetSpec: EventSpec?
-        if type == "Correction", case .integer(let target)? = data["target"], target >= 0 {
+        if kind == .correction, case .integer(let target)? = data["target"], target >= 0 {
             guard let t = typeOfPosition(UInt64(target)) else {
                 throw FieldError(path: "data.target", message: "no event at that position in \(stream)")
             }
-            guard t != "Correction", let s = EventCatalog.spec(for: t) else {
+            guard EventKind(type: t) != .correction, let s = EventCatalog.spec(for: t) else {
                 throw FieldError(path: "data.target", message: "a correction cannot correct a correction")
             }
             targetSpec = s

@@ -9,11 +9,11 @@ public enum Corrections {
     ///
     /// - Complexity: O(n) in the events.
     public static func apply(_ events: [LoggedEvent]) throws -> [LoggedEvent] {
-        var out = events.filter { $0.type != "Correction" }
+        var out = events.filter { $0.kind != .correction }
         var index: [UInt64: Int] = [:]
         for (k, e) in out.enumerated() { index[e.position] = k }
         var retracted = Set<UInt64>()
-        for c in events where c.type == "Correction" {
+        for c in events where c.kind == .correction {
             let m = try c.decode(Fp_Correction.self)
             guard let k = index[m.target] else { continue }
             switch m.action {
@@ -41,7 +41,7 @@ public enum Corrections {
     /// For each corrected position, the positions of the corrections that name it.
     public static func links(_ events: [LoggedEvent]) throws -> [UInt64: [UInt64]] {
         var out: [UInt64: [UInt64]] = [:]
-        for c in events where c.type == "Correction" {
+        for c in events where c.kind == .correction {
             out[try c.decode(Fp_Correction.self).target, default: []].append(c.position)
         }
         return out

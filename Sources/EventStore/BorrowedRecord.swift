@@ -12,13 +12,6 @@ public struct BorrowedRecord {
     public var stream: String { view.stream }
     /// The event type.
     public var type: String { view.type }
-    /// Whether the event type equals `name`, without building a `String`.
-    public func typeEquals(_ name: StaticString) -> Bool {
-        let n = view.typeLength
-        guard n == name.utf8CodeUnitCount else { return false }
-        let t = UnsafeRawBufferPointer(rebasing: view.body[(40 + view.streamLength)..<(40 + view.streamLength + n)])
-        return t.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: n))
-    }
     /// The event type's UTF-8 bytes, valid only inside the closure.
     public var typeBytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: view.body[(40 + view.streamLength)..<(40 + view.streamLength + view.typeLength)])

@@ -21,6 +21,10 @@ public struct EffectiveDate: Hashable, Comparable, Sendable, CustomStringConvert
         self.init(year: v / 10000, month: (v / 100) % 100, day: v % 100)
     }
 
+    /// 1970-01-01: where day counts start (``daysSinceEpoch``), and the date a
+    /// projection gives what has none yet.
+    public static let epoch = EffectiveDate(unchecked: 19700101)
+
     /// A stored value known to be valid (it was validated before it was written and is
     /// covered by a checksum).
     init(unchecked rawValue: UInt32) { self.rawValue = rawValue }

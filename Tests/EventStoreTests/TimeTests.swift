@@ -15,6 +15,11 @@ import Testing
         #expect(EffectiveDate(text) == nil)
     }
 
+    @Test func theEpochIsTheDayCountsStartFrom() {
+        #expect(EffectiveDate.epoch == EffectiveDate(year: 1970, month: 1, day: 1))
+        #expect(EffectiveDate.epoch.daysSinceEpoch == 0 && EffectiveDate(daysSinceEpoch: 0) == .epoch)
+    }
+
     @Test func ordersLikeTheCalendar() {
         #expect(EffectiveDate("2016-12-31")! < EffectiveDate("2017-01-01")!)
     }

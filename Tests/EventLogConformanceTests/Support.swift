@@ -4,6 +4,9 @@ import PostgresStore
 import PostgresTestSupport
 import Testing
 
+// Helpers shared by this target's tests: the one place to look for a function a test
+// calls that is not in its own file.
+
 /// The two backends every conformance test runs on.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case file

@@ -3,23 +3,6 @@ import Synchronization
 import Testing
 @_spi(Testing) @testable import EventStore
 
-/// Leaf hashes computed straight from the segment files, the way docs/verification.md
-/// tells a third party to: skip each 64-byte header, then frames of
-/// [crc32c u32][length u32][body], leaf = SHA-256(0x00 ‖ body).
-func leavesFromSegmentFiles(_ dir: String) throws -> [MerkleHash] {
-    var out: [MerkleHash] = []
-    for name in try segmentFiles(dir) {
-        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
-        var at = 64
-        while at + 8 <= data.count {
-            let length = Int(data[at + 4]) | Int(data[at + 5]) << 8 | Int(data[at + 6]) << 16 | Int(data[at + 7]) << 24
-            out.append(MerkleHash.leaf(Array(data[(at + 8)..<(at + 8 + length)])))
-            at += 8 + length
-        }
-    }
-    return out
-}
-
 /// Appends `count` events in batches of up to 7 over a few streams.
 func fill(_ store: EventStore, count: Int, from start: Int = 0) throws {
     var i = start

@@ -2,16 +2,6 @@ import Foundation
 import Testing
 @testable import EventStore
 
-/// RFC 6962's MTH written out as the RFC defines it, independent of the store's tree.
-func referenceRoot(_ leaves: ArraySlice<MerkleHash>) -> MerkleHash {
-    if leaves.isEmpty { return .emptyTree }
-    if leaves.count == 1 { return leaves.first! }
-    var k = 1
-    while k * 2 < leaves.count { k *= 2 }
-    let mid = leaves.startIndex + k
-    return MerkleHash.node(referenceRoot(leaves[..<mid]), referenceRoot(leaves[mid...]))
-}
-
 /// Perfect-subtree roots over an in-memory list of leaf hashes, every level precomputed.
 func perfectFrom(_ leaves: [MerkleHash]) -> (Int, UInt64) -> MerkleHash {
     var levels = [leaves]

@@ -2,6 +2,9 @@ import Foundation
 import Testing
 @_spi(Testing) @testable import EventStore
 
+// Helpers shared by this target's tests: the one place to look for a function a test
+// calls that is not in its own file.
+
 /// A fresh temporary directory for one test, removed afterwards.
 func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     let base = FileManager.default.temporaryDirectory.path + "/fp-ledger-tests-" + UUID().uuidString
@@ -68,4 +71,31 @@ func flipByte(_ path: String, at offset: Int) throws {
     var data = try Data(contentsOf: URL(fileURLWithPath: path))
     data[offset] ^= 0x40
     try data.write(to: URL(fileURLWithPath: path))
+}
+
+/// RFC 6962's MTH written out as the RFC defines it, independent of the store's tree.
+func referenceRoot(_ leaves: ArraySlice<MerkleHash>) -> MerkleHash {
+    if leaves.isEmpty { return .emptyTree }
+    if leaves.count == 1 { return leaves.first! }
+    var k = 1
+    while k * 2 < leaves.count { k *= 2 }
+    let mid = leaves.startIndex + k
+    return MerkleHash.node(referenceRoot(leaves[..<mid]), referenceRoot(leaves[mid...]))
+}
+
+/// Leaf hashes computed straight from the segment files, the way docs/verification.md
+/// tells a third party to: skip each 64-byte header, then frames of
+/// [crc32c u32][length u32][body], leaf = SHA-256(0x00 ‖ body).
+func leavesFromSegmentFiles(_ dir: String) throws -> [MerkleHash] {
+    var out: [MerkleHash] = []
+    for name in try segmentFiles(dir) {
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
+        var at = 64
+        while at + 8 <= data.count {
+            let length = Int(data[at + 4]) | Int(data[at + 5]) << 8 | Int(data[at + 6]) << 16 | Int(data[at + 7]) << 24
+            out.append(MerkleHash.leaf(Array(data[(at + 8)..<(at + 8 + length)])))
+            at += 8 + length
+        }
+    }
+    return out
 }

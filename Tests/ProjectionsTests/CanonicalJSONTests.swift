@@ -4,9 +4,6 @@ import SwiftProtobuf
 import Testing
 @testable import Projections
 
-let samplesURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Events/samples/household-life.jsonl")
-
 func sampleLines() throws -> [String] {
     try String(contentsOf: samplesURL, encoding: .utf8).split(separator: "\n").map(String.init)
 }

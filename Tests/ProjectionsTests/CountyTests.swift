@@ -3,54 +3,6 @@ import Foundation
 import Testing
 @testable import Projections
 
-/// A small county, built line by line so every figure below can be checked by hand.
-///
-/// Villages: V1 530124101201 (100 people) and V2 530124101202 (50), town 530124101;
-/// V3 530124102301 (200), town 530124102. Households:
-/// - A: V1, 3 people, 因病, identified 2015-01-10, removed (错评) 2016-06-01.
-/// - B: V1, 2 people, 缺技术, identified 2015-01-10, exited 2015-12-01, 返贫 2016-07-01 (wrongful exit).
-/// - C: V2, 4 people, 因病, identified 2015-01-10, still poor.
-/// - D: V3, 1 person, 因学, identified 2016-03-01 as an omission (漏评).
-/// - E: V3, 5 people, 缺劳动力, identified 2015-02-01, exited 2015-12-20.
-enum SmallCounty {
-    static func person(_ relation: String, _ serial: Int) -> String {
-        let first17 = "53012419800101" + String(format: "%03d", serial)
-        let id = first17 + String(IDNumber.checkCharacter(for: first17) ?? "0")
-        return #"{"person_id":"p\#(serial)","name":"某\#(serial)","id_number":"\#(id)","relation":"\#(relation)"}"#
-    }
-
-    static func identified(_ h: String, _ village: String, people: Int, cause: String, on date: String, omission: Bool = false) -> String {
-        let base = Int(h.unicodeScalars.first!.value) * 10
-        let members = (0..<people).map { person($0 == 0 ? "户主" : "家属", base + $0) }.joined(separator: ",")
-        return #"{"stream":"household-\#(h)","type":"HouseholdIdentified","effective":"\#(date)","actor":"op","data":{"village":"\#(village)","members":[\#(members)],"attribute":"一般贫困户","standard":"国家标准","main_cause":"\#(cause)","per_capita_income_fen":200000,"identified_year":\#(date.prefix(4)),"procedure":{},"omission_correction":\#(omission)}}"#
-    }
-
-    static func event(_ h: String, _ type: String, _ date: String, _ data: String) -> String {
-        #"{"stream":"household-\#(h)","type":"\#(type)","effective":"\#(date)","actor":"op","data":\#(data)}"#
-    }
-
-    static func village(_ code: String, _ name: String, _ town: String, population: Int) -> String {
-        #"{"stream":"village-\#(code)","type":"VillageRegistered","effective":"2014-01-01","actor":"op","data":{"name":"\#(name)","town":"\#(town)","county":"富民县","households":\#(population / 4),"population":\#(population)}}"#
-    }
-
-    static let lines: [String] = {
-        [
-            village("530124101201", "一村", "甲镇", population: 100),
-            village("530124101202", "二村", "甲镇", population: 50),
-            village("530124102301", "三村", "乙镇", population: 200),
-            identified("A", "530124101201", people: 3, cause: "因病", on: "2015-01-10"),
-            identified("B", "530124101201", people: 2, cause: "缺技术", on: "2015-01-10"),
-            identified("C", "530124101202", people: 4, cause: "因病", on: "2015-01-10"),
-            identified("E", "530124102301", people: 5, cause: "缺劳动力", on: "2015-02-01"),
-            event("B", "ExitApproved", "2015-12-01", #"{"exit_year":2015,"procedure":{}}"#),
-            event("E", "ExitApproved", "2015-12-20", #"{"exit_year":2015,"procedure":{}}"#),
-            identified("D", "530124102301", people: 1, cause: "因学", on: "2016-03-01", omission: true),
-            event("A", "RemovedAsMisidentified", "2016-06-01", #"{"reason":"有车辆","found_by":"审计"}"#),
-            event("B", "ReturnedToPoverty", "2016-07-01", #"{"causes":["因病"],"found_by":"第三方评估","wrongful_exit":true}"#),
-        ]
-    }()
-}
-
 @Suite struct CountyTests {
 
     /// Villages that disagree about their county's name (the demo's sample village says

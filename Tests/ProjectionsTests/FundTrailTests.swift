@@ -3,34 +3,6 @@ import Foundation
 import Testing
 @testable import Projections
 
-/// One fund, small enough to follow by hand (amounts in yuan; fen in the events):
-/// 1,000 allocated to the county on 2016-01-01; 300 to town T on 01-11, 200 more on
-/// 01-21; T pays household H 100 on 01-26 and transfers 150 to village V on 02-01;
-/// V pays project P 150 on 02-10; the county returns 100 on 03-01.
-enum SmallFund {
-    static func event(_ type: String, _ date: String, _ data: String) -> String {
-        #"{"stream":"fund-F1","type":"\#(type)","effective":"\#(date)","actor":"op","data":\#(data)}"#
-    }
-
-    static let lines = [
-        event("FundAllocated", "2016-01-01", #"{"document":"财-1号","source":"中央财政专项","amount_fen":100000,"to":"county-530124","purpose":"产业帮扶"}"#),
-        event("FundTransferred", "2016-01-11", #"{"from":"county-530124","to":"town-530124101","amount_fen":30000}"#),
-        event("FundTransferred", "2016-01-21", #"{"from":"county-530124","to":"town-530124101","amount_fen":20000}"#),
-        event("FundDisbursed", "2016-01-26", #"{"from":"town-530124101","household":"H","amount_fen":10000,"purpose":"产业帮扶","voucher":"v1"}"#),
-        event("FundTransferred", "2016-02-01", #"{"from":"town-530124101","to":"village-530124101201","amount_fen":15000}"#),
-        event("FundDisbursed", "2016-02-10", #"{"from":"village-530124101201","project":"P","amount_fen":15000,"purpose":"饮水安全"}"#),
-        event("FundReturned", "2016-03-01", #"{"from":"county-530124","amount_fen":10000,"reason":"结余"}"#),
-    ]
-
-    static func withStore<T>(_ extra: [String] = [], _ body: (EventStore) throws -> T) throws -> T {
-        let dir = FileManager.default.temporaryDirectory.path + "/fund-tests-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try EventStore.open(dir)
-        _ = try Importer.run((lines + extra).joined(separator: "\n"), store: store)
-        return try body(store)
-    }
-}
-
 @Suite struct FundTrailTests {
     let asOf = EffectiveDate("2016-03-31")!
 

@@ -3,19 +3,6 @@ import Foundation
 import Testing
 @testable import Projections
 
-func withStore<T>(_ body: (EventStore) throws -> T) throws -> T {
-    let dir = FileManager.default.temporaryDirectory.path + "/fp-projections-" + UUID().uuidString
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let store = try EventStore.open(dir)
-    return try body(store)
-}
-
-func sampleText() throws -> String { try String(contentsOf: samplesURL, encoding: .utf8) }
-
-func household(_ store: EventStore, _ id: String, asOf: AsOf = .now) throws -> HouseholdState? {
-    try HouseholdHistory.state(id: id, events: try store.readStream("household-" + id).map(LoggedEvent.init), asOf: asOf)
-}
-
 @Suite struct ImporterTests {
     @Test func theSampleImportsWhole() throws {
         try withStore { store in
@@ -162,8 +149,6 @@ func household(_ store: EventStore, _ id: String, asOf: AsOf = .now) throws -> H
         }
     }
 }
-
-func allEvents(_ store: EventStore) throws -> [RecordedEvent] { try store.read(from: 0, maxCount: Int.max) }
 
 @Suite struct HouseholdProjectionTests {
     @Test func theSampleHouseholdsEndWhereTheirHistoryLeadsThem() throws {

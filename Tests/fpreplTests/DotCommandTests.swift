@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@Suite struct DotCommandTests {
+    @Test func outputSendsResultsToAFileAndBack() throws {
+        try withStore(events: 4) { dir in
+            let file = dir + "-out.csv"
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let r = try fprepl(["--store", dir, "-c", ".mode csv; .output \(file); status; .output; .mode json; digest"])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.hasPrefix("{\"size\":4,"))
+            let written = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(written.hasPrefix("store,events,streams,segments,bytes,last_position,digest\r\n\(dir),4,"))
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            #expect(try fprepl(["--store", dir, "-c", ".output /nonexistent/dir/x"]).err.hasPrefix("error: cannot write /nonexistent/dir/x"))
+        }
+    }
+
+    @Test func readRunsAScriptWithItsOwnLineNumbers() throws {
+        try withStore(events: 2) { dir in
+            let script = dir + "-script.fp"
+            defer { try? FileManager.default.removeItem(atPath: script) }
+            try ".mode json\n-- the size\ndigest\nbogus\ndigest\n".write(toFile: script, atomically: true, encoding: .utf8)
+            let r = try fprepl(["--store", dir, "-c", ".read \(script); status"])
+            #expect(r.status == 1)
+            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, ledger, projects, loans, findings, sample, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
+            #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\":2,") }.count == 2)
+            #expect(r.out.contains("\"events\":2"), "the command after .read runs")
+            // With --bail, the first error inside the script stops everything.
+            let b = try fprepl(["--store", dir, "--bail", "-c", ".read \(script); status"])
+            #expect(b.status == 1)
+            #expect(b.out.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+            // A script that reads itself stops, with one message.
+            try ".read \(script)\n".write(toFile: script, atomically: true, encoding: .utf8)
+            let loop = try fprepl(["--store", dir, "-c", ".read \(script)"])
+            #expect(loop.status == 1)
+            #expect(loop.err.contains("nested 16 deep"))
+        }
+    }
+
+    @Test func timerPrintsElapsedTimeToStderrOnly() throws {
+        try withStore(events: 1) { dir in
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", ".timer on; digest; .timer off; digest"])
+            #expect(r.status == 0)
+            #expect(r.err.components(separatedBy: "\n").filter { $0.hasPrefix("Run Time: ") && $0.hasSuffix(" s") }.count == 1)
+            #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{") }.count == 2)
+        }
+    }
+}

@@ -65,7 +65,7 @@ extension EventLog {
     }
 
     /// The CRC-32C of the record at a position (of its frame's length and body, as the
-    /// file store keeps it): a fingerprint that checkpoints keep to recognise the log.
+    /// file store keeps it): a fingerprint that projection snapshots keep to recognise the log.
     public func checksum(at position: UInt64) throws -> UInt32 {
         var crc: UInt32?
         try forEachRecord(from: position, through: position) { r in

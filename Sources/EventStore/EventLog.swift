@@ -12,14 +12,14 @@
 public protocol EventLog: AnyObject, Sendable {
     /// Where the log lives, as the user would write it (`--store`), without secrets.
     var location: String { get }
-    /// A fingerprint of this log, fixed when it was created: derived data (checkpoints)
+    /// A fingerprint of this log, fixed when it was created: derived data (projection snapshots)
     /// records it to recognise the log it came from.
     var storeID: String { get }
     /// One past the last committed position, as of the last ``refresh()``.
     var endPosition: UInt64 { get }
     /// Whether appends are refused.
     var isReadOnly: Bool { get }
-    /// Where derived data of this log (projection checkpoints) is kept.
+    /// Where derived data of this log (projection snapshots) is kept.
     var projectionsDirectory: String { get }
 
     /// Brings a reader up to what other writers have committed.

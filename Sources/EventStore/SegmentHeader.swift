@@ -86,7 +86,7 @@ enum StoreFiles {
 }
 
 /// The `STORE` file: who this store is. Its random id is stamped into every segment
-/// header, so a segment or checkpoint from another store is recognised.
+/// header, so a segment, tree file or projection snapshot from another store is recognised.
 ///
 /// ```
 ///  0  8  magic "FPLSTORE"

@@ -39,8 +39,8 @@ public final class PostgresEventLog: EventLog {
     public var location: String { address.description.split(separator: "?").first.map(String.init).map { $0 + "?county=\(county)" } ?? "" }
     public var endPosition: UInt64 { state.withLock { $0.end } }
 
-    /// Projection checkpoints of a PostgreSQL log are kept on this machine, under the
-    /// user's cache directory, named by the log's id (a checkpoint checks the log it
+    /// Projection snapshots of a PostgreSQL log are kept on this machine, under the
+    /// user's cache directory, named by the log's id (a snapshot checks the log it
     /// belongs to before it is used, so a stale one is rebuilt, never trusted).
     public var projectionsDirectory: String {
         let env = ProcessInfo.processInfo.environment

@@ -61,7 +61,7 @@ struct GenerateCommand: ParsableCommand {
         let judging = Progress(label: "judging the findings", enabled: isatty(2) == 1)
         let judgingStart = clock.now
         let (findings, folded, _) = try FindingRules.now(target, save: true) { judging.update(done: Int($0), total: Int($1), unit: "events") }
-        if let folded { try? CountyCheckpoint.save(folded, store: target) }
+        if let folded { try? CountySnapshot.save(folded, store: target) }
         judging.finish()
         try target.close()
         print("judged \(findings.count) findings and saved them with the county beside the log in "

@@ -28,7 +28,7 @@ import Testing
 
 extension FindingsTranscriptTests {
     @Test func findingsAreSavedServedAgainAndJudgedAnewWhenTheLogGrows() throws { try withSample { dir in
-        let file = dir + "/projections/findings.ckpt"
+        let file = dir + "/projections/findings.snapshot"
         let first = try fprepl(["--store", dir, "--format", "csv", "-c", "findings"])
         #expect(first.status == 0 && FileManager.default.fileExists(atPath: file))
         let saved = try Data(contentsOf: URL(fileURLWithPath: file))

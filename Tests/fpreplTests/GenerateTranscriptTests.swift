@@ -21,7 +21,7 @@ import Testing
         let served = try fprepl(["--store", dir, "--format", "csv", "-c", "findings"])
         let count = served.out.split(whereSeparator: \.isNewline).count - 1  // CSV ends its lines with CRLF
         #expect(lines.last?.hasPrefix("judged \(count) findings and saved them with the county beside the log in ") == true, "\(made.out)")
-        let findingsFile = dir + "/projections/findings.ckpt", countyFile = dir + "/projections/county.ckpt"
+        let findingsFile = dir + "/projections/findings.snapshot", countyFile = dir + "/projections/county.snapshot"
         let status = try fprepl(["--store", dir, "--format", "json", "-c", "status"])
         let events = try #require(status.out.firstMatch(of: /"events":(\d+)/).map { UInt64($0.1)! })
         #expect(try position(of: findingsFile) == events - 1 && position(of: countyFile) == events - 1)

@@ -71,8 +71,8 @@ struct PostgresTranscriptTests {
         #expect(refused.err.split(separator: "\n").count == 1)
     }
 
-    @Test("Projection checkpoints of a PostgreSQL log stay on this machine, readable by their owner only")
-    func checkpointsArePrivate() throws {
+    @Test("Projection snapshots of a PostgreSQL log stay on this machine, readable by their owner only")
+    func snapshotsArePrivate() throws {
         let url = try PostgresTestServer.newLog()
         let cache = FileManager.default.temporaryDirectory.path + "/fprepl-pg-cache-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: cache) }
@@ -89,7 +89,7 @@ struct PostgresTranscriptTests {
         }
         #expect(try mode(dir) == 0o700)
         #expect(try mode(cache + "/fp-ledger/postgres/" + logs[0]) == 0o700)
-        #expect(try mode(dir + "/county.ckpt") == 0o600)
+        #expect(try mode(dir + "/county.snapshot") == 0o600)
         // The next session starts from it, and answers the same.
         #expect(try fprepl(["--store", url, "-c", "count households by status"], environment: env).status == 0)
     }

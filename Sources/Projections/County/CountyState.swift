@@ -101,10 +101,10 @@ public enum CountyBuilder {
     /// - Complexity: two passes over the records up to the point; the first decodes only
     ///   corrections.
     public static func build(_ store: any EventLog, asOf: AsOf = .now, observer: Observer = Observer(),
-                             progress: ((UInt64, UInt64) -> Void)? = nil, from checkpoint: CountyState? = nil) throws -> CountyState {
+                             progress: ((UInt64, UInt64) -> Void)? = nil, from snapshot: CountyState? = nil) throws -> CountyState {
         // Without hooks, a whole fold of a file store is shared by two threads.
-        let lanes = observer.beforeEvent == nil && observer.cadreEvent == nil && checkpoint == nil ? 2 : 1
-        return try build(store, asOf: asOf, observers: Array(repeating: observer, count: lanes), progress: progress, from: checkpoint)
+        let lanes = observer.beforeEvent == nil && observer.cadreEvent == nil && snapshot == nil ? 2 : 1
+        return try build(store, asOf: asOf, observers: Array(repeating: observer, count: lanes), progress: progress, from: snapshot)
     }
 
     /// Folds the store as of a point in one lane per observer (at most two): each lane
@@ -112,16 +112,16 @@ public enum CountyBuilder {
     /// in a byte of its parity; the first lane also folds villages, policies and cadres.
     /// Each observer sees its lane's households only, numbered from 0 in its own slots;
     /// an observer of several lanes merges what they found after (``HouseholdFindings``).
-    /// A fold from a checkpoint, or of a log whose reading is not cheap (PostgreSQL:
+    /// A fold from a snapshot, or of a log whose reading is not cheap (PostgreSQL:
     /// every lane would fetch every row), runs in one lane with the first observer.
     ///
     /// - Complexity: as ``build(_:asOf:observer:progress:from:)``, the second pass shared.
     static func build(_ store: any EventLog, asOf: AsOf, observers: [Observer], progress: ((UInt64, UInt64) -> Void)?,
-                      from checkpoint: CountyState?) throws -> CountyState {
+                      from snapshot: CountyState?) throws -> CountyState {
         let end = store.endPosition
         guard end > 0 else { return CountyState() }
-        // A checkpoint serves only "now": fold the records after it.
-        let resume = asOf == .now ? checkpoint : nil
+        // A snapshot serves only "now": fold the records after it.
+        let resume = asOf == .now ? snapshot : nil
         let first = resume?.position.map { $0 + 1 } ?? 0
         if let resume, first >= end { return resume }
         var limit = end - 1
@@ -132,7 +132,7 @@ public enum CountyBuilder {
         if case .effective(let d) = asOf { effectiveLimit = d }
 
         // Pass 1: corrections, in recording order (a later one wins). Those after a
-        // checkpoint that name an event before it mark their stream for a refold.
+        // snapshot that name an event before it mark their stream for a refold.
         var fixes: [UInt64: Fix] = [:]
         var refold = Set<String>()
         try store.forEachRecord(ofType: EventKind.correction.name, from: first, through: limit) { r in
@@ -397,7 +397,7 @@ struct HouseholdSlots {
         table = bigger
     }
 
-    /// Adds a household that is already folded (from a checkpoint).
+    /// Adds a household that is already folded (from a snapshot).
     mutating func insert(id: String, state: HouseholdState) {
         let bytes = Array(id.utf8)
         let k = bytes.withUnsafeBytes { slot(for: $0) }
@@ -422,17 +422,17 @@ enum StreamHashing {
 }
 
 extension CountyBuilder {
-    /// The county as of now, from the store's checkpoint when it is valid (replaying
-    /// only what came after it), saving a new checkpoint when more than `saveAfter`
+    /// The county as of now, from the store's snapshot when it is valid (replaying
+    /// only what came after it), saving a new snapshot when more than `saveAfter`
     /// records had to be replayed.
     ///
-    /// - Returns: the state, and a note when a checkpoint was found but not trusted.
+    /// - Returns: the state, and a note when a snapshot was found but not trusted.
     public static func now(_ store: any EventLog, save: Bool, saveAfter: UInt64 = 10_000,
                            progress: ((UInt64, UInt64) -> Void)? = nil) throws -> (state: CountyState, note: String?) {
-        let (checkpoint, note) = CountyCheckpoint.load(store: store)
-        let state = try build(store, asOf: .now, progress: progress, from: checkpoint)
-        let replayed = store.endPosition - (checkpoint?.position.map { $0 + 1 } ?? 0)
-        if save && replayed > saveAfter { try? CountyCheckpoint.save(state, store: store) }
+        let (snapshot, note) = CountySnapshot.load(store: store)
+        let state = try build(store, asOf: .now, progress: progress, from: snapshot)
+        let replayed = store.endPosition - (snapshot?.position.map { $0 + 1 } ?? 0)
+        if save && replayed > saveAfter { try? CountySnapshot.save(state, store: store) }
         return (state, note)
     }
 }

@@ -82,7 +82,7 @@ public enum FindingRules {
     }
 
     /// The findings of the whole log as it is now, kept as a projection beside it
-    /// (``FindingsCheckpoint``): the saved ones when the log has not grown since; when it
+    /// (``FindingsSnapshot``): the saved ones when the log has not grown since; when it
     /// has, the saved ones with the tail judged into them (``FindingsState``), or, for a
     /// tail that needs it, judged afresh; then, when `save`, saved again. The county comes
     /// back only when it was folded.
@@ -102,7 +102,7 @@ public enum FindingRules {
         var (state, county) = try judge(store, asOf: .now, progress: progress)
         state.position = end - 1
         // Saved only when the judging saw exactly the records up to `end`.
-        if save, end == store.endPosition { try? FindingsCheckpoint.save(state, store: store) }
+        if save, end == store.endPosition { try? FindingsSnapshot.save(state, store: store) }
         let all = state.all
         releaseInBackground(state)
         return (all, county, note)
@@ -123,9 +123,9 @@ public enum FindingRules {
     /// The saved findings state moved on to `end` (and saved again when `save` and it moved);
     /// `nil` when none are saved or the tail needs judging from the first record.
     private static func savedMovedOn(_ store: any EventLog, to end: UInt64, save: Bool) throws -> (state: FindingsState?, note: String?) {
-        let (saved, note) = FindingsCheckpoint.load(store: store)
+        let (saved, note) = FindingsSnapshot.load(store: store)
         guard let saved, let state = try saved.advanced(in: store, to: end) else { return (nil, note) }
-        if save, state.position != saved.position { try? FindingsCheckpoint.save(state, store: store) }
+        if save, state.position != saved.position { try? FindingsSnapshot.save(state, store: store) }
         releaseInBackground(saved)
         return (state, note)
     }

@@ -2,7 +2,7 @@ import EventStore
 
 /// The findings of a whole log as a projection that moves with it: what was judged up to
 /// a position, kept in the pieces a later tail can change (`docs/findings.md`, "Kept
-/// current"), and saved beside the log (``FindingsCheckpoint``).
+/// current"), and saved beside the log (``FindingsSnapshot``).
 ///
 /// A tail of everyday work (visits, assessments, measures, exits, loans, surveys,
 /// helpers, members, identifications, returns to poverty, removals, ends of entitlement,
@@ -29,7 +29,7 @@ struct FindingsState {
     /// changes them, and such a tail is judged afresh.
     var standings: [String: [HouseholdFindings.Standing]]
     /// Standings as read from a saved file and not decoded yet (one message a household,
-    /// ``FindingsCheckpoint``): only a tail that moves money needs them.
+    /// ``FindingsSnapshot``): only a tail that moves money needs them.
     var undecodedStandings: [ArraySlice<UInt8>] = []
     /// Each household's helper changes (those that have any): what helper-overloaded
     /// counts a cadre's households from.
@@ -179,7 +179,7 @@ struct FindingsState {
             try next.decodePersons()
             next.findings.removeAll { $0.rule == "duplicate-person" || $0.rule == "helper-is-beneficiary" }
         }
-        if !restanding.isEmpty { next.undecodedStandings.removeAll { (try? FindingsCheckpoint.household(ofStandings: $0)).map(restanding.contains) ?? false } }
+        if !restanding.isEmpty { next.undecodedStandings.removeAll { (try? FindingsSnapshot.household(ofStandings: $0)).map(restanding.contains) ?? false } }
         // Records after `end` (another writer's) wait for the next time.
         func read(_ stream: String) throws -> [LoggedEvent] {
             try store.readStream(stream).lazy.filter { $0.position < end }.map(LoggedEvent.init)
@@ -296,12 +296,12 @@ extension FindingsState {
         cadres.reserveCapacity(cadres.count + undecodedCadres.count)
         savedPersons.reserveCapacity(savedPersons.count + undecodedPersons.count)
         for message in undecodedPersons {
-            let (id, p) = try FindingsCheckpoint.persons(message)
+            let (id, p) = try FindingsSnapshot.persons(message)
             persons[id] = p
             savedPersons[id] = message
         }
         for message in undecodedCadres {
-            let (id, c) = try FindingsCheckpoint.cadre(message)
+            let (id, c) = try FindingsSnapshot.cadre(message)
             cadres[id] = c
         }
         undecodedPersons = []
@@ -312,7 +312,7 @@ extension FindingsState {
     mutating func decodeHelperChanges() throws {
         helperChanges.reserveCapacity(helperChanges.count + undecodedHelperChanges.count)
         for message in undecodedHelperChanges {
-            let (id, list) = try FindingsCheckpoint.helperChanges(message)
+            let (id, list) = try FindingsSnapshot.helperChanges(message)
             helperChanges[id] = list
         }
         undecodedHelperChanges = []
@@ -323,8 +323,8 @@ extension FindingsState {
         var out: [String: [HouseholdFindings.Standing]] = [:]
         for id in ids { if let s = standings[id] { out[id] = s } }
         guard out.count < ids.count else { return out }
-        for message in undecodedStandings where ids.contains(try FindingsCheckpoint.household(ofStandings: message)) {
-            let (id, list) = try FindingsCheckpoint.standings(message)
+        for message in undecodedStandings where ids.contains(try FindingsSnapshot.household(ofStandings: message)) {
+            let (id, list) = try FindingsSnapshot.standings(message)
             out[id] = list
         }
         return out

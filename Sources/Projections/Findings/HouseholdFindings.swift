@@ -348,7 +348,7 @@ final class HouseholdFindings {
         for s in visitSlots { start[Int(s) + 1] += 1 }
         for k in tracks.indices { start[k + 1] += start[k] }
         var next = start
-        var visits = [Mark](repeating: Mark(position: 0, effective: EffectiveDate(year: 1970, month: 1, day: 1)!), count: visitMarks.count)
+        var visits = [Mark](repeating: Mark(position: 0, effective: .epoch), count: visitMarks.count)
         for (i, s) in visitSlots.enumerated() {
             visits[next[Int(s)]] = visitMarks[i]
             next[Int(s)] += 1

@@ -59,6 +59,6 @@ extension AsOf {
     /// an empty log.
     func endOfRecord(latest: EffectiveDate?) -> EffectiveDate {
         if case .effective(let d) = self { return d }
-        return latest ?? EffectiveDate(year: 1970, month: 1, day: 1)!
+        return latest ?? .epoch
     }
 }

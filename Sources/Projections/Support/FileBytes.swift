@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Whole files read into memory (checkpoints, scripts, event files): straight into an
+/// Whole files read into memory (snapshots, scripts, event files): straight into an
 /// array of the file's size, not zeroed first and not copied again; `nil` with `errno`
 /// set when the file cannot be read.
 public enum FileBytes {

@@ -36,10 +36,10 @@ extension Session {
         let seconds = (clock.now - start).seconds
         progress.finish()
         if !readOnly {
-            try? CountyCheckpoint.save(state, store: store)
+            try? CountySnapshot.save(state, store: store)
             // Every projection from the first record: the saved findings go too (the next
             // `findings` judges them again).
-            try? FileManager.default.removeItem(atPath: FindingsCheckpoint.path(for: store))
+            FindingsSnapshot.remove(for: store)
         }
         countyCache = (.now, store.endPosition, state)
         return (state, store.endPosition, seconds)

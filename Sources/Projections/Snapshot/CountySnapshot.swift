@@ -1,39 +1,42 @@
 import EventStore
 import Foundation
 
-/// The county projection saved beside the log (`<store>/projections/county.ckpt`), so
-/// that opening a store replays only the records after it.
+/// The county projection saved beside the log (`<store>/projections/county.snapshot`),
+/// so that opening a store replays only the records after it.
 ///
-/// A checkpoint names the store it belongs to (its random id), the last position folded
+/// A snapshot names the store it belongs to (its random id), the last position folded
 /// and the checksum of the record there, and carries a checksum of its own bytes
-/// (``ProjectionFile``, magic "FPLCKPT1"). It is used only when all of them match the
+/// (``SnapshotFile``, magic "FPLCKPT1"). It is used only when all of them match the
 /// log as it is now; otherwise it is ignored, the projection is rebuilt from the start,
 /// and the reason is reported. It is derived data: deleting it costs only time.
-public enum CountyCheckpoint {
+public enum CountySnapshot {
     static let magic = Array("FPLCKPT1".utf8)
-    /// Bumped whenever the fold or this layout changes: an older checkpoint is rebuilt.
+    /// Bumped whenever the fold or this layout changes: an older snapshot is rebuilt.
     static let formatVersion: UInt32 = 1
 
-    /// Where the checkpoint of a store lives.
-    public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/county.ckpt" }
+    /// Where the snapshot of a store lives.
+    public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/county.snapshot" }
+    /// Where builds before the name "snapshot" kept it: read when there is no
+    /// ``path(for:)`` yet, removed when a snapshot is saved.
+    static func legacyPath(for store: any EventLog) -> String { store.projectionsDirectory + "/county.ckpt" }
 
     /// Saves a state built as of ``AsOf/now`` (atomically: a temporary file, then rename).
     ///
     /// - Throws: the file system's errors; a store whose directory is not writable
-    ///   simply keeps no checkpoint.
+    ///   simply keeps no snapshot.
     public static func save(_ state: CountyState, store: any EventLog) throws {
         guard let position = state.position else { return }
         var w = ProtoWriter()
         encode(state, into: &w)
-        try ProjectionFile.save(w.bytes, to: path(for: store), magic: magic, version: formatVersion, position: position, store: store)
+        try SnapshotFile.save(w.bytes, to: path(for: store), replacing: legacyPath(for: store), magic: magic, version: formatVersion, position: position, store: store)
     }
 
-    /// Loads the checkpoint if it belongs to this log as it is now.
+    /// Loads the snapshot if it belongs to this log as it is now.
     ///
     /// - Returns: the state, or `nil` and why not.
     public static func load(store: any EventLog) -> (state: CountyState?, note: String?) {
-        let file = path(for: store)
-        let (found, note) = ProjectionFile.load(file, magic: magic, version: formatVersion, store: store)
+        let file = SnapshotFile.existing(path(for: store), legacy: legacyPath(for: store))
+        let (found, note) = SnapshotFile.load(file, magic: magic, version: formatVersion, store: store)
         guard let (position, body) = found else { return (nil, note) }
         guard var state = try? decode(body) else { return (nil, "\(file) does not decode; rebuilt") }
         state.position = position
@@ -100,7 +103,7 @@ public enum CountyCheckpoint {
 
     static func decode(_ body: [UInt8]) throws -> CountyState {
         var s = CountyState()
-        let top = try ProjectionFile.fields(body)
+        let top = try SnapshotFile.fields(body)
         // Sized once: growing a dictionary of 10^5 households rehashes them again and again.
         s.households.reserveCapacity(top.reduce(0) { $0 + ($1.0 == 1 ? 1 : 0) })
         for (n, v) in top {
@@ -110,7 +113,7 @@ public enum CountyCheckpoint {
                 s.households[h.id] = h
             case (2, .bytes(let b)):
                 var v = VillageState(code: "", name: "", town: "", county: "", households: 0, population: 0, designatedPoor: false, exitYear: nil)
-                for (k, x) in try ProjectionFile.fields(Array(b)) {
+                for (k, x) in try SnapshotFile.fields(Array(b)) {
                     switch (k, x) {
                     case (1, .bytes(let t)): v.code = String(decoding: t, as: UTF8.self)
                     case (2, .bytes(let t)): v.name = String(decoding: t, as: UTF8.self)
@@ -127,11 +130,11 @@ public enum CountyCheckpoint {
             case (3, .bytes(let b)):
                 var day: EffectiveDate?
                 var event: Fp_PolicySet?
-                for (k, x) in try ProjectionFile.fields(Array(b)) {
+                for (k, x) in try SnapshotFile.fields(Array(b)) {
                     if k == 1, case .varint(let d) = x { day = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: d)) }
                     if k == 2, case .bytes(let t) = x { event = try Fp_PolicySet(serializedBytes: Array(t)) }
                 }
-                guard let day, let event else { throw ProjectionFile.Malformed() }
+                guard let day, let event else { throw SnapshotFile.Malformed() }
                 s.policyEvents.append((day, event))
                 s.policy.apply(event)
             case (4, .varint(let n)): s.eventsFolded = Int(n)
@@ -142,14 +145,14 @@ public enum CountyCheckpoint {
     }
 
     static func decodeHousehold(_ b: [UInt8]) throws -> HouseholdState {
-        guard let placeholder = EffectiveDate(year: 2000, month: 1, day: 1) else { throw ProjectionFile.Malformed() }
+        guard let placeholder = EffectiveDate(year: 2000, month: 1, day: 1) else { throw SnapshotFile.Malformed() }
         var h = HouseholdState(id: "", village: "", status: .poor, attribute: 0, standard: 0, mainCause: 0, otherCauses: [], members: [],
                                identifiedYear: 0, identifiedOn: placeholder,
                                omissionCorrection: false, exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [],
                                measures: [], monitored: false, monitoredSince: nil, relocationDebtFen: nil, version: 0, position: 0)
         func text(_ t: ArraySlice<UInt8>) -> String { String(decoding: t, as: UTF8.self) }
         func day(_ v: UInt64) throws -> EffectiveDate {
-            guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: v)) else { throw ProjectionFile.Malformed() }
+            guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: v)) else { throw SnapshotFile.Malformed() }
             return d
         }
         var household = ProtoReader(bytes: b)
@@ -158,7 +161,7 @@ public enum CountyCheckpoint {
             case (1, .bytes(let t)): h.id = text(t)
             case (2, .bytes(let t)): h.village = text(t)
             case (3, .bytes(let t)):
-                guard let st = HouseholdStatus(rawValue: text(t)) else { throw ProjectionFile.Malformed() }
+                guard let st = HouseholdStatus(rawValue: text(t)) else { throw SnapshotFile.Malformed() }
                 h.status = st
             case (4, .varint(let i)): h.attribute = Int(i)
             case (5, .varint(let i)): h.standard = Int(i)

@@ -7,7 +7,7 @@ import Testing
 /// tail of everyday work, judged afresh for a tail that needs it, and never served to
 /// another log or by another build. Whatever the path, the answer is what judging the
 /// whole log from the first record gives.
-@Suite struct FindingsCheckpointTests {
+@Suite struct FindingsSnapshotTests {
     /// The combined scenario's store (`InspectionCountyTests`).
     func withCounty<T>(_ body: (EventStore) throws -> T) throws -> T { try InspectionCountyTests().withCounty(body) }
 
@@ -17,13 +17,32 @@ import Testing
             let first = try FindingRules.now(store, save: true)
             #expect(first.county != nil, "nothing saved yet: judged")
             #expect(first.findings == judged)
-            #expect(FileManager.default.fileExists(atPath: FindingsCheckpoint.path(for: store)))
+            #expect(FileManager.default.fileExists(atPath: FindingsSnapshot.path(for: store)))
             let second = try FindingRules.now(store, save: true)
             #expect(second.county == nil, "answered from the saved findings")
             #expect(second.findings == judged)
             #expect(second.findings.contains { $0.household == "5301241012010002" }, "households are saved with the findings")
-            let mode = (try FileManager.default.attributesOfItem(atPath: FindingsCheckpoint.path(for: store))[.posixPermissions] as? NSNumber)?.intValue
+            let mode = (try FileManager.default.attributesOfItem(atPath: FindingsSnapshot.path(for: store))[.posixPermissions] as? NSNumber)?.intValue
             #expect(mode == 0o600)
+        }
+    }
+
+    /// Findings saved under the name of older builds (`findings.ckpt`) are served, then
+    /// replaced by `findings.snapshot`; removing the saved findings removes both names.
+    @Test func findingsSavedUnderTheOldNameAreServedThenReplaced() throws {
+        try withCounty { store in
+            let judged = try FindingRules.now(store, save: true).findings
+            let old = FindingsSnapshot.legacyPath(for: store)
+            #expect(rename(FindingsSnapshot.path(for: store), old) == 0)
+            let served = try FindingRules.now(store, save: true)
+            #expect(served.county == nil && served.findings == judged, "answered from the file under its old name")
+            _ = try Importer.run(#"{"stream":"household-5301241012010002","type":"VisitRecorded","effective":"2017-06-01","actor":"op","data":{"cadre":"c01","kind":"入户"}}"#, store: store)
+            _ = try FindingRules.now(store, save: true)
+            #expect(FileManager.default.fileExists(atPath: FindingsSnapshot.path(for: store)))
+            #expect(!FileManager.default.fileExists(atPath: old))
+            #expect(rename(FindingsSnapshot.path(for: store), old) == 0)
+            FindingsSnapshot.remove(for: store)
+            #expect(!FileManager.default.fileExists(atPath: old) && !FileManager.default.fileExists(atPath: FindingsSnapshot.path(for: store)))
         }
     }
 
@@ -181,16 +200,16 @@ import Testing
             one.position = store.endPosition - 1
             one.findings = Array(one.findings.prefix(1))
             one.openVisits = []
-            try FindingsCheckpoint.save(one, store: store, build: "an older fprepl")
-            #expect(FindingsCheckpoint.load(store: store, build: "an older fprepl").state?.all.count == 1)
-            #expect(FindingsCheckpoint.load(store: store).state == nil, "another build's findings are judged again")
+            try FindingsSnapshot.save(one, store: store, build: "an older fprepl")
+            #expect(FindingsSnapshot.load(store: store, build: "an older fprepl").state?.all.count == 1)
+            #expect(FindingsSnapshot.load(store: store).state == nil, "another build's findings are judged again")
             #expect(try FindingRules.now(store, save: true).findings == judged)
 
-            let file = FindingsCheckpoint.path(for: store)
+            let file = FindingsSnapshot.path(for: store)
             var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
             bytes[60] ^= 0x01
             try Data(bytes).write(to: URL(fileURLWithPath: file))
-            let (found, note) = FindingsCheckpoint.load(store: store)
+            let (found, note) = FindingsSnapshot.load(store: store)
             #expect(found == nil)
             #expect(note == "\(file) is damaged (checksum); rebuilt")
             let again = try FindingRules.now(store, save: true)

@@ -1,13 +1,16 @@
 import EventStore
 import Foundation
 
-/// The framing every projection saved beside a log shares (`docs/format.md`): a magic,
+/// A snapshot: a projection saved beside the log, so that it need not be folded again
+/// from the first record. (Not a checkpoint: that name is the signed tree head of
+/// `docs/verification.md`.) Every snapshot has the same framing (`docs/format.md`): a magic,
 /// a format version, the store's id, the last position folded and the checksum of the
 /// record there, the body, and a checksum of it all. A file is used only when every one
 /// of them matches the log as it is now.
 ///
 /// ```
-/// 0   8  magic ("FPLCKPT1": the county; "FPLFIND1": findings)
+/// 0   8  magic ("FPLCKPT1": the county, named when snapshots were called checkpoints;
+///        "FPLFIND1": findings)
 /// 8   4  projection format version (u32 LE)
 /// 12 16  store id
 /// 28  8  position of the last record folded (u64 LE)
@@ -16,11 +19,12 @@ import Foundation
 /// 48  B  body, protobuf wire format
 /// 48+B 4 CRC-32C of bytes 0 ..< 48+B
 /// ```
-enum ProjectionFile {
-    /// Writes a projection file atomically (a temporary file, then rename), mode 0600 in
+enum SnapshotFile {
+    /// Writes a snapshot atomically (a temporary file, then rename), mode 0600 in
     /// a directory of mode 0700.
-    static func save(_ body: [UInt8], to file: String, magic: [UInt8], version: UInt32, position: UInt64,
-                     store: any EventLog) throws {
+    /// - Parameter legacy: the file's name in older builds, removed once this one is written.
+    static func save(_ body: [UInt8], to file: String, replacing legacy: String? = nil, magic: [UInt8], version: UInt32,
+                     position: UInt64, store: any EventLog) throws {
         var header = magic
         header.appendLE(version)
         header.append(contentsOf: hexBytes(store.storeID))
@@ -35,7 +39,7 @@ enum ProjectionFile {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let tmp = file + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw FieldError(path: tmp, message: "cannot write the checkpoint: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FieldError(path: tmp, message: "cannot write the snapshot: \(String(cString: strerror(errno)))") }
         fchmod(fd, 0o600)  // readable by the owner only, whatever an older file had
         var written = true
         for part in [header, body, trailer] where written {
@@ -45,13 +49,14 @@ enum ProjectionFile {
         close(fd)
         if let problem {
             unlink(tmp)
-            throw FieldError(path: tmp, message: "cannot write the checkpoint: \(problem)")
+            throw FieldError(path: tmp, message: "cannot write the snapshot: \(problem)")
         }
         // rename(2) replaces the old file atomically, or creates the first one.
         guard rename(tmp, file) == 0 else {
             try? FileManager.default.removeItem(atPath: tmp)
-            throw FieldError(path: file, message: "cannot replace the checkpoint: \(String(cString: strerror(errno)))")
+            throw FieldError(path: file, message: "cannot replace the snapshot: \(String(cString: strerror(errno)))")
         }
+        if let legacy { unlink(legacy) }
     }
 
     /// Writes all of `bytes` to `fd`; false (errno set) when it cannot.
@@ -68,7 +73,12 @@ enum ProjectionFile {
         return true
     }
 
-    /// Reads a projection file if it belongs to this log as it is now.
+    /// `file`, or the file's name in older builds when only that one is there.
+    static func existing(_ file: String, legacy: String) -> String {
+        access(file, F_OK) != 0 && access(legacy, F_OK) == 0 ? legacy : file
+    }
+
+    /// Reads a snapshot if it belongs to this log as it is now.
     ///
     /// - Returns: the position it was taken at and its body, or `nil` and why not (`nil`
     ///   and no reason when there is no file).
@@ -77,7 +87,7 @@ enum ProjectionFile {
         guard let b = FileBytes.read(file) else { return (nil, nil) }
         func u32(_ at: Int) -> UInt32 { b[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian } }
         func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian } }
-        guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a checkpoint; rebuilt") }
+        guard b.count >= 52, b.prefix(8).elementsEqual(magic) else { return (nil, "\(file) is not a snapshot; rebuilt") }
         guard u32(b.count - 4) == CRC32C.checksum(b[0..<(b.count - 4)]) else { return (nil, "\(file) is damaged (checksum); rebuilt") }
         guard u32(8) == version else { return (nil, "\(file) is of projection format \(u32(8)), this build writes \(version); rebuilt") }
         guard b[12..<28].elementsEqual(hexBytes(store.storeID)) else { return (nil, "\(file) belongs to another store; rebuilt") }

@@ -1,8 +1,8 @@
 import EventStore
 import Foundation
 
-/// The findings of the log as a projection, saved beside it (`projections/findings.ckpt`,
-/// ``ProjectionFile`` with magic "FPLFIND1") so that asking again, with other rules, another
+/// The findings of the log as a projection, saved beside it (`projections/findings.snapshot`,
+/// ``SnapshotFile`` with magic "FPLFIND1") so that asking again, with other rules, another
 /// `where`, or after the log grew by a day's work, does not judge the whole county again.
 ///
 /// It holds a ``FindingsState``: the findings, and the few facts a tail is judged against
@@ -22,13 +22,21 @@ import Foundation
 /// household, 2 status, then per member's span 3 person, 4 id number, 5 position, 6
 /// effective, 7 left (yyyymmdd, absent while in)); 10 a cadre (1 id, 2 id number, 3
 /// position, 4 effective).
-public enum FindingsCheckpoint {
+public enum FindingsSnapshot {
     static let magic = Array("FPLFIND1".utf8)
     /// Bumped whenever this layout changes (2: the state behind the findings; 3: helper changes; 4: persons).
     static let formatVersion: UInt32 = 4
 
     /// Where the saved findings of a store live.
-    public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/findings.ckpt" }
+    public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/findings.snapshot" }
+    /// Where builds before the name "snapshot" kept them: read when there is no
+    /// ``path(for:)`` yet, removed when findings are saved or removed.
+    static func legacyPath(for store: any EventLog) -> String { store.projectionsDirectory + "/findings.ckpt" }
+
+    /// Removes the saved findings (the next `findings` judges the log again).
+    public static func remove(for store: any EventLog) {
+        for file in [path(for: store), legacyPath(for: store)] { unlink(file) }
+    }
 
     /// Saves the findings state of the log, judged up to its position.
     static func save(_ state: FindingsState, store: any EventLog, build: String = BuildIdentity.current) throws {
@@ -81,7 +89,7 @@ public enum FindingsCheckpoint {
             m.lengthDelimited(2, try p.event.serializedBytes())
             w.lengthDelimited(7, m.bytes)
         }
-        try ProjectionFile.save(w.bytes, to: path(for: store), magic: magic, version: formatVersion, position: state.position, store: store)
+        try SnapshotFile.save(w.bytes, to: path(for: store), replacing: legacyPath(for: store), magic: magic, version: formatVersion, position: state.position, store: store)
     }
 
     /// The saved findings state, when it is of this log (possibly shorter: the log may
@@ -90,10 +98,10 @@ public enum FindingsCheckpoint {
     /// - Returns: the state; or `nil`, with a note when the file is there but damaged or
     ///   of another store (a file of another build is replaced silently).
     static func load(store: any EventLog, build: String = BuildIdentity.current) -> (state: FindingsState?, note: String?) {
-        let file = path(for: store)
-        let (found, note) = ProjectionFile.load(file, magic: magic, version: formatVersion, store: store)
+        let file = SnapshotFile.existing(path(for: store), legacy: legacyPath(for: store))
+        let (found, note) = SnapshotFile.load(file, magic: magic, version: formatVersion, store: store)
         guard let (position, body) = found else { return (nil, note) }
-        var state = FindingsState(position: position, horizon: EffectiveDate(rawValue: 0) ?? EffectiveDate(year: 1970, month: 1, day: 1)!,
+        var state = FindingsState(position: position, horizon: EffectiveDate.epoch,
                                   findings: [], openVisits: [], standings: [:], helperChanges: [:], persons: [:], cadres: [:],
                                   heldFunds: [], policyEvents: [])
         do {
@@ -106,7 +114,7 @@ public enum FindingsCheckpoint {
                 case (3, .varint(let d)): state.horizon = try day(d)
                 case (4, .bytes(let b)):
                     var o = HouseholdFindings.OpenVisit(household: "", since: .init(position: 0, effective: state.horizon), limitDays: 0)
-                    for (n, v) in try ProjectionFile.fields(Array(b)) {
+                    for (n, v) in try SnapshotFile.fields(Array(b)) {
                         switch (n, v) {
                         case (1, .bytes(let t)): o.household = String(decoding: t, as: UTF8.self)
                         case (2, .varint(let p)): o.since.position = p
@@ -115,7 +123,7 @@ public enum FindingsCheckpoint {
                         default: break
                         }
                     }
-                    guard !o.household.isEmpty else { throw ProjectionFile.Malformed() }
+                    guard !o.household.isEmpty else { throw SnapshotFile.Malformed() }
                     state.openVisits.append(o)
                 case (5, .bytes(let b)): state.undecodedStandings.append(b)
                 case (6, .bytes(let b)): state.heldFunds.insert(String(decoding: b, as: UTF8.self))
@@ -125,14 +133,14 @@ public enum FindingsCheckpoint {
                 case (7, .bytes(let b)):
                     var effective: EffectiveDate?
                     var event: Fp_PolicySet?
-                    for (n, v) in try ProjectionFile.fields(Array(b)) {
+                    for (n, v) in try SnapshotFile.fields(Array(b)) {
                         switch (n, v) {
                         case (1, .varint(let d)): effective = try day(d)
                         case (2, .bytes(let t)): event = try Fp_PolicySet(serializedBytes: Array(t))
                         default: break
                         }
                     }
-                    guard let effective, let event else { throw ProjectionFile.Malformed() }
+                    guard let effective, let event else { throw SnapshotFile.Malformed() }
                     state.policyEvents.append((effective, event))
                 default: break
                 }
@@ -163,7 +171,7 @@ public enum FindingsCheckpoint {
     private static func marked(_ message: ArraySlice<UInt8>) throws -> (String, [Marked]) {
         var id = ""
         var list: [Marked] = []
-        let unknown = EffectiveDate(year: 1970, month: 1, day: 1)!
+        let unknown = EffectiveDate.epoch
         var r = ProtoReader(bytes: Array(message))
         while let (n, v) = try r.next() {
             switch (n, v) {
@@ -175,14 +183,14 @@ public enum FindingsCheckpoint {
             default: break
             }
         }
-        guard !id.isEmpty else { throw ProjectionFile.Malformed() }
+        guard !id.isEmpty else { throw SnapshotFile.Malformed() }
         return (id, list)
     }
 
     /// One household's helper changes (field 8), decoded when a tail needs them.
     static func helperChanges(_ message: ArraySlice<UInt8>) throws -> (String, [HouseholdFindings.HelperChange]) {
         let (id, list) = try marked(message)
-        guard list.allSatisfy({ !$0.text.isEmpty }) else { throw ProjectionFile.Malformed() }
+        guard list.allSatisfy({ !$0.text.isEmpty }) else { throw SnapshotFile.Malformed() }
         return (id, list.map { ($0.mark, $0.text, $0.flag) })
     }
 
@@ -190,13 +198,13 @@ public enum FindingsCheckpoint {
     static func persons(_ message: ArraySlice<UInt8>) throws -> (String, FindingsState.Persons) {
         var id = ""
         var p = FindingsState.Persons(status: nil, spans: [])
-        let unknown = EffectiveDate(year: 1970, month: 1, day: 1)!
+        let unknown = EffectiveDate.epoch
         var r = ProtoReader(bytes: Array(message))
         while let (n, v) = try r.next() {
             switch (n, v) {
             case (1, .bytes(let t)): id = String(decoding: t, as: UTF8.self)
             case (2, .bytes(let t)):
-                guard let status = HouseholdStatus(rawValue: String(decoding: t, as: UTF8.self)) else { throw ProjectionFile.Malformed() }
+                guard let status = HouseholdStatus(rawValue: String(decoding: t, as: UTF8.self)) else { throw SnapshotFile.Malformed() }
                 p.status = status
             case (3, .bytes(let t)):
                 p.spans.append(("", .init(household: id, person: String(decoding: t, as: UTF8.self), from: .init(position: 0, effective: unknown))))
@@ -207,15 +215,15 @@ public enum FindingsCheckpoint {
             default: break
             }
         }
-        guard !id.isEmpty, p.spans.allSatisfy({ !$0.idNumber.isEmpty && $0.span.household == id }) else { throw ProjectionFile.Malformed() }
+        guard !id.isEmpty, p.spans.allSatisfy({ !$0.idNumber.isEmpty && $0.span.household == id }) else { throw SnapshotFile.Malformed() }
         return (id, p)
     }
 
     /// A cadre and its id number (field 10).
     static func cadre(_ message: ArraySlice<UInt8>) throws -> (String, (idNumber: String, mark: HouseholdFindings.Mark)) {
         var id = "", idNumber = ""
-        var mark = HouseholdFindings.Mark(position: 0, effective: EffectiveDate(year: 1970, month: 1, day: 1)!)
-        for (n, v) in try ProjectionFile.fields(Array(message)) {
+        var mark = HouseholdFindings.Mark(position: 0, effective: .epoch)
+        for (n, v) in try SnapshotFile.fields(Array(message)) {
             switch (n, v) {
             case (1, .bytes(let t)): id = String(decoding: t, as: UTF8.self)
             case (2, .bytes(let t)): idNumber = String(decoding: t, as: UTF8.self)
@@ -224,14 +232,14 @@ public enum FindingsCheckpoint {
             default: break
             }
         }
-        guard !id.isEmpty else { throw ProjectionFile.Malformed() }
+        guard !id.isEmpty else { throw SnapshotFile.Malformed() }
         return (id, (idNumber, mark))
     }
 
     /// The household of a standings message (field 5), which its first field names.
     static func household(ofStandings message: ArraySlice<UInt8>) throws -> String {
         var r = ProtoReader(bytes: Array(message))
-        guard case (1, .bytes(let id))? = try r.next() else { throw ProjectionFile.Malformed() }
+        guard case (1, .bytes(let id))? = try r.next() else { throw SnapshotFile.Malformed() }
         return String(decoding: id, as: UTF8.self)
     }
 
@@ -242,13 +250,13 @@ public enum FindingsCheckpoint {
     }
 
     private static func day(_ raw: UInt64) throws -> EffectiveDate {
-        guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: raw)) else { throw ProjectionFile.Malformed() }
+        guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: raw)) else { throw SnapshotFile.Malformed() }
         return d
     }
 
     private static func finding(_ b: [UInt8]) throws -> Finding {
         var f = Finding(rule: "", stream: "", position: 0, effective: EffectiveDate(year: 2000, month: 1, day: 1)!, detail: "")
-        for (n, v) in try ProjectionFile.fields(b) {
+        for (n, v) in try SnapshotFile.fields(b) {
             switch (n, v) {
             case (1, .bytes(let t)): f.rule = String(decoding: t, as: UTF8.self)
             case (2, .bytes(let t)): f.stream = String(decoding: t, as: UTF8.self)
@@ -259,7 +267,7 @@ public enum FindingsCheckpoint {
             default: break
             }
         }
-        guard !f.rule.isEmpty, !f.stream.isEmpty else { throw ProjectionFile.Malformed() }
+        guard !f.rule.isEmpty, !f.stream.isEmpty else { throw SnapshotFile.Malformed() }
         return f
     }
 }

@@ -2,7 +2,7 @@
 //
 // fp-ledger: an event-sourced record of targeted poverty alleviation (精准扶贫建档立卡).
 // Three layers, data flowing one way: EventStore (bytes, streams, positions) ->
-// Projections (the domain) -> fprepl (the REPL). See ../shared/design/ARCHITECTURE.md.
+// Projections (the domain) -> fprepl (the REPL). See docs/contributing.md.
 
 import PackageDescription
 

@@ -7,6 +7,15 @@ import Testing
 /// households, three cadres, a fund and a project in which each rule of the findings
 /// table is broken exactly once (docs/findings.md walks through it).
 @Suite struct InspectionCountyTests {
+    /// `docs/findings.md` has a section for every rule of the table, headed by its id and
+    /// the line the table gives it, in the table's order.
+    @Test func everyRuleIsDocumentedUnderItsOwnHeading() throws {
+        let page = try String(contentsOf: samplesURL.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/findings.md"), encoding: .utf8)
+        let headings = page.components(separatedBy: "\n").filter { $0.hasPrefix("### ") && $0.contains(": ") }
+        #expect(headings == FindingRules.all.map { "### \($0.id): \($0.finds)" })
+    }
+
     static let expected: [[String]] = [
         ["exit-income-below-line", "household-5301241012010002", "30", "2016-12-20", "2016 年退出，2016 年人均纯收入 2,810.00 元 低于 2016 年标准 2,952.00 元"],
         ["quick-return", "household-5301241012010002", "31", "2017-05-10", "2016-12-20 退出，2017-05-10 返贫，相隔 141 天，不足 12 个月"],

@@ -77,6 +77,28 @@ import Testing
         return matches(Array(actual.dropFirst()), Array(expected.dropFirst()))
     }
 
+    /// A page that shows a file of the repository whole (`<!-- quoted: PATH -->` before a
+    /// fenced block, as `docs/contributing.md` shows a command) shows it as it is.
+    @Test func everyQuotedFileIsShownAsItIs() throws {
+        var quoted = 0
+        for page in try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("docs").path)
+            where page.hasSuffix(".md") {
+            let lines = try String(contentsOf: Self.root.appendingPathComponent("docs/" + page), encoding: .utf8)
+                .components(separatedBy: "\n")
+            for (k, line) in lines.enumerated() where line.hasPrefix("<!-- quoted: ") && line.hasSuffix(" -->") {
+                let path = String(line.dropFirst("<!-- quoted: ".count).dropLast(" -->".count))
+                let file = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
+                let open = k + 1, close = try #require(lines[(k + 2)...].firstIndex { $0.hasPrefix("```") },
+                                                     "docs/\(page):\(k + 1): a fenced block follows")
+                #expect(lines[open].hasPrefix("```"), "docs/\(page):\(k + 2): a fenced block follows the marker")
+                #expect(lines[(open + 1)..<close].joined(separator: "\n") + "\n" == file,
+                        "docs/\(page):\(k + 1) shows \(path) as it is")
+                quoted += 1
+            }
+        }
+        #expect(quoted >= 1)
+    }
+
     @Test func thereAreExamplesToCheck() throws {
         #expect(try Self.examples().count >= 4)
     }

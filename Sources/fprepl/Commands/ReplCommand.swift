@@ -2,7 +2,7 @@
 /// the words and options it takes and what Tab completes for each, and `run`.
 ///
 /// Every command is one type conforming to this protocol, listed once in
-/// ``CommandRegistry/commands``. `help`, `.help CMD`, tab completion, the "unknown
+/// ``CommandRegistry/all``. `help`, `.help CMD`, tab completion, the "unknown
 /// command" error and the command table of `docs/repl.md` are all made from these
 /// declarations, so a new command is one new type plus its tests
 /// (`docs/contributing.md`).

@@ -94,21 +94,79 @@ struct FindingsState {
         guard end > first else { return self }
         // A long tail touches most of the county: judging afresh costs no more.
         guard end - first <= max(20_000, end / 16) else { return nil }
+        guard let tail = try scanTail(of: store, from: first, to: end),
+              let paidRestanding = try tail.paymentsToRestanding() else { return nil }
+
+        var next = self
+        next.position = end - 1
+        next.horizon = tail.latest
+        var county = CountyState()
+        county.policyEvents = policyEvents
+        let refunds = tail.latest == horizon ? tail.funds : tail.funds.union(heldFunds)
+        try next.dropFindingsJudgedAgain(tail, refunds: refunds)
+        try next.judgeHouseholdsAgain(tail, county: county)
+        if tail.personsChanged { next.judgePersonsAgain() }
+        if tail.helpersChanged { next.judgeHelperLoadsAgain(county: county) }
+        let trails = try tail.trails(of: refunds)
+        try next.judgePaymentsAgain(trails, tail: tail, paidRestanding: paidRestanding)
+        try next.judgeFundsAgain(trails, tail: tail, county: county)
+        return next
+    }
+}
+
+/// What a tail of the log touches, as one pass over it finds: what ``FindingsState/advanced(in:to:)``
+/// judges again.
+private struct FindingsTail {
+    let store: any EventLog
+    /// The first record of the tail.
+    let first: UInt64
+    /// The record after the tail (exclusive).
+    let end: UInt64
+    /// The latest effective date in the log up to the tail's end.
+    var latest: EffectiveDate
+    /// The households and funds whose streams the tail writes to.
+    var households = Set<String>(), funds = Set<String>()
+    /// Funds with a payment corrected: every payment's disbursed-to-ineligible again.
+    var correctedFunds = Set<String>()
+    /// A helper assigned or released: every cadre's load counted again.
+    var helpersChanged = false
+    /// Members or a status a cadre's finding names changed: every person judged again.
+    var personsChanged = false
+    /// Households registered, removed or no longer entitled in the tail: every payment
+    /// to them judged again with their new standings.
+    var restanding = Set<String>()
+
+    /// A stream's events up to the tail's end: records after it (another writer's) wait
+    /// for the next time.
+    func read(_ stream: String) throws -> [LoggedEvent] {
+        try store.readStream(stream).lazy.filter { $0.position < end }.map(LoggedEvent.init)
+    }
+
+    /// Every payment to a household whose standing changed, as the funds' trails see
+    /// them; `nil` when one was corrected (judged afresh then).
+    func paymentsToRestanding() throws -> [FundTrail]? {
+        guard !restanding.isEmpty else { return [] }
+        return try FindingsState.payments(to: restanding, in: store, before: end)
+    }
+
+    /// The trails of the funds judged again, to the new end of the record.
+    func trails(of refunds: Set<String>) throws -> [FundTrail] {
+        var trails: [FundTrail] = []
+        for fund in refunds.sorted() {
+            trails.append(try FundTrail.build(fund: fund, events: try read(StreamCategory.fund.stream(fund)), asOf: .now, until: latest))
+        }
+        return trails
+    }
+}
+
+extension FindingsState {
+    /// Scans the tail for the households and funds it touches; `nil` when it asks for judging afresh.
+    private func scanTail(of store: any EventLog, from first: UInt64, to end: UInt64) throws -> FindingsTail? {
         let beneficiaries = Set(findings.lazy.filter { $0.rule == "helper-is-beneficiary" }.compactMap(\.household))
-        var households = Set<String>(), funds = Set<String>()
-        // Funds with a payment corrected: every payment's disbursed-to-ineligible again.
-        var correctedFunds = Set<String>()
-        // A helper assigned or released: every cadre's load counted again.
-        var helpersChanged = false
-        // Members or a status a cadre's finding names changed: every person judged again.
-        var personsChanged = false
-        // Households registered, removed or no longer entitled in the tail: every payment
-        // to them judged again with their new standings.
-        var restanding = Set<String>()
-        var latest = horizon
+        var tail = FindingsTail(store: store, first: first, end: end, latest: horizon)
         var ownOnly = true
         try store.forEachRecord(from: first, through: end - 1) { r in
-            if r.effective > latest { latest = r.effective }
+            if r.effective > tail.latest { tail.latest = r.effective }
             var kind = EventKind(typeBytes: r.typeBytes)
             // A correction is judged as the kind of event it corrects (in its own stream).
             let corrects = kind == .correction
@@ -126,120 +184,120 @@ struct FindingsState {
                 let person = Self.personKinds.contains(kind)
                 // A correction of who was identified or returned: judged afresh.
                 ownOnly = (Self.ownKinds.contains(kind) || person) && !(corrects && person)
-                households.insert(id)
-                if kind == .helperAssigned || kind == .helperReleased { helpersChanged = true }
+                tail.households.insert(id)
+                if kind == .helperAssigned || kind == .helperReleased { tail.helpersChanged = true }
                 // An exit changes the status a helper-is-beneficiary finding names.
-                if person || (kind == .exitApproved && beneficiaries.contains(id)) { personsChanged = true }
-                if Self.standingKinds.contains(kind) { restanding.insert(id) }
+                if person || (kind == .exitApproved && beneficiaries.contains(id)) { tail.personsChanged = true }
+                if Self.standingKinds.contains(kind) { tail.restanding.insert(id) }
             case .village:
                 break  // no rule reads villages
             case .other where r.streamBytes.starts(with: Self.fundPrefix):
                 ownOnly = Self.fundKinds.contains(kind)
                 let fund = String(r.stream.dropFirst(Self.fundPrefix.count))
-                funds.insert(fund)
-                if corrects { correctedFunds.insert(fund) }
+                tail.funds.insert(fund)
+                if corrects { tail.correctedFunds.insert(fund) }
             default:
                 ownOnly = false
             }
             return ownOnly
         }
-        guard ownOnly else { return nil }
-        // Every payment to a household whose standing changed, as the funds' trails see
-        // them (a corrected one: judged afresh).
-        var paidRestanding: [FundTrail] = []
-        if !restanding.isEmpty {
-            guard let found = try Self.payments(to: restanding, in: store, before: end) else { return nil }
-            paidRestanding = found
-        }
+        return ownOnly ? tail : nil
+    }
 
-        var next = self
-        next.position = end - 1
-        next.horizon = latest
-        var county = CountyState()
-        county.policyEvents = policyEvents
-        let refunds = latest == horizon ? funds : funds.union(heldFunds)
-        next.findings.removeAll { f in
+    /// Drops the findings judged again: the touched households' and refunded funds', and the cross-household ones it changes.
+    private mutating func dropFindingsJudgedAgain(_ tail: FindingsTail, refunds: Set<String>) throws {
+        findings.removeAll { f in
             // (A bare `household-` ends in `false` below, as before: no id here is empty.)
             if let id = StreamCategory.household.id(of: f.stream) {
-                return households.contains(id) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
+                return tail.households.contains(id) && !HouseholdFindings.crossHouseholdRules.contains(f.rule)
             }
             // A payment's disbursed-to-ineligible stands unless the payment was corrected: the
             // standings it was judged against do not change in such a tail. (A fund stream
             // may have an empty id, as the pass above reads it.)
             guard let fund = StreamCategory.fund.id(orEmptyOf: f.stream) else { return false }
-            if f.rule == "disbursed-to-ineligible", let h = f.household, restanding.contains(h) { return true }
-            return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || correctedFunds.contains(fund))
+            if f.rule == "disbursed-to-ineligible", let h = f.household, tail.restanding.contains(h) { return true }
+            return refunds.contains(fund) && (f.rule != "disbursed-to-ineligible" || tail.correctedFunds.contains(fund))
         }
-        next.openVisits.removeAll { households.contains($0.household) }
-        if helpersChanged {
-            try next.decodeHelperChanges()
-            next.findings.removeAll { $0.rule == "helper-overloaded" }
+        openVisits.removeAll { tail.households.contains($0.household) }
+        if tail.helpersChanged {
+            try decodeHelperChanges()
+            findings.removeAll { $0.rule == "helper-overloaded" }
         }
-        if personsChanged {
-            try next.decodePersons()
-            next.findings.removeAll { $0.rule == "duplicate-person" || $0.rule == "helper-is-beneficiary" }
+        if tail.personsChanged {
+            try decodePersons()
+            findings.removeAll { $0.rule == "duplicate-person" || $0.rule == "helper-is-beneficiary" }
         }
-        if !restanding.isEmpty { next.undecodedStandings.removeAll { (try? FindingsSnapshot.household(ofStandings: $0)).map(restanding.contains) ?? false } }
-        // Records after `end` (another writer's) wait for the next time.
-        func read(_ stream: String) throws -> [LoggedEvent] {
-            try store.readStream(stream).lazy.filter { $0.position < end }.map(LoggedEvent.init)
+        if !tail.restanding.isEmpty {
+            undecodedStandings.removeAll { (try? FindingsSnapshot.household(ofStandings: $0)).map(tail.restanding.contains) ?? false }
         }
-        for id in households.sorted() {
+    }
+
+    /// Folds each touched household from its own stream and judges its own findings again.
+    private mutating func judgeHouseholdsAgain(_ tail: FindingsTail, county: CountyState) throws {
+        for id in tail.households.sorted() {
             let facts = HouseholdFindings()
             var one = county
-            let events = try Corrections.apply(try read(StreamCategory.household.stream(id)))
+            let events = try Corrections.apply(try tail.read(StreamCategory.household.stream(id)))
             one.households[id] = try facts.fold(household: id, events: events)
             let (own, open) = try facts.householdFindings(county: one)
-            next.findings += own.map(\.withHousehold)
-            next.openVisits += open
-            if helpersChanged { next.helperChanges[id] = facts.helperChangesByHousehold()[id] }
-            if personsChanged {
-                next.persons[id] = Persons(status: one.households[id]?.status, spans: facts.membershipsByHousehold()[id] ?? [])
-                next.savedPersons[id] = nil
+            findings += own.map(\.withHousehold)
+            openVisits += open
+            if tail.helpersChanged { helperChanges[id] = facts.helperChangesByHousehold()[id] }
+            if tail.personsChanged {
+                persons[id] = Persons(status: one.households[id]?.status, spans: facts.membershipsByHousehold()[id] ?? [])
+                savedPersons[id] = nil
             }
-            if restanding.contains(id) { next.standings[id] = facts.standingsByHousehold()[id] }
+            if tail.restanding.contains(id) { standings[id] = facts.standingsByHousehold()[id] }
         }
-        if personsChanged {
-            var byIDNumber: [String: [HouseholdFindings.Membership]] = [:]
-            byIDNumber.reserveCapacity(next.persons.count * 4)
-            for p in next.persons.values { for s in p.spans { byIDNumber[s.idNumber, default: []].append(s.span) } }
-            // The keys first: sorting while iterating `keys` would copy the whole dictionary.
-            let shared = byIDNumber.compactMap { $0.value.count > 1 ? $0.key : nil }
-            for k in shared { byIDNumber[k]!.sort { $0.from.position < $1.from.position } }
-            next.findings += HouseholdFindings.personFindings(byIDNumber, cadres: next.cadres, status: { next.persons[$0]?.status })
-                .map(\.withHousehold)
-        }
-        if helpersChanged {
-            next.findings += HouseholdFindings.helperLoadFindings(next.helperChanges, policy: county.policy(on:)).map(\.withHousehold)
-        }
-        var trails: [FundTrail] = []
-        for fund in refunds.sorted() {
-            trails.append(try FundTrail.build(fund: fund, events: try read(StreamCategory.fund.stream(fund)), asOf: .now, until: latest))
-        }
+    }
+
+    /// Judges duplicate-person and helper-is-beneficiary again over every member, by id number.
+    private mutating func judgePersonsAgain() {
+        var byIDNumber: [String: [HouseholdFindings.Membership]] = [:]
+        byIDNumber.reserveCapacity(persons.count * 4)
+        for p in persons.values { for s in p.spans { byIDNumber[s.idNumber, default: []].append(s.span) } }
+        // The keys first: sorting while iterating `keys` would copy the whole dictionary.
+        let shared = byIDNumber.compactMap { $0.value.count > 1 ? $0.key : nil }
+        for k in shared { byIDNumber[k]?.sort { $0.from.position < $1.from.position } }
+        let persons = self.persons
+        let found = HouseholdFindings.personFindings(byIDNumber, cadres: cadres, status: { persons[$0]?.status })
+        findings += found.map(\.withHousehold)
+    }
+
+    /// Counts every cadre's load again (helper-overloaded) under the county's policy.
+    private mutating func judgeHelperLoadsAgain(county: CountyState) {
+        findings += HouseholdFindings.helperLoadFindings(helperChanges, policy: county.policy(on:)).map(\.withHousehold)
+    }
+
+    /// Judges disbursed-to-ineligible again for the tail's payments and those to households whose standing changed.
+    private mutating func judgePaymentsAgain(_ trails: [FundTrail], tail: FindingsTail, paidRestanding: [FundTrail]) throws {
         // The payments of the tail, and the standings of the households they paid.
         let paid = trails.map { t in
-            var tail = t
-            if !correctedFunds.contains(t.fund) { tail.payments.removeAll { $0.position < first } }
-            // Those to a household whose standing changed come from the search above.
-            tail.payments.removeAll { $0.household.map(restanding.contains) ?? false }
-            return tail
+            var trail = t
+            if !tail.correctedFunds.contains(t.fund) { trail.payments.removeAll { $0.position < tail.first } }
+            // Those to a household whose standing changed come from the search before.
+            trail.payments.removeAll { $0.household.map(tail.restanding.contains) ?? false }
+            return trail
         } + paidRestanding
-        let standings = try next.standings(of: Set(paid.flatMap(\.payments).lazy.compactMap(\.household)))
-        next.findings += HouseholdFindings.paymentFindings(paid, standings: { standings[$0] ?? [] })
+        let paidStandings = try standings(of: Set(paid.flatMap(\.payments).lazy.compactMap(\.household)))
+        findings += HouseholdFindings.paymentFindings(paid, standings: { paidStandings[$0] ?? [] })
+    }
+
+    /// Judges each refunded fund's own findings again and notes whether it still holds money.
+    private mutating func judgeFundsAgain(_ trails: [FundTrail], tail: FindingsTail, county: CountyState) throws {
         for trail in trails {
             let fund = trail.fund
             var projects: [String: ProjectState] = [:]
             for p in Set(trail.payments.lazy.compactMap(\.project)) {
-                let events = try read(StreamCategory.project.stream(p))
+                let events = try tail.read(StreamCategory.project.stream(p))
                 guard !events.isEmpty else { continue }
                 let project = try ProjectState.build(id: p, events: events, asOf: .now)
                 if !project.village.isEmpty || !project.notices.isEmpty { projects[p] = project }  // as FundLedger.read keeps them
             }
-            let reading = FundLedger.Reading(trails: [trail], horizon: latest, projects: projects)
-            next.findings += FindingRules.funds(reading, policy: county.policy(on:))
-            if trail.waits.contains(where: \.stillHeld) { next.heldFunds.insert(fund) } else { next.heldFunds.remove(fund) }
+            let reading = FundLedger.Reading(trails: [trail], horizon: tail.latest, projects: projects)
+            findings += FindingRules.funds(reading, policy: county.policy(on:))
+            if trail.waits.contains(where: \.stillHeld) { heldFunds.insert(fund) } else { heldFunds.remove(fund) }
         }
-        return next
     }
 }
 

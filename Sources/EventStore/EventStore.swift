@@ -219,93 +219,134 @@ public final class EventStore: Sendable {
         return false
     }
 
+    /// Opens the store with the write lock (for a writer) taken: its identity, its sealed
+    /// segments, its active segment recovered (or, for a new writer's store, created).
     private static func openLocked(_ directory: String, configuration: Configuration, lock: FileHandle?) throws -> EventStore {
         let ro = configuration.readOnly
         let faults = configuration.faults
         var report = RecoveryReport()
-        let names = try FileSystem.list(directory)
-        var firsts = names.compactMap { StoreFiles.firstPosition(ofName: $0, suffix: StoreFiles.segmentSuffix) }
-        firsts.sort()
-
-        // Who this store is.
-        let identityPath = directory + "/" + StoreFiles.identity
-        let identity: StoreIdentity
-        if FileSystem.exists(identityPath) {
-            let h = try FileHandle.open(identityPath, O_RDONLY)
-            defer { h.close() }
-            var bytes = [UInt8](repeating: 0, count: 64)
-            let n = try bytes.withUnsafeMutableBytes { try h.read(into: $0, at: 0) }
-            identity = try StoreIdentity.decode(Array(bytes[0..<n]), path: identityPath)
-        } else if firsts.isEmpty && !ro {
-            identity = StoreIdentity.new()
-            try FileSystem.writeAtomically(identity.encoded(), to: identityPath, directory: directory, faults: faults)
-        } else if firsts.isEmpty {
-            throw StoreError(.notFound, "no store at this path (no \(StoreFiles.identity) file)", path: directory, errno: ENOENT)
-        } else {
-            throw StoreError(.corruptRecord, "the \(StoreFiles.identity) file is missing but segments exist", path: identityPath)
-        }
-
-        // Sealed segments: every one but the last.
-        var sealed: [SealedSegment] = []
-        var expectedFirst: UInt64 = 0
-        for (i, first) in firsts.dropLast().enumerated() {
-            let segPath = directory + "/" + StoreFiles.name(first: first, suffix: StoreFiles.segmentSuffix)
-            let seg = try openSealed(path: segPath, first: first, sequence: UInt64(i), identity: identity,
-                                     readOnly: ro, directory: directory, faults: faults, report: &report)
-            guard seg.firstPosition == expectedFirst else {
-                throw StoreError(.corruptRecord, "segment starts at position \(seg.firstPosition) but the log so far ends at \(expectedFirst): a segment is missing",
-                                 path: segPath, position: expectedFirst)
-            }
-            expectedFirst = seg.endPosition
-            sealed.append(seg)
-        }
-
-        // The active segment.
+        let firsts = try segmentFirstPositions(in: directory)
+        let identity = try loadIdentity(directory, hasSegments: !firsts.isEmpty, readOnly: ro, faults: faults)
+        let (sealed, logEnd) = try openSealedSegments(directory, firsts: firsts.dropLast(), identity: identity,
+                                                      readOnly: ro, faults: faults, report: &report)
         var active: ActiveSegment?
         var lastRecorded: Int64 = 0
         if let first = firsts.last {
-            let segPath = directory + "/" + StoreFiles.name(first: first, suffix: StoreFiles.segmentSuffix)
-            let h = try FileHandle.open(segPath, ro ? O_RDONLY : O_RDWR, faults: faults)
-            let file: ActiveFile
-            do {
-                let header = try readHeader(h)
-                try check(header, path: segPath, first: first, sequence: UInt64(firsts.count - 1), identity: identity)
-                file = ActiveFile(handle: h, header: header)
-            } catch {
-                h.close()
-                throw error
-            }
-            guard first == expectedFirst else {
-                throw StoreError(.corruptRecord, "segment starts at position \(first) but the log so far ends at \(expectedFirst): a segment is missing",
-                                 path: segPath, position: expectedFirst)
-            }
-            let size = try h.size()
-            let mapped = try file.mapped(covering: size)
-            let scan = SegmentScan.scan(UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(size)]), base: 0,
-                                        start: SegmentHeader.size, position: first, path: segPath)
-            var index = ActiveIndex()
-            for e in scan.entries { index.add(e) }
-            lastRecorded = scan.lastRecorded
-            report.damage = scan.damage
-            if scan.damage == nil && scan.committedEnd < size {
-                report.truncatedBytes = size - scan.committedEnd
-                report.discardedRecords = scan.uncommittedRecords
-                if !ro {
-                    try h.truncate(to: scan.committedEnd)
-                    try h.dataSync()
-                }
-            }
-            active = ActiveSegment(file: file, committedBytes: scan.committedEnd, index: index)
+            let recovered = try recoverActiveSegment(directory, first: first, sequence: UInt64(firsts.count - 1),
+                                                     logEnd: logEnd, identity: identity, readOnly: ro,
+                                                     faults: faults, report: &report)
+            active = recovered.segment
+            lastRecorded = recovered.lastRecorded
         } else if !ro {
             active = try createSegment(directory: directory, first: 0, sequence: 0, identity: identity, faults: faults)
         }
         if lastRecorded == 0, let last = sealed.last, last.recordCount > 0 {
             lastRecorded = (try? lastRecordedTime(of: last)) ?? 0
         }
-        let next = active?.endPosition ?? expectedFirst
+        let next = active?.endPosition ?? logEnd
         let state = State(sealed: sealed, active: active, nextPosition: next, damage: report.damage)
         return EventStore(directory: directory, configuration: configuration, identity: identity, lockFile: lock,
                           state: state, lastRecorded: lastRecorded, recovery: report)
+    }
+
+    /// The first positions of the directory's segment files, named by them, in log order.
+    private static func segmentFirstPositions(in directory: String) throws -> [UInt64] {
+        let names = try FileSystem.list(directory)
+        var firsts = names.compactMap { StoreFiles.firstPosition(ofName: $0, suffix: StoreFiles.segmentSuffix) }
+        firsts.sort()
+        return firsts
+    }
+
+    /// Who this store is: its identity file read, or for a new writer's empty store made.
+    private static func loadIdentity(_ directory: String, hasSegments: Bool, readOnly: Bool,
+                                     faults: FaultInjector?) throws -> StoreIdentity {
+        let identityPath = directory + "/" + StoreFiles.identity
+        if FileSystem.exists(identityPath) {
+            let h = try FileHandle.open(identityPath, O_RDONLY)
+            defer { h.close() }
+            var bytes = [UInt8](repeating: 0, count: 64)
+            let n = try bytes.withUnsafeMutableBytes { try h.read(into: $0, at: 0) }
+            return try StoreIdentity.decode(Array(bytes[0..<n]), path: identityPath)
+        } else if !hasSegments && !readOnly {
+            let identity = StoreIdentity.new()
+            try FileSystem.writeAtomically(identity.encoded(), to: identityPath, directory: directory, faults: faults)
+            return identity
+        } else if !hasSegments {
+            throw StoreError(.notFound, "no store at this path (no \(StoreFiles.identity) file)", path: directory, errno: ENOENT)
+        } else {
+            throw StoreError(.corruptRecord, "the \(StoreFiles.identity) file is missing but segments exist", path: identityPath)
+        }
+    }
+
+    /// Opens the sealed segments (every one but the last) with their indexes, each
+    /// checked to start where the one before ended; returns them and where they end.
+    private static func openSealedSegments(_ directory: String, firsts: ArraySlice<UInt64>, identity: StoreIdentity,
+                                           readOnly: Bool, faults: FaultInjector?,
+                                           report: inout RecoveryReport) throws -> (segments: [SealedSegment], end: UInt64) {
+        var sealed: [SealedSegment] = []
+        var expectedFirst: UInt64 = 0
+        for (i, first) in firsts.enumerated() {
+            let segPath = directory + "/" + StoreFiles.name(first: first, suffix: StoreFiles.segmentSuffix)
+            let seg = try openSealed(path: segPath, first: first, sequence: UInt64(i), identity: identity,
+                                     readOnly: readOnly, directory: directory, faults: faults, report: &report)
+            guard seg.firstPosition == expectedFirst else {
+                throw missingSegment(startsAt: seg.firstPosition, logEnd: expectedFirst, path: segPath)
+            }
+            expectedFirst = seg.endPosition
+            sealed.append(seg)
+        }
+        return (sealed, expectedFirst)
+    }
+
+    /// The error for a segment that does not start where the log so far ends.
+    private static func missingSegment(startsAt first: UInt64, logEnd: UInt64, path: String) -> StoreError {
+        StoreError(.corruptRecord, "segment starts at position \(first) but the log so far ends at \(logEnd): a segment is missing",
+                   path: path, position: logEnd)
+    }
+
+    /// Opens the active segment (the last) with its header checked, and recovers its
+    /// tail; returns it and the recorded time of its last record (0 when none).
+    private static func recoverActiveSegment(_ directory: String, first: UInt64, sequence: UInt64, logEnd: UInt64,
+                                             identity: StoreIdentity, readOnly: Bool, faults: FaultInjector?,
+                                             report: inout RecoveryReport) throws -> (segment: ActiveSegment, lastRecorded: Int64) {
+        let segPath = directory + "/" + StoreFiles.name(first: first, suffix: StoreFiles.segmentSuffix)
+        let h = try FileHandle.open(segPath, readOnly ? O_RDONLY : O_RDWR, faults: faults)
+        let file: ActiveFile
+        do {
+            let header = try readHeader(h)
+            try check(header, path: segPath, first: first, sequence: sequence, identity: identity)
+            file = ActiveFile(handle: h, header: header)
+        } catch {
+            h.close()
+            throw error
+        }
+        guard first == logEnd else {
+            throw missingSegment(startsAt: first, logEnd: logEnd, path: segPath)
+        }
+        return try recoverTail(of: file, path: segPath, first: first, readOnly: readOnly, report: &report)
+    }
+
+    /// Scans the active segment's records into its index and cuts a torn or unfinished
+    /// tail back to the last committed batch (a writer only; either way reported).
+    private static func recoverTail(of file: ActiveFile, path segPath: String, first: UInt64, readOnly: Bool,
+                                    report: inout RecoveryReport) throws -> (segment: ActiveSegment, lastRecorded: Int64) {
+        let h = file.handle
+        let size = try h.size()
+        let mapped = try file.mapped(covering: size)
+        let scan = SegmentScan.scan(UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<Int(size)]), base: 0,
+                                    start: SegmentHeader.size, position: first, path: segPath)
+        var index = ActiveIndex()
+        for e in scan.entries { index.add(e) }
+        report.damage = scan.damage
+        if scan.damage == nil && scan.committedEnd < size {
+            report.truncatedBytes = size - scan.committedEnd
+            report.discardedRecords = scan.uncommittedRecords
+            if !readOnly {
+                try h.truncate(to: scan.committedEnd)
+                try h.dataSync()
+            }
+        }
+        return (ActiveSegment(file: file, committedBytes: scan.committedEnd, index: index), scan.lastRecorded)
     }
 
     static func readHeader(_ h: FileHandle) throws -> SegmentHeader {

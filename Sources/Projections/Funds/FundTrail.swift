@@ -119,12 +119,90 @@ extension FundTrail {
     ///   - until: The date money still held is counted to (days held).
     /// - Throws: When an event's payload does not decode.
     public static func build(fund: String, events: [LoggedEvent], asOf: AsOf, until: EffectiveDate) throws -> FundTrail {
-        var trail = FundTrail(fund: fund)
-        var lots: [String: [Lot]] = [:]
-        var order: [String: Int] = [:]
-        var waitIndex: [String: Int] = [:]  // "unit#position" -> index in trail.waits
+        var fold = TrailFold(fund: fund)
+        for e in try Corrections.visible(events, asOf: asOf) {
+            switch e.kind {
+            case .fundAllocated: fold.allocated(try e.decode(Fp_FundAllocated.self), by: e)
+            case .fundTransferred: fold.transferred(try e.decode(Fp_FundTransferred.self), by: e)
+            case .fundDisbursed: fold.disbursed(try e.decode(Fp_FundDisbursed.self), by: e)
+            case .fundReturned: fold.returned(try e.decode(Fp_FundReturned.self), by: e)
+            default: continue
+            }
+        }
+        fold.stillHeld(until: until)
+        return fold.trail
+    }
 
-        func waited(_ lot: Lot, _ unitName: String, days: Int, stillHeld: Bool) {
+    /// A fund's trail as its events are folded in, with the money each unit holds.
+    private struct TrailFold {
+        var trail: FundTrail
+        /// The money at each unit, oldest first.
+        var lots: [String: [Lot]] = [:]
+        /// Each unit's index in `trail.units`.
+        var order: [String: Int] = [:]
+        /// "unit#position" -> index in `trail.waits`.
+        var waitIndex: [String: Int] = [:]
+
+        init(fund: String) { trail = FundTrail(fund: fund) }
+
+        /// Money put into the fund (下达): to its receiving unit.
+        mutating func allocated(_ m: Fp_FundAllocated, by e: LoggedEvent) {
+            trail.document = m.document
+            trail.source = Labels.fundSource.label(for: m.source.rawValue) ?? ""
+            trail.purpose = m.purpose
+            trail.allocatedFen += m.amountFen
+            trail.allocated = trail.allocated ?? e.effective
+            trail.allocations.append(Allocation(position: e.position, effective: e.effective, document: m.document, to: m.to,
+                                                amountFen: m.amountFen, purpose: m.purpose))
+            receive(m.to, m.amountFen, e.effective, path: [m.to], by: e.position)
+        }
+
+        /// Money passed on from one unit to another, oldest first, each piece keeping its path.
+        mutating func transferred(_ m: Fp_FundTransferred, by e: LoggedEvent) {
+            let from = unit(m.from)
+            trail.units[from].paidFen += m.amountFen
+            for piece in take(m.from, m.amountFen, e.effective, by: e.position) {
+                receive(m.to, piece.amount, e.effective, path: piece.path + [m.to], by: e.position)
+            }
+        }
+
+        /// Money paid to a household or project, by the path of the oldest money paid.
+        mutating func disbursed(_ m: Fp_FundDisbursed, by e: LoggedEvent) {
+            let from = unit(m.from)
+            trail.units[from].paidFen += m.amountFen
+            let pieces = take(m.from, m.amountFen, e.effective, by: e.position)
+            let to: String
+            switch m.recipient {
+            case .household(let h): to = StreamCategory.household.stream(h)
+            case .project(let p): to = StreamCategory.project.stream(p)
+            case nil: to = ""
+            }
+            trail.payments.append(FundPayment(position: e.position, effective: e.effective, from: m.from, to: to,
+                                              amountFen: m.amountFen, purpose: m.purpose, voucher: m.voucher,
+                                              path: pieces.first?.path ?? [m.from]))
+        }
+
+        /// Money a unit returned, oldest first.
+        mutating func returned(_ m: Fp_FundReturned, by e: LoggedEvent) {
+            let from = unit(m.from)
+            trail.units[from].returnedFen += m.amountFen
+            _ = take(m.from, m.amountFen, e.effective, by: e.position)
+        }
+
+        /// Money still held has waited until the as-of date.
+        mutating func stillHeld(until: EffectiveDate) {
+            for (name, held) in lots {
+                guard let i = order[name] else { continue }
+                for lot in held where lot.amount > 0 {
+                    let days = until.daysSinceEpoch - lot.since.daysSinceEpoch
+                    trail.units[i].daysHeld = max(trail.units[i].daysHeld, days)
+                    waited(lot, name, days: days, stillHeld: true)
+                }
+            }
+        }
+
+        /// Notes how long part of a lot waited at a unit, in the wait of its arrival.
+        private mutating func waited(_ lot: Lot, _ unitName: String, days: Int, stillHeld: Bool) {
             let key = unitName + "#" + String(lot.position)
             if let i = waitIndex[key] {
                 trail.waits[i].days = max(trail.waits[i].days, days)
@@ -136,20 +214,24 @@ extension FundTrail {
             }
         }
 
-        func unit(_ name: String) -> Int {
+        /// A unit's index in `trail.units`, added the first time the money reaches it.
+        private mutating func unit(_ name: String) -> Int {
             if let i = order[name] { return i }
             order[name] = trail.units.count
             trail.units.append(UnitBalance(unit: name))
             return trail.units.count - 1
         }
-        func receive(_ name: String, _ amount: Int64, _ date: EffectiveDate, path: [String], by position: UInt64) {
+
+        /// Money arriving at a unit by an event, by the path it came.
+        private mutating func receive(_ name: String, _ amount: Int64, _ date: EffectiveDate, path: [String], by position: UInt64) {
             let i = unit(name)
             if trail.units[i].receivedFen == 0 { trail.units[i].depth = path.count - 1 }
             trail.units[i].receivedFen += amount
             lots[name, default: []].append(Lot(amount: amount, original: amount, since: date, path: path, position: position))
         }
+
         /// Takes `amount` from a unit, oldest money first; returns the pieces taken.
-        func take(_ name: String, _ amount: Int64, _ date: EffectiveDate, by position: UInt64) -> [Lot] {
+        private mutating func take(_ name: String, _ amount: Int64, _ date: EffectiveDate, by position: UInt64) -> [Lot] {
             let i = unit(name)
             var rest = amount
             var taken: [Lot] = []
@@ -170,56 +252,6 @@ extension FundTrail {
             }
             return taken
         }
-
-        for e in try Corrections.visible(events, asOf: asOf) {
-            switch e.kind {
-            case .fundAllocated:
-                let m = try e.decode(Fp_FundAllocated.self)
-                trail.document = m.document
-                trail.source = Labels.fundSource.label(for: m.source.rawValue) ?? ""
-                trail.purpose = m.purpose
-                trail.allocatedFen += m.amountFen
-                trail.allocated = trail.allocated ?? e.effective
-                trail.allocations.append(Allocation(position: e.position, effective: e.effective, document: m.document, to: m.to,
-                                                    amountFen: m.amountFen, purpose: m.purpose))
-                receive(m.to, m.amountFen, e.effective, path: [m.to], by: e.position)
-            case .fundTransferred:
-                let m = try e.decode(Fp_FundTransferred.self)
-                trail.units[unit(m.from)].paidFen += m.amountFen
-                for piece in take(m.from, m.amountFen, e.effective, by: e.position) {
-                    receive(m.to, piece.amount, e.effective, path: piece.path + [m.to], by: e.position)
-                }
-            case .fundDisbursed:
-                let m = try e.decode(Fp_FundDisbursed.self)
-                trail.units[unit(m.from)].paidFen += m.amountFen
-                let pieces = take(m.from, m.amountFen, e.effective, by: e.position)
-                let to: String
-                switch m.recipient {
-                case .household(let h): to = StreamCategory.household.stream(h)
-                case .project(let p): to = StreamCategory.project.stream(p)
-                case nil: to = ""
-                }
-                trail.payments.append(FundPayment(position: e.position, effective: e.effective, from: m.from, to: to,
-                                                  amountFen: m.amountFen, purpose: m.purpose, voucher: m.voucher,
-                                                  path: pieces.first?.path ?? [m.from]))
-            case .fundReturned:
-                let m = try e.decode(Fp_FundReturned.self)
-                trail.units[unit(m.from)].returnedFen += m.amountFen
-                _ = take(m.from, m.amountFen, e.effective, by: e.position)
-            default:
-                continue
-            }
-        }
-        // Money still held has waited until the as-of date.
-        for (name, held) in lots {
-            guard let i = order[name] else { continue }
-            for lot in held where lot.amount > 0 {
-                let days = until.daysSinceEpoch - lot.since.daysSinceEpoch
-                trail.units[i].daysHeld = max(trail.units[i].daysHeld, days)
-                waited(lot, name, days: days, stillHeld: true)
-            }
-        }
-        return trail
     }
 
     /// Money at one unit: how much, since when, and by which units it came.

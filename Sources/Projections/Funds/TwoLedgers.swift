@@ -70,125 +70,219 @@ public enum TwoLedgers {
     /// is shared equally among the project's beneficiary households (the fen left over
     /// going to the first ones).
     public static func rows(_ reading: FundLedger.Reading, county: CountyState, by grouping: Grouping) -> [Row] {
+        let flows = Flows(reading, county: county)
+        var ledgers = Ledgers(grouping: grouping)
+        // The first ledger: in, to villages, to households, held.
+        ledgers.addMoneyIn(flows.allocations)
+        ledgers.addMoneyPaid(flows.deliveries)
+        ledgers.addMoneyHeld(flows.held)
+        // The second ledger: what reached each exited household before its exit, and
+        // each exited village by the end of its exit year, per group.
+        ledgers.addExits(flows.deliveries, county: county)
+        return ledgers.rows.keys.sorted().compactMap { ledgers.rows[$0] }
+    }
+
+    /// Money allocated into a fund, with what groups it.
+    private struct MoneyIn {
+        var fen: Int64
+        var effective: EffectiveDate
+        var county: String
+        var source: String
+        var channel: String
+        var purpose: String
+    }
+
+    /// Money a unit still holds of a fund and has returned, with what groups it.
+    private struct MoneyHeld {
+        var fen: Int64
+        var returned: Int64
+        var unit: String
+        var county: String
+        var source: String
+        var channel: String
+        var purpose: String
+    }
+
+    /// Every fund's money as it came in, is held by units and reached villages and
+    /// households, each with what groups it.
+    private struct Flows {
         var deliveries: [Delivery] = []
-        var allocations: [(fen: Int64, effective: EffectiveDate, county: String, source: String, channel: String, purpose: String)] = []
-        var held: [(fen: Int64, returned: Int64, unit: String, county: String, source: String, channel: String, purpose: String)] = []
-        for t in reading.trails {
-            let channel = t.allocations.first?.to ?? ""
-            let fundCounty = countyOf(unit: channel) ?? t.payments.lazy.compactMap { p -> String? in
-                if let h = p.household { return county.households[h].map { String($0.village.prefix(6)) } }
-                // A payment without a recipient (`to` "") is looked up as project "", as before.
-                return reading.projects[p.project ?? ""].map { String($0.village.prefix(6)) }
-            }.first ?? ""
-            for a in t.allocations {
-                allocations.append((a.amountFen, a.effective, fundCounty, t.source, channel, a.purpose))
-            }
-            for u in t.units where u.heldFen > 0 || u.returnedFen > 0 {
-                held.append((u.heldFen, u.returnedFen, u.unit, countyOf(unit: u.unit) ?? fundCounty, t.source, channel, t.purpose))
-            }
-            for p in t.payments {
-                if let id = p.household {
-                    deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: county.households[id]?.village ?? "",
-                                               household: id, toProject: false, source: t.source, channel: channel, purpose: p.purpose))
-                } else if let project = reading.projects[p.project ?? ""] {
-                    // The village's whole amount, then each beneficiary's share of it.
-                    deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: project.village, household: nil,
-                                               toProject: true, source: t.source, channel: channel, purpose: p.purpose))
-                    let n = Int64(project.beneficiaries.count)
-                    for (k, h) in project.beneficiaries.enumerated() {
-                        let share = p.amountFen / n + (Int64(k) < p.amountFen % n ? 1 : 0)
-                        deliveries.append(Delivery(fen: share, effective: p.effective, village: project.village, household: h,
-                                                   toProject: true, source: t.source, channel: channel, purpose: p.purpose))
-                    }
+        var allocations: [MoneyIn] = []
+        var held: [MoneyHeld] = []
+
+        init(_ reading: FundLedger.Reading, county: CountyState) {
+            for t in reading.trails {
+                let channel = t.allocations.first?.to ?? ""
+                let fundCounty = TwoLedgers.fundCounty(t, channel: channel, reading, county: county)
+                for a in t.allocations {
+                    allocations.append(MoneyIn(fen: a.amountFen, effective: a.effective, county: fundCounty, source: t.source,
+                                               channel: channel, purpose: a.purpose))
+                }
+                for u in t.units where u.heldFen > 0 || u.returnedFen > 0 {
+                    held.append(MoneyHeld(fen: u.heldFen, returned: u.returnedFen, unit: u.unit,
+                                          county: countyOf(unit: u.unit) ?? fundCounty, source: t.source, channel: channel,
+                                          purpose: t.purpose))
+                }
+                for p in t.payments {
+                    addDeliveries(of: p, source: t.source, channel: channel, reading, county: county)
                 }
             }
         }
 
-        // The key of each thing for the grouping; `nil`: not in any group of it.
-        func key(_ d: Delivery) -> String {
-            switch grouping {
-            case .county: return String(d.village.prefix(6))
-            case .town: return String(d.village.prefix(9))
-            case .village: return d.village
-            case .source: return d.source
-            case .channel: return d.channel
-            case .purpose: return d.purpose
-            case .year: return String(d.effective.year)
+        /// A payment's deliveries: to its household, or to its project's village and
+        /// then each beneficiary's share of it.
+        private mutating func addDeliveries(of p: FundTrail.FundPayment, source: String, channel: String,
+                                            _ reading: FundLedger.Reading, county: CountyState) {
+            if let id = p.household {
+                deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: county.households[id]?.village ?? "",
+                                           household: id, toProject: false, source: source, channel: channel, purpose: p.purpose))
+            } else if let project = reading.projects[p.project ?? ""] {
+                // The village's whole amount, then each beneficiary's share of it.
+                deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: project.village, household: nil,
+                                           toProject: true, source: source, channel: channel, purpose: p.purpose))
+                let n = Int64(project.beneficiaries.count)
+                for (k, h) in project.beneficiaries.enumerated() {
+                    let share = p.amountFen / n + (Int64(k) < p.amountFen % n ? 1 : 0)
+                    deliveries.append(Delivery(fen: share, effective: p.effective, village: project.village, household: h,
+                                               toProject: true, source: source, channel: channel, purpose: p.purpose))
+                }
             }
         }
+    }
+
+    /// The county a fund's money came in at: its channel's, else that of the first
+    /// household or project it paid.
+    private static func fundCounty(_ t: FundTrail, channel: String, _ reading: FundLedger.Reading, county: CountyState) -> String {
+        countyOf(unit: channel) ?? t.payments.lazy.compactMap { p -> String? in
+            if let h = p.household { return county.households[h].map { String($0.village.prefix(6)) } }
+            // A payment without a recipient (`to` "") is looked up as project "", as before.
+            return reading.projects[p.project ?? ""].map { String($0.village.prefix(6)) }
+        }.first ?? ""
+    }
+
+    /// The rows being summed, by group.
+    private struct Ledgers {
+        let grouping: Grouping
         var rows: [String: Row] = [:]
+
+        init(grouping: Grouping) { self.grouping = grouping }
+
+        /// A group's row so far, or a new one.
         func row(_ g: String) -> Row { rows[g] ?? Row(group: g) }
-        // The first ledger: in, to villages, to households, held.
-        for a in allocations {
-            let g: String?
-            switch grouping {
-            case .county: g = a.county
-            case .town, .village: g = nil
-            case .source: g = a.source
-            case .channel: g = a.channel
-            case .purpose: g = a.purpose
-            case .year: g = String(a.effective.year)
-            }
-            guard let g else { continue }
-            var r = row(g)
-            r.inFen = (r.inFen ?? 0) + a.fen
-            rows[g] = r
-        }
-        for d in deliveries where d.household == nil || !d.toProject {
-            let g = key(d)
-            var r = row(g)
-            if d.toProject { r.toVillagesFen += d.fen } else { r.toHouseholdsFen += d.fen }
-            rows[g] = r
-        }
-        for h in held {
-            let g: String?
-            switch grouping {
-            case .county: g = h.county
-            case .town:
-                // The town's own unit and its villages'.
-                if h.unit.hasPrefix("town-") { g = String(h.unit.dropFirst(5)) }
-                else if h.unit.hasPrefix("village-") { g = String(h.unit.dropFirst(8).prefix(9)) }
-                else { g = nil }
-            case .village: g = h.unit.hasPrefix("village-") ? String(h.unit.dropFirst(8)) : nil
-            case .source: g = h.source
-            case .channel: g = h.channel
-            case .purpose: g = h.purpose
-            case .year: g = nil
-            }
-            guard let g else { continue }
-            var r = row(g)
-            r.heldFen = (r.heldFen ?? 0) + h.fen
-            r.returnedFen = (r.returnedFen ?? 0) + h.returned
-            rows[g] = r
-        }
-        if grouping != .year {
-            for g in Array(rows.keys) where rows[g]?.heldFen == nil {
-                rows[g]?.heldFen = 0
-                rows[g]?.returnedFen = 0
+
+        /// Money in, to the group of its county, source, channel, purpose or year (an
+        /// area below the county has none).
+        mutating func addMoneyIn(_ allocations: [MoneyIn]) {
+            for a in allocations {
+                let g: String?
+                switch grouping {
+                case .county: g = a.county
+                case .town, .village: g = nil
+                case .source: g = a.source
+                case .channel: g = a.channel
+                case .purpose: g = a.purpose
+                case .year: g = String(a.effective.year)
+                }
+                guard let g else { continue }
+                var r = row(g)
+                r.inFen = (r.inFen ?? 0) + a.fen
+                rows[g] = r
             }
         }
 
-        // The second ledger: what reached each exited household before its exit, and
-        // each exited village by the end of its exit year, per group.
-        var perHousehold: [String: [String: Int64]] = [:]   // group -> household -> fen
-        var perVillage: [String: [String: Int64]] = [:]     // group -> village -> fen
-        let exitedVillages = county.villages.filter { $0.value.exitYear != nil }
-        for d in deliveries {
-            if let h = d.household, let s = county.households[h], s.status.hasExited, let exited = s.exitedOn, d.effective <= exited {
-                let g = grouping == .year ? String(exited.year) : key(d)
-                perHousehold[g, default: [:]][h, default: 0] += d.fen
-            }
-            // A village counts each payment once: the project's, or the household's.
-            if d.household == nil || !d.toProject, let v = exitedVillages[d.village], let year = v.exitYear,
-               let end = EffectiveDate(year: year, month: 12, day: 31), d.effective <= end {
-                let g = grouping == .year ? String(year) : key(d)
-                perVillage[g, default: [:]][d.village, default: 0] += d.fen
+        /// Money paid to villages (到村, a project's whole amount) and to households (到户).
+        mutating func addMoneyPaid(_ deliveries: [Delivery]) {
+            for d in deliveries where d.household == nil || !d.toProject {
+                let g = d.key(by: grouping)
+                var r = row(g)
+                if d.toProject { r.toVillagesFen += d.fen } else { r.toHouseholdsFen += d.fen }
+                rows[g] = r
             }
         }
-        // Area and year groups count every exited household and village in them, paid
-        // or not; money groups count those their money reached.
-        switch grouping {
-        case .county, .town, .village, .year:
+
+        /// Money still held and returned by the units, to the group of the fund or of the
+        /// unit's area (none by year); then, but by year, every row without any holds 0.
+        mutating func addMoneyHeld(_ held: [MoneyHeld]) {
+            for h in held {
+                let g: String?
+                switch grouping {
+                case .county: g = h.county
+                case .town:
+                    // The town's own unit and its villages'.
+                    if h.unit.hasPrefix("town-") { g = String(h.unit.dropFirst(5)) }
+                    else if h.unit.hasPrefix("village-") { g = String(h.unit.dropFirst(8).prefix(9)) }
+                    else { g = nil }
+                case .village: g = h.unit.hasPrefix("village-") ? String(h.unit.dropFirst(8)) : nil
+                case .source: g = h.source
+                case .channel: g = h.channel
+                case .purpose: g = h.purpose
+                case .year: g = nil
+                }
+                guard let g else { continue }
+                var r = row(g)
+                r.heldFen = (r.heldFen ?? 0) + h.fen
+                r.returnedFen = (r.returnedFen ?? 0) + h.returned
+                rows[g] = r
+            }
+            if grouping != .year {
+                for g in Array(rows.keys) where rows[g]?.heldFen == nil {
+                    rows[g]?.heldFen = 0
+                    rows[g]?.returnedFen = 0
+                }
+            }
+        }
+
+        /// The spreads of what reached each exited household and village, per group.
+        mutating func addExits(_ deliveries: [Delivery], county: CountyState) {
+            var exits = ExitSums()
+            let exitedVillages = county.villages.filter { $0.value.exitYear != nil }
+            exits.add(deliveries, county: county, exitedVillages: exitedVillages, by: grouping)
+            // Area and year groups count every exited household and village in them, paid
+            // or not; money groups count those their money reached.
+            switch grouping {
+            case .county, .town, .village, .year:
+                exits.addUnpaid(county: county, exitedVillages: exitedVillages, by: grouping)
+            default: break
+            }
+            for (g, m) in exits.perHousehold {
+                var r = row(g)
+                r.exitedHouseholds = Spread(Array(m.values))
+                rows[g] = r
+            }
+            for (g, m) in exits.perVillage {
+                var r = row(g)
+                r.exitedVillages = Spread(Array(m.values))
+                rows[g] = r
+            }
+        }
+    }
+
+    /// What reached each exited household and village, per group.
+    private struct ExitSums {
+        var perHousehold: [String: [String: Int64]] = [:]   // group -> household -> fen
+        var perVillage: [String: [String: Int64]] = [:]     // group -> village -> fen
+
+        /// Each delivery to an exited household before its exit, and to an exited
+        /// village by the end of its exit year (grouped by exit year for `.year`).
+        mutating func add(_ deliveries: [Delivery], county: CountyState, exitedVillages: [String: VillageState],
+                          by grouping: Grouping) {
+            for d in deliveries {
+                if let h = d.household, let s = county.households[h], s.status.hasExited, let exited = s.exitedOn, d.effective <= exited {
+                    let g = grouping == .year ? String(exited.year) : d.key(by: grouping)
+                    perHousehold[g, default: [:]][h, default: 0] += d.fen
+                }
+                // A village counts each payment once: the project's, or the household's.
+                if d.household == nil || !d.toProject, let v = exitedVillages[d.village], let year = v.exitYear,
+                   let end = EffectiveDate(year: year, month: 12, day: 31), d.effective <= end {
+                    let g = grouping == .year ? String(year) : d.key(by: grouping)
+                    perVillage[g, default: [:]][d.village, default: 0] += d.fen
+                }
+            }
+        }
+
+        /// Every exited household and village in its area or exit year's group, paid or
+        /// not (with 0 when unpaid).
+        mutating func addUnpaid(county: CountyState, exitedVillages: [String: VillageState], by grouping: Grouping) {
             for (id, s) in county.households where s.status.hasExited {
                 guard let exited = s.exitedOn else { continue }
                 let g: String
@@ -210,19 +304,7 @@ public enum TwoLedgers {
                 }
                 perVillage[g, default: [:]][code, default: 0] += 0
             }
-        default: break
         }
-        for (g, m) in perHousehold {
-            var r = row(g)
-            r.exitedHouseholds = Spread(Array(m.values))
-            rows[g] = r
-        }
-        for (g, m) in perVillage {
-            var r = row(g)
-            r.exitedVillages = Spread(Array(m.values))
-            rows[g] = r
-        }
-        return rows.keys.sorted().compactMap { rows[$0] }
     }
 
     /// The county code of a unit (`county-530124`, `town-530124101`, `village-...`), or
@@ -232,5 +314,21 @@ public enum TwoLedgers {
             return String(unit.dropFirst(prefix.count).prefix(6))
         }
         return nil
+    }
+}
+
+extension TwoLedgers.Delivery {
+    /// The delivery's group for a grouping: its village's area, its fund's source,
+    /// channel or purpose, or its year.
+    func key(by grouping: TwoLedgers.Grouping) -> String {
+        switch grouping {
+        case .county: return String(village.prefix(6))
+        case .town: return String(village.prefix(9))
+        case .village: return village
+        case .source: return source
+        case .channel: return channel
+        case .purpose: return purpose
+        case .year: return String(effective.year)
+        }
     }
 }

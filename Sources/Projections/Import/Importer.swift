@@ -58,56 +58,89 @@ public enum Importer {
         // ahead of this loop, which checks what depends on the lines before.
         let ahead = LinesAhead(text: text, lines: lines)
         defer { ahead.stop() }
-        let base = store.endPosition
-        var writes: [StreamWrite] = []
-        writes.reserveCapacity(lines.count)
-        // Per stream touched: its version so far and, for a household, its state so far;
-        // found by one lookup of the stream's name a line.
-        var touchedIndex: [String: Int] = [:]
-        var touched: [TouchedStream] = []
-        // A household's events are not kept as the lines go (each line would touch its
-        // own array, far from the last): a correction, which needs them all to refold,
-        // finds the file's own by this chain from the household's last line back, and
-        // the store's in `storedEvents`.
-        var previousLine = [Int](repeating: -1, count: lines.count)
-        var storedEvents: [Int: [LoggedEvent]] = [:]
-        let now = RecordedTime.now()
-        var ownPositions = false
-
+        var checks = LineChecks(store: store, lineCount: lines.count)
         for k in lines.indices {
-            let lineNumber = k + 1
             if k % 4096 == 0 { progress?(k, lines.count) }
             var prechecked = ahead.take(k)
-            guard let event = prechecked.event.take() else {
-                switch prechecked.failure! {
-                case let e as FieldError: throw ImportError(line: lineNumber, field: e.path, message: e.message)
-                case let e as JSONSyntaxError: throw ImportError(line: lineNumber, field: nil, message: "not valid JSON: \(e)")
-                case let e: throw e
-                }
-            }
+            try checks.check(line: k, &prechecked)
+        }
+        progress?(lines.count, lines.count)
+        // Every household's state, for the status machine: let go on another thread (a
+        // county's are many small objects), while the lines are appended.
+        releaseInBackground(checks.touched, checks.touchedIndex, checks.storedEvents)
+        return (checks.writes, checks.base, checks.ownPositions)
+    }
+
+    /// The checks of an import's lines that depend on the lines before them (versions,
+    /// correction targets, the status machine), and what they have found so far.
+    private struct LineChecks {
+        /// The store the events go to.
+        let store: any EventLog
+        /// The position the file's first event will take.
+        let base: UInt64
+        /// The recorded time the file's events are folded with.
+        let now = RecordedTime.now()
+        /// The writes of the lines checked so far, one a line.
+        var writes: [StreamWrite] = []
+        /// Per stream touched: its version so far and, for a household, its state so far;
+        /// found by one lookup of the stream's name a line.
+        var touchedIndex: [String: Int] = [:]
+        var touched: [TouchedStream] = []
+        /// A household's events are not kept as the lines go (each line would touch its
+        /// own array, far from the last): a correction, which needs them all to refold,
+        /// finds the file's own by this chain from the household's last line back, and
+        /// the store's in `storedEvents`.
+        var previousLine: [Int]
+        var storedEvents: [Int: [LoggedEvent]] = [:]
+        /// Whether a correction targets an event of the file itself (by its position).
+        var ownPositions = false
+
+        init(store: any EventLog, lineCount: Int) {
+            self.store = store
+            base = store.endPosition
+            writes.reserveCapacity(lineCount)
+            previousLine = [Int](repeating: -1, count: lineCount)
+        }
+
+        /// Checks line `k` (0-based) against the lines before it and the store, and adds
+        /// its write.
+        mutating func check(line k: Int, _ prechecked: inout PrecheckedLine) throws {
+            let lineNumber = k + 1
+            guard let event = prechecked.event.take() else { throw Importer.reportedFailure(prechecked.failure, line: lineNumber) }
             let position = base + UInt64(k)
             // Expected version, as of the lines before.
-            let t: Int
-            if let known = touchedIndex[event.stream] { t = known } else {
-                t = touched.count
-                touched.append(TouchedStream(version: try store.streamVersion(event.stream)))
-                touchedIndex[event.stream] = t
-            }
+            let t = try touchedStream(event.stream)
             let current = touched[t].version
-            switch (event.expectedVersion, current) {
-            case (.noStream, .some(let v)):
-                throw ImportError(line: lineNumber, field: "expected_version", message: "\(event.stream) exists already (version \(v))")
-            case (.exact(let e), let v) where v != e:
-                throw ImportError(line: lineNumber, field: "expected_version",
-                                  message: "\(event.stream) is at " + (v.map { "version \($0)" } ?? "no version (it does not exist)") + ", not \(e)")
-            default: break
-            }
+            try Importer.checkExpectedVersion(event, current: current, line: lineNumber)
             let version = current.map { $0 + 1 } ?? 0
             touched[t].version = version
-            // The payload, with a correction's target checked and typed.
-            let proposed: ProposedEvent
+            let proposed = try payload(event, &prechecked, line: lineNumber)
+            if let id = prechecked.household {
+                try applyStatusMachine(household: id, stream: t, line: k, event: event, cadre: prechecked.cadre,
+                                       logged: LoggedEvent(position: position, version: version, type: event.type,
+                                                           effective: event.effective, recorded: now, actor: event.actor,
+                                                           payload: proposed.payload))
+            }
+            writes.append(StreamWrite(stream: event.stream, expected: current.map { .exact($0) } ?? .noStream, events: [proposed]))
+        }
+
+        /// The index of a stream in `touched`, its version read from the store the first
+        /// time the file touches it.
+        private mutating func touchedStream(_ stream: String) throws -> Int {
+            if let known = touchedIndex[stream] { return known }
+            let t = touched.count
+            touched.append(TouchedStream(version: try store.streamVersion(stream)))
+            touchedIndex[stream] = t
+            return t
+        }
+
+        /// The line's payload, as prechecked or, for a correction, with its target
+        /// checked (an event of its stream, in the store or earlier in the file) and typed.
+        private mutating func payload(_ event: CanonicalEvent, _ prechecked: inout PrecheckedLine,
+                                      line lineNumber: Int) throws -> ProposedEvent {
             do {
-                proposed = try prechecked.proposed.take()?.get() ?? event.proposed(typeOfPosition: { target in
+                if let proposed = try prechecked.proposed.take()?.get() { return proposed }
+                return try event.proposed(typeOfPosition: { target in
                     if target >= base {
                         // An event of this file, checked already: its write is the target's.
                         ownPositions = true
@@ -120,50 +153,70 @@ public enum Importer {
             } catch let e as FieldError {
                 throw ImportError(line: lineNumber, field: e.path, message: e.message)
             }
-            // The status machine, for households: each touched household's state is
-            // kept as the lines go, and refolded from its events only on a correction.
-            if let id = prechecked.household {
-                if !touched[t].loaded {
-                    let events = try store.readStream(event.stream).map(LoggedEvent.init)
-                    touched[t].state = try HouseholdHistory.state(id: id, events: events)
-                    if !events.isEmpty { storedEvents[t] = events }
-                    touched[t].loaded = true
-                }
-                let kind = event.kind
-                if kind != .correction {
-                    if let why = HouseholdRules.refusal(touched[t].state, event.type, cadre: prechecked.cadre) {
-                        throw ImportError(line: lineNumber, field: "type", message: "\(event.type) refused: \(why)")
-                    }
-                }
-                let logged = LoggedEvent(position: position, version: version, type: event.type, effective: event.effective,
-                                         recorded: now, actor: event.actor, payload: proposed.payload)
-                if kind == .correction {
-                    // Refolded from every event: the store's, then the file's own so far.
-                    var own: [Int] = []
-                    var j = touched[t].lastLine
-                    while j >= 0 { own.append(j); j = previousLine[j] }
-                    var events = storedEvents[t] ?? []
-                    for j in own.reversed() {
-                        let w = writes[j], e = w.events[0]
-                        let v: UInt64 = if case .exact(let before) = w.expected { before + 1 } else { 0 }
-                        events.append(LoggedEvent(position: base + UInt64(j), version: v, type: e.type, effective: e.effective,
-                                                  recorded: now, actor: e.actor, payload: e.payload))
-                    }
-                    events.append(logged)
-                    touched[t].state = try HouseholdHistory.state(id: id, events: events)
-                } else {
-                    try HouseholdFold.apply(&touched[t].state, logged, id: id)
-                }
-                previousLine[k] = touched[t].lastLine
-                touched[t].lastLine = k
-            }
-            writes.append(StreamWrite(stream: event.stream, expected: current.map { .exact($0) } ?? .noStream, events: [proposed]))
         }
-        progress?(lines.count, lines.count)
-        // Every household's state, for the status machine: let go on another thread (a
-        // county's are many small objects), while the lines are appended.
-        releaseInBackground(touched, touchedIndex, storedEvents)
-        return (writes, base, ownPositions)
+
+        /// The status machine, for households: each touched household's state is kept
+        /// as the lines go, and refolded from its events only on a correction.
+        private mutating func applyStatusMachine(household id: String, stream t: Int, line k: Int, event: CanonicalEvent,
+                                                 cadre: String?, logged: LoggedEvent) throws {
+            if !touched[t].loaded {
+                let events = try store.readStream(event.stream).map(LoggedEvent.init)
+                touched[t].state = try HouseholdHistory.state(id: id, events: events)
+                if !events.isEmpty { storedEvents[t] = events }
+                touched[t].loaded = true
+            }
+            if event.kind == .correction {
+                touched[t].state = try HouseholdHistory.state(id: id, events: householdEvents(stream: t, then: logged))
+            } else {
+                if let why = HouseholdRules.refusal(touched[t].state, event.type, cadre: cadre) {
+                    throw ImportError(line: k + 1, field: "type", message: "\(event.type) refused: \(why)")
+                }
+                try HouseholdFold.apply(&touched[t].state, logged, id: id)
+            }
+            previousLine[k] = touched[t].lastLine
+            touched[t].lastLine = k
+        }
+
+        /// Every event of a household, to refold it on a correction: the store's, then
+        /// the file's own so far, then `last`.
+        private func householdEvents(stream t: Int, then last: LoggedEvent) -> [LoggedEvent] {
+            var own: [Int] = []
+            var j = touched[t].lastLine
+            while j >= 0 { own.append(j); j = previousLine[j] }
+            var events = storedEvents[t] ?? []
+            for j in own.reversed() {
+                let w = writes[j], e = w.events[0]
+                let v: UInt64 = if case .exact(let before) = w.expected { before + 1 } else { 0 }
+                events.append(LoggedEvent(position: base + UInt64(j), version: v, type: e.type, effective: e.effective,
+                                          recorded: now, actor: e.actor, payload: e.payload))
+            }
+            events.append(last)
+            return events
+        }
+    }
+
+    /// What a line that is not an event is reported as: its field's error, its JSON's,
+    /// or the error its parse threw.
+    private static func reportedFailure(_ failure: (any Error)?, line lineNumber: Int) -> any Error {
+        switch failure {
+        case let e as FieldError: return ImportError(line: lineNumber, field: e.path, message: e.message)
+        case let e as JSONSyntaxError: return ImportError(line: lineNumber, field: nil, message: "not valid JSON: \(e)")
+        case let e?: return e
+        case nil: return ImportError(line: lineNumber, field: nil, message: "not an event")
+        }
+    }
+
+    /// Refuses an event whose `expected_version` is not its stream's version as of the
+    /// lines before (`current`, `nil` when the stream does not exist).
+    private static func checkExpectedVersion(_ event: CanonicalEvent, current: UInt64?, line lineNumber: Int) throws {
+        switch (event.expectedVersion, current) {
+        case (.noStream, .some(let v)):
+            throw ImportError(line: lineNumber, field: "expected_version", message: "\(event.stream) exists already (version \(v))")
+        case (.exact(let e), let v) where v != e:
+            throw ImportError(line: lineNumber, field: "expected_version",
+                              message: "\(event.stream) is at " + (v.map { "version \($0)" } ?? "no version (it does not exist)") + ", not \(e)")
+        default: break
+        }
     }
 
     /// Each line's bytes, without its newline: byte ranges, no String per line.

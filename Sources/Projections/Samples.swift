@@ -11,7 +11,7 @@ public enum SampleLogs {
     /// cadres, a fund and a project in which each findings rule is broken once.
     public static func text(_ name: String) throws -> String {
         guard let url = Bundle.module.url(forResource: name, withExtension: "jsonl", subdirectory: "Samples") else {
-            throw FieldError(path: name, message: "no such sample log")
+            throw ProjectionError(.notFound, "no such sample log; the samples are " + names.joined(separator: ", "), file: name)
         }
         return try String(contentsOf: url, encoding: .utf8)
     }

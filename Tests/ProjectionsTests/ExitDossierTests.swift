@@ -29,15 +29,15 @@ import Testing
     @Test func aCleanExitPasses() throws {
         // 2 people, 2016 line 2,952.00: a wage of 5,904.00 is exactly the line per person.
         let d = try #require(try dossier([income(2016, wage: 590_400, on: "2016-11-20"), passingGuarantees, exit()]))
-        #expect(d.lineFen == 295_200 && d.lineConfirmed)
-        #expect(d.incomeFen == 295_200)
+        #expect(d.line?.value == 295_200 && d.lineConfirmed)
+        #expect(d.income?.value == 295_200)
         #expect(d.incomeOK && d.guaranteesOK && d.procedureOK && d.verdictOK)
         #expect(d.missingSteps.isEmpty)
     }
 
     @Test func incomeOneFenBelowTheLineFails() throws {
         let d = try #require(try dossier([income(2016, wage: 590_398, on: "2016-11-20"), passingGuarantees, exit()]))
-        #expect(d.incomeFen == 295_199)
+        #expect(d.income?.value == 295_199)
         #expect(!d.incomeOK && !d.verdictOK)
     }
 
@@ -45,7 +45,7 @@ import Testing
         let d = try #require(try dossier([income(2015, wage: 700_000, on: "2015-12-01"), passingGuarantees, exit()]))
         #expect(d.incomeYear == 2015 && d.incomeOK)
         let old = try #require(try dossier([income(2014, wage: 700_000, on: "2015-01-20"), passingGuarantees, exit()]))
-        #expect(old.incomeFen == nil && !old.incomeOK)
+        #expect(old.income == nil && !old.incomeOK)
     }
 
     @Test func aNoticeOfExactlyThePublicityPeriodPassesOneDayLessFails() throws {

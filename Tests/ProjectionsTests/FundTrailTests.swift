@@ -9,13 +9,13 @@ import Testing
     @Test func everyUnitsBalancesAndDaysHeldByHand() throws {
         try SmallFund.withStore { store in
             let t = try #require(try FundLedger.trail(store, fund: "F1", asOf: .effective(asOf)))
-            #expect(t.allocatedFen == 100000 && t.document == "财-1号" && t.source == "中央财政专项")
+            #expect(t.allocatedAmount.value == 100000 && t.document == "财-1号" && t.source == "中央财政专项")
             #expect(t.units.map(\.unit) == ["county-530124", "town-530124101", "village-530124101201"])
             #expect(t.units.map(\.depth) == [0, 1, 2])
             let (county, town, village) = (t.units[0], t.units[1], t.units[2])
-            #expect([county.receivedFen, county.paidFen, county.returnedFen, county.heldFen] == [100000, 50000, 10000, 40000])
-            #expect([town.receivedFen, town.paidFen, town.returnedFen, town.heldFen] == [50000, 25000, 0, 25000])
-            #expect([village.receivedFen, village.paidFen, village.heldFen] == [15000, 15000, 0])
+            #expect([county.received, county.paid, county.returned, county.held].map(\.value) == [100000, 50000, 10000, 40000])
+            #expect([town.received, town.paid, town.returned, town.held].map(\.value) == [50000, 25000, 0, 25000])
+            #expect([village.received, village.paid, village.held].map(\.value) == [15000, 15000, 0])
             // The county still holds money received 2016-01-01: 90 days to 03-31.
             #expect(county.daysHeld == 90)
             // Town: money of 01-11 is held still (FIFO took 100 + 150 of it, 50 remain): 80 days.
@@ -34,10 +34,10 @@ import Testing
                          "2016-02-10", "2016-03-01", "2016-12-31"] {
                 let d = EffectiveDate(text)!
                 let t = try #require(try FundLedger.trail(store, fund: "F1", asOf: .effective(d)))
-                let held = t.units.reduce(0) { $0 + $1.heldFen }
-                let paid = t.payments.reduce(0) { $0 + $1.amountFen }
-                let returned = t.units.reduce(0) { $0 + $1.returnedFen }
-                #expect(t.allocatedFen == held + paid + returned, "as of \(d)")
+                let held = t.units.reduce(.zero) { $0 + $1.held }
+                let paid = t.payments.reduce(.zero) { $0 + $1.amount }
+                let returned = t.units.reduce(.zero) { $0 + $1.returned }
+                #expect(t.allocatedAmount == held + paid + returned, "as of \(d)")
             }
         }
     }
@@ -46,16 +46,16 @@ import Testing
         let over = SmallFund.event("FundDisbursed", "2016-03-05", #"{"from":"village-530124101201","household":"H","amount_fen":5000,"purpose":"产业帮扶"}"#)
         try SmallFund.withStore([over]) { store in
             let t = try #require(try FundLedger.trail(store, fund: "F1", asOf: .now))
-            #expect(t.units[2].overdrawnFen == 5000)
-            #expect(t.units[2].heldFen == 0)
+            #expect(t.units[2].overdrawn.value == 5000)
+            #expect(t.units[2].held.value == 0)
             let position = store.endPosition - 1
             _ = try Importer.run(#"{"stream":"fund-F1","type":"Correction","effective":"2016-03-06","actor":"op","data":{"target":\#(position),"action":"retract","approver":"县财政局"}}"#, store: store)
             let fixed = try #require(try FundLedger.trail(store, fund: "F1", asOf: .now))
-            #expect(fixed.units[2].overdrawnFen == 0)
+            #expect(fixed.units[2].overdrawn.value == 0)
             #expect(fixed.payments.count == 2)
             // As recorded before the correction, the overdraft is still there.
             let before = try #require(try FundLedger.trail(store, fund: "F1", asOf: .position(position)))
-            #expect(before.units[2].overdrawnFen == 5000)
+            #expect(before.units[2].overdrawn.value == 5000)
         }
     }
 
@@ -67,7 +67,7 @@ import Testing
         try SmallFund.withStore(second) { store in
             let trails = try FundLedger.trails(store, asOf: .now)
             #expect(trails.map(\.fund) == ["F1", "F2"])
-            let toH = trails.flatMap { t in t.payments.filter { $0.to == "household-H" }.map { (t.fund, $0.amountFen) } }
+            let toH = trails.flatMap { t in t.payments.filter { $0.to == "household-H" }.map { (t.fund, $0.amount.value) } }
             #expect(toH.map(\.0) == ["F1", "F2"])
             #expect(toH.map(\.1) == [10000, 2000])
         }

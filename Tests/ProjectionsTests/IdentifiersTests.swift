@@ -27,13 +27,14 @@ import Testing
     }
 
     @Test func namesWhatIsWrong() {
-        #expect(throws: IDNumber.Problem.badCheckCharacter(expected: "X", found: "1")) {
+        #expect(IDNumber.problem(in: "110105194912310021") == .badCheckCharacter(expected: "X", found: "1"))
+        #expect(throws: ProjectionError(.invalid, "the id number's check character is 1, expected X")) {
             try IDNumber(validating: "110105194912310021")
         }
-        #expect(throws: IDNumber.Problem.wrongLength(17)) { try IDNumber(validating: "11010519491231002") }
-        #expect(throws: IDNumber.Problem.badCharacter(at: 3)) { try IDNumber(validating: "11a10519491231002X") }
-        #expect(throws: IDNumber.Problem.badBirthDate("19490230")) { try IDNumber(validating: "110105194902300021") }
-        #expect(throws: IDNumber.Problem.masked) { try IDNumber(validating: "530124********1234") }
+        #expect(IDNumber.problem(in: "11010519491231002") == .wrongLength(17))
+        #expect(IDNumber.problem(in: "11a10519491231002X") == .badCharacter(at: 3))
+        #expect(IDNumber.problem(in: "110105194902300021") == .badBirthDate("19490230"))
+        #expect(IDNumber.problem(in: "530124********1234") == .masked)
     }
 
     /// The check as bytes (for 18 ASCII characters) agrees with the rule written out

@@ -27,10 +27,10 @@ import Testing
         try withStore { store in
             var lines = try sampleText().split(separator: "\n").map(String.init)
             lines[30] = lines[30].replacingOccurrences(of: "\"found_by\":\"第三方评估\"", with: "\"found_by\":\"群众举报\"")
-            #expect(throws: ImportError.self) { try Importer.run(lines.joined(separator: "\n"), store: store) }
+            #expect(throws: ProjectionError.self) { try Importer.run(lines.joined(separator: "\n"), store: store) }
             do {
                 _ = try Importer.run(lines.joined(separator: "\n"), store: store)
-            } catch let e as ImportError {
+            } catch let e as ProjectionError {
                 #expect(e.line == 31)
                 #expect(e.field == "data.found_by")
                 #expect(e.description.hasPrefix("line 31: field data.found_by: \"群众举报\" is not a label of 发现方式 (found by); one of: 动态管理,"))
@@ -165,15 +165,15 @@ import Testing
             // 2018: 900,000 + 600,000 - 250,000 + 30,000 + (120,000 + 15,000) = 1,415,000 fen
             // over 4 members = 353,750 fen per person.
             #expect(h.income?.year == 2018)
-            #expect(h.income?.netFen == 1_415_000)
-            #expect(h.income?.perCapitaFen == 353_750)
+            #expect(h.income?.net.value == 1_415_000)
+            #expect(h.income?.perCapita.value == 353_750)
             #expect(h.measures.map(\.category) == [5, 1])
 
             let h2 = try #require(try household(store, "5301241012010002"))
             #expect(h2.status == .removed)
             #expect(h2.helpers.isEmpty)
             #expect(h2.mainCause == 7, "imported as the code 07: 缺技术")
-            #expect(h2.relocationDebtFen == 800_000)
+            #expect(h2.relocationDebt?.value == 800_000)
         }
     }
 
@@ -184,11 +184,11 @@ import Testing
             _ = try Importer.run(try sampleText(), store: store)
             let before = try #require(try household(store, "5301241012010001", asOf: .position(28)))
             // (600,000 + 520,000 - 220,000 + 0 + 35,000) / 3 = 311,666.67 -> 311,667 fen.
-            #expect(before.income?.perCapitaFen == 311_667)
+            #expect(before.income?.perCapita.value == 311_667)
             #expect(before.status == .exited)
             let effective = try #require(try household(store, "5301241012010001", asOf: .effective(EffectiveDate("2016-12-31")!)))
             // (180,000 + 320,000 - 220,000 + 0 + 35,000) / 3 = 105,000 fen: below the 2016 line.
-            #expect(effective.income?.perCapitaFen == 105_000)
+            #expect(effective.income?.perCapita.value == 105_000)
             #expect(effective.status == .exited)
             #expect(effective.exitYear == 2016)
             // Appending more corrections never changes what the ledger said at position 28.

@@ -70,7 +70,7 @@ import Testing
                 do {
                     let report = try Importer.run(file.joined(separator: "\n") + "\n", store: store)
                     return "imported \(report.events)"
-                } catch let e as ImportError {
+                } catch let e as ProjectionError {
                     #expect(store.endPosition == 0, "nothing written")
                     return "\(e)"
                 }

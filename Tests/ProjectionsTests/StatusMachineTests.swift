@@ -66,7 +66,7 @@ import Testing
                 let state = try HouseholdHistory.state(id: "H", events: try store.readStream("household-H").map(LoggedEvent.init))
                 switch Self.expected(from, type) {
                 case .none:
-                    #expect(throws: ImportError.self, "\(type) from \(from?.label ?? "never identified") must be refused") { try outcome.get() }
+                    #expect(throws: ProjectionError.self, "\(type) from \(from?.label ?? "never identified") must be refused") { try outcome.get() }
                     #expect(store.endPosition == before)
                 case .some(let after):
                     #expect(throws: Never.self, "\(type) from \(from?.label ?? "never identified") must be accepted") { try outcome.get() }
@@ -83,7 +83,7 @@ import Testing
             ]).joined(separator: "\n"), store: store)
             var h = try #require(try household(store, "H"))
             #expect(h.monitored && h.status == .exited)
-            #expect(throws: ImportError.self) {
+            #expect(throws: ProjectionError.self) {
                 try Importer.run(SmallCounty.event("H", "MonitoringEnrolled", "2020-05-01", #"{"category":"脱贫不稳定户"}"#), store: store)
             }
             _ = try Importer.run(SmallCounty.event("H", "RiskEliminated", "2021-01-01", #"{"method":"x"}"#), store: store)

@@ -4,10 +4,10 @@ import Testing
 
 /// A command's typed result, rendered in each output mode by the formatter alone.
 @Suite struct CommandResultTests {
-    let record = RecordResult(fields: [("fund", "资金", .text("2016-001")), ("allocated_fen", "下达金额(元)", .fen(300000)),
+    let record = RecordResult(fields: [("fund", "资金", .text("2016-001")), ("allocated_fen", "下达金额(元)", .fen(Fen(300000))),
                                        ("allocated", "下达日期", .null)])
     let units = TableResult(columns: [.text("unit", "单位"), .number("held_fen", "结存(元)")],
-                            rows: [[.labelled(table: "  乡镇", plain: "乡镇"), .fen(1250)]])
+                            rows: [[.labelled(table: "  乡镇", plain: "乡镇"), .fen(Fen(1250))]])
 
     @Test func aRecordInEveryMode() {
         #expect(CommandResult.record(record).render(.json) == #"{"fund":"2016-001","allocated_fen":300000,"allocated":null}"# + "\n")
@@ -37,7 +37,7 @@ import Testing
         #expect(ResultValue.rate(0.2559123).json == .number("0.255912"))
         #expect(ResultValue.rate(nil).json == .null)
         #expect(ResultValue.json(.array([.integer(29)]), plain: "#29").plain == "#29")
-        #expect(ResultValue.fen(353750).csv == "3537.50" && ResultValue.fen(353750).plain == "3,537.50")
+        #expect(ResultValue.fen(Fen(353750)).csv == "3537.50" && ResultValue.fen(Fen(353750)).plain == "3,537.50")
         #expect(ResultValue.integer(nil as Int?).json == .null)
     }
 }

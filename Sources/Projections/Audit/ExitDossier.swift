@@ -21,11 +21,11 @@ public struct ExitDossier: Sendable, Equatable {
     public var exitedOn: EffectiveDate
     public var exitPosition: UInt64
     /// The poverty line of the exit year, and whether the figure is confirmed.
-    public var lineFen: Int64?
+    public var line: Fen?
     public var lineConfirmed: Bool
     /// The latest income assessment of the exit year or the year before, before the exit.
     public var incomeYear: Int?
-    public var incomeFen: Int64?
+    public var income: Fen?
     /// Transfer income as a share of net income, in percent (for the transfer rule).
     public var transferSharePercent: Int64?
     public var guaranteesOK: Bool
@@ -35,7 +35,7 @@ public struct ExitDossier: Sendable, Equatable {
     public var publicityDays: Int
 
     public var incomeOK: Bool {
-        guard let line = lineFen, let income = incomeFen else { return false }
+        guard let line, let income else { return false }
         return income >= line
     }
     public var procedureOK: Bool { steps.allSatisfy { !$0.required || $0.ok } }
@@ -74,11 +74,11 @@ public struct ExitDossier: Sendable, Equatable {
         let year = Int(m.exitYear)
 
         // Income: the latest assessment of the exit year or the year before.
-        var incomeYear: Int?, incomeFen: Int64?, share: Int64?
+        var incomeYear: Int?, income: Fen?, share: Int64?
         if let inc = state?.income, inc.year == year || inc.year == year - 1 {
             incomeYear = inc.year
-            incomeFen = inc.perCapitaFen
-            if inc.netFen > 0 { share = inc.transferFen * 100 / inc.netFen }
+            income = inc.perCapita
+            if inc.net > .zero { share = inc.transfer.value * 100 / inc.net.value }
         }
 
         // Guarantees: a passing assessment in the 12 months before the exit (both days included).
@@ -109,10 +109,10 @@ public struct ExitDossier: Sendable, Equatable {
                           required: true, ok: (noticeDays ?? 0) >= days))
         steps.append(Step(name: "公告退出", date: date(p.announced)?.description, required: true, ok: p.announced != 0))
 
-        let line = policy.povertyLine(year)
+        let povertyLine = policy.povertyLine(year)
         return ExitDossier(household: id, exitYear: year, exitedOn: exit.effective, exitPosition: exit.position,
-                           lineFen: line?.fen, lineConfirmed: line?.confirmed ?? false, incomeYear: incomeYear,
-                           incomeFen: incomeFen, transferSharePercent: share, guaranteesOK: guaranteesOK,
+                           line: povertyLine.map { Fen($0.fen) }, lineConfirmed: povertyLine?.confirmed ?? false, incomeYear: incomeYear,
+                           income: income, transferSharePercent: share, guaranteesOK: guaranteesOK,
                            guaranteesDate: guaranteesDate, steps: steps, publicityDays: days)
     }
 }

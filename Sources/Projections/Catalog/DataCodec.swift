@@ -1,13 +1,5 @@
 import EventStore
 
-/// A problem with one field of an event: its path (`data.members[2].id_number`) and
-/// what is wrong.
-public struct FieldError: Error, Equatable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-    public var description: String { "field \(path): \(message)" }
-}
-
 /// Converts an event's data between canonical JSON and its protobuf message, driven
 /// by the catalog's schemas, checking everything the schema says on the way in.
 enum DataCodec {
@@ -16,7 +8,7 @@ enum DataCodec {
     /// - Parameters:
     ///   - correctionData: Encodes a correction's replacement data (it needs the type of
     ///     the corrected event, which only the caller knows).
-    /// - Throws: ``FieldError`` naming the first field that is unknown, missing or wrong.
+    /// - Throws: ``ProjectionError`` `invalid` naming the first field that is unknown, missing or wrong.
     static func encode(_ object: JSONObject, _ schema: MessageSchema, path: @autoclosure () -> String,
                        correctionData: (JSONObject, String) throws -> [UInt8] = DataCodec.noCorrectionData) throws -> [UInt8] {
         // One pass over the members: each to its field's slot, unknown names refused.
@@ -24,7 +16,7 @@ enum DataCodec {
         for m in object.members {
             guard let k = schema.indexByName[m.key] else {
                 let known = schema.fields.map(\.name)
-                throw FieldError(path: path() + "." + m.key, message: known.isEmpty
+                throw ProjectionError.field(path: path() + "." + m.key, message: known.isEmpty
                     ? "unknown field; \(schema.name.dropFirst(3)) has no fields"
                     : "unknown field; the fields are " + known.joined(separator: ", "))
             }
@@ -40,12 +32,12 @@ enum DataCodec {
                 if let v = value, v != .null { oneofs[group, default: []].append(f.name) } else { oneofs[group, default: []] += [] }
             }
             guard let value, value != .null else {
-                if f.required && f.oneof == nil { throw FieldError(path: fieldPath(), message: "is required") }
+                if f.required && f.oneof == nil { throw ProjectionError.field(path: fieldPath(), message: "is required") }
                 continue
             }
             if f.repeated {
                 guard case .array(let items) = value else {
-                    throw FieldError(path: fieldPath(), message: "must be an array, not \(value.kindName)")
+                    throw ProjectionError.field(path: fieldPath(), message: "must be an array, not \(value.kindName)")
                 }
                 if f.kind.isText {
                     for (k, item) in items.enumerated() { w.string(f.number, try text(item, f, path: "\(fieldPath())[\(k)]")) }
@@ -75,7 +67,7 @@ enum DataCodec {
         }
         for (group, given) in oneofs where given.count != 1 {
             let names = schema.fields.filter { $0.oneof == group }.map(\.name)
-            throw FieldError(path: path() + "." + names.joined(separator: "|"),
+            throw ProjectionError.field(path: path() + "." + names.joined(separator: "|"),
                              message: given.isEmpty ? "one of \(names.joined(separator: ", ")) is required"
                                                     : "give only one of \(names.joined(separator: ", "))")
         }
@@ -86,10 +78,10 @@ enum DataCodec {
                                         _ correctionData: (JSONObject, String) throws -> [UInt8]) throws -> [UInt8] {
         switch f.kind {
         case .message(let schema):
-            guard case .object(let o) = value else { throw FieldError(path: path(), message: "must be an object, not \(value.kindName)") }
+            guard case .object(let o) = value else { throw ProjectionError.field(path: path(), message: "must be an object, not \(value.kindName)") }
             return try encode(o, schema, path: path(), correctionData: correctionData)
         case .correctionData:
-            guard case .object(let o) = value else { throw FieldError(path: path(), message: "must be an object, not \(value.kindName)") }
+            guard case .object(let o) = value else { throw ProjectionError.field(path: path(), message: "must be an object, not \(value.kindName)") }
             return try correctionData(o, path())
         default:
             return Array(try text(value, f, path: path()).utf8)
@@ -99,19 +91,17 @@ enum DataCodec {
     /// A string field's value, checked against its kind (written by the caller straight
     /// into the message: an array for each string was a good part of encoding).
     private static func text(_ value: JSONValue, _ f: FieldSpec, path: @autoclosure () -> String) throws -> String {
-        guard case .string(let s) = value else { throw FieldError(path: path(), message: "must be a string, not \(value.kindName)") }
-        if f.required && s.isEmpty { throw FieldError(path: path(), message: "must not be empty") }
+        guard case .string(let s) = value else { throw ProjectionError.field(path: path(), message: "must be a string, not \(value.kindName)") }
+        if f.required && s.isEmpty { throw ProjectionError.field(path: path(), message: "must not be empty") }
         switch f.kind {
         case .village:
-            guard VillageCode(s) != nil else { throw FieldError(path: path(), message: "\"\(s)\" is not a 12-digit village code") }
+            guard VillageCode(s) != nil else { throw ProjectionError.field(path: path(), message: "\"\(s)\" is not a 12-digit village code") }
         case .unit:
             guard FundUnit(s) != nil else {
-                throw FieldError(path: path(), message: "\"\(s)\" is not a unit (county-<6 digits>, town-<9 digits>, village-<12 digits> or org-<name>)")
+                throw ProjectionError.field(path: path(), message: "\"\(s)\" is not a unit (county-<6 digits>, town-<9 digits>, village-<12 digits> or org-<name>)")
             }
         case .idNumber:
-            do { _ = try IDNumber(validating: s) } catch let p as IDNumber.Problem {
-                throw FieldError(path: path(), message: p.description)
-            }
+            if let p = IDNumber.problem(in: s) { throw ProjectionError.field(path: path(), message: p.description) }
         default: break
         }
         return s
@@ -121,58 +111,58 @@ enum DataCodec {
         func integer() throws -> Int64 {
             switch value {
             case .integer(let n): return n
-            case .number(let t): throw FieldError(path: path(), message: "must be a whole number, not \(t)")
-            default: throw FieldError(path: path(), message: "must be a number, not \(value.kindName)")
+            case .number(let t): throw ProjectionError.field(path: path(), message: "must be a whole number, not \(t)")
+            default: throw ProjectionError.field(path: path(), message: "must be a number, not \(value.kindName)")
             }
         }
         switch f.kind {
         case .date:
-            guard case .string(let s) = value else { throw FieldError(path: path(), message: "must be a date YYYY-MM-DD, not \(value.kindName)") }
-            guard let d = EffectiveDate(s) else { throw FieldError(path: path(), message: "\"\(s)\" is not a date YYYY-MM-DD") }
+            guard case .string(let s) = value else { throw ProjectionError.field(path: path(), message: "must be a date YYYY-MM-DD, not \(value.kindName)") }
+            guard let d = EffectiveDate(s) else { throw ProjectionError.field(path: path(), message: "\"\(s)\" is not a date YYYY-MM-DD") }
             return UInt64(d.rawValue)
         case .fen, .count, .position:
             let n = try integer()
-            guard n >= 0 else { throw FieldError(path: path(), message: "must not be negative") }
-            if case .count = f.kind, n > Int64(Int32.max) { throw FieldError(path: path(), message: "is too large") }
+            guard n >= 0 else { throw ProjectionError.field(path: path(), message: "must not be negative") }
+            if case .count = f.kind, n > Int64(Int32.max) { throw ProjectionError.field(path: path(), message: "is too large") }
             return UInt64(n)
         case .signedFen, .integer:
             return UInt64(bitPattern: try integer())
         case .year:
             let n = try integer()
-            guard (1949...2100).contains(n) else { throw FieldError(path: path(), message: "\(n) is not a year between 1949 and 2100") }
+            guard (1949...2100).contains(n) else { throw ProjectionError.field(path: path(), message: "\(n) is not a year between 1949 and 2100") }
             return UInt64(n)
         case .bool:
-            guard case .bool(let b) = value else { throw FieldError(path: path(), message: "must be true or false, not \(value.kindName)") }
+            guard case .bool(let b) = value else { throw ProjectionError.field(path: path(), message: "must be true or false, not \(value.kindName)") }
             return b ? 1 : 0
         case .approval:
             switch value {
             case .bool(let b): return b ? 1 : 0
             case .string("认可"): return 1
             case .string("不认可"): return 0
-            default: throw FieldError(path: path(), message: "must be true or false (认可 or 不认可)")
+            default: throw ProjectionError.field(path: path(), message: "must be true or false (认可 or 不认可)")
             }
         case .label(let set):
             guard case .string(let s) = value else {
-                throw FieldError(path: path(), message: "must be one of the labels of \(set.name), not \(value.kindName)")
+                throw ProjectionError.field(path: path(), message: "must be one of the labels of \(set.name), not \(value.kindName)")
             }
             guard let n = set.number(for: s) else {
-                throw FieldError(path: path(), message: "\"\(s)\" is not a label of \(set.name); one of: " + set.labels.joined(separator: ", "))
+                throw ProjectionError.field(path: path(), message: "\"\(s)\" is not a label of \(set.name); one of: " + set.labels.joined(separator: ", "))
             }
             return UInt64(n)
         default:
-            throw FieldError(path: path(), message: "cannot be encoded as a number")
+            throw ProjectionError.field(path: path(), message: "cannot be encoded as a number")
         }
     }
 
     static func noCorrectionData(_ o: JSONObject, _ path: String) throws -> [UInt8] {
-        throw FieldError(path: path, message: "replacement data is not expected here")
+        throw ProjectionError.field(path: path, message: "replacement data is not expected here")
     }
 
     /// Decodes a protobuf message back to its canonical `data` object: labels for enums,
     /// `YYYY-MM-DD` for dates, required fields always present, optional ones when set.
     ///
     /// - Parameter correctionData: Decodes a correction's replacement data.
-    /// - Throws: ``FieldError`` when the bytes are not a message of this schema.
+    /// - Throws: ``ProjectionError`` `undecodable` when the bytes are not a message of this schema.
     static func decode(_ bytes: [UInt8], _ schema: MessageSchema, path: String,
                        correctionData: ([UInt8]) throws -> JSONValue = { _ in .null }) throws -> JSONObject {
         var reader = ProtoReader(bytes: bytes)
@@ -193,7 +183,7 @@ enum DataCodec {
                 }
             }
         } catch {
-            throw FieldError(path: path, message: "the stored \(schema.name) is not valid protobuf")
+            throw ProjectionError.field(path: path, message: "the stored \(schema.name) is not valid protobuf")
         }
         var out = JSONObject()
         for f in schema.fields {

@@ -325,7 +325,7 @@ extension FindingsState {
                 let fund = String(r.stream.dropFirst(fundPrefix.count))
                 byFund[fund, default: FundTrail(fund: fund)].payments.append(
                     FundTrail.FundPayment(position: r.position, effective: r.effective, from: m.from,
-                                          to: StreamCategory.household.stream(h), amountFen: m.amountFen, purpose: m.purpose,
+                                          to: StreamCategory.household.stream(h), amount: Fen(m.amountFen), purpose: m.purpose,
                                           voucher: m.voucher, path: [m.from]))
             default:
                 break

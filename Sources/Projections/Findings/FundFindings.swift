@@ -23,7 +23,7 @@ extension FindingRules {
                         out.append(Finding(rule: "duplicate-disbursement", stream: StreamCategory.fund.stream(t.fund), position: p.position,
                                            effective: p.effective,
                                            detail: "\(p.to) 于 \(before.effective)（#\(before.position)）和 \(p.effective) 两次获得\(p.purpose)资金 "
-                                               + "\(Fen(before.amountFen).yuan) 元和 \(Fen(p.amountFen).yuan) 元，相隔 \(gap) 天",
+                                               + "\(before.amount.yuan) 元和 \(p.amount.yuan) 元，相隔 \(gap) 天",
                                            household: p.household))
                     }
                 }
@@ -45,7 +45,7 @@ extension FindingRules {
                 }
                 out.append(Finding(rule: "disbursed-before-publicity", stream: StreamCategory.fund.stream(t.fund), position: p.position,
                                    effective: p.effective,
-                                   detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)"))
+                                   detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(p.amount.yuan) 元，\(why)"))
             }
             let stream = StreamCategory.fund.stream(t.fund)
             for w in t.waits {
@@ -56,11 +56,11 @@ extension FindingRules {
                 let how = w.stillHeld ? "起滞留 \(w.days) 天仍未拨完" : "起滞留，最长 \(w.days) 天后才拨出"
                 let beyond = w.days > clawback ? "，超过收回期 \(clawback) 天" : "，超过预警期 \(warning) 天"
                 out.append(Finding(rule: "funds-idle", stream: stream, position: w.position, effective: w.arrived,
-                                   detail: "\(w.unit) 收到的 \(Fen(w.amountFen).yuan) 元自 \(w.arrived) \(how)\(beyond)"))
+                                   detail: "\(w.unit) 收到的 \(w.amount.yuan) 元自 \(w.arrived) \(how)\(beyond)"))
             }
             for o in t.overdrafts {
                 out.append(Finding(rule: "funds-overdrawn", stream: stream, position: o.position, effective: o.effective,
-                                   detail: "\(o.unit) 拨出 \(Fen(o.amountFen).yuan) 元，超出其结存 \(Fen(o.excessFen).yuan) 元"))
+                                   detail: "\(o.unit) 拨出 \(o.amount.yuan) 元，超出其结存 \(o.excess.yuan) 元"))
             }
         }
         return out.sorted(by: Finding.logOrder)

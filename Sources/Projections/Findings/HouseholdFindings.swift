@@ -66,8 +66,8 @@ final class HouseholdFindings {
     private var openMembership: [String: (idNumber: String, index: Int)] = [:]  // household + "\0" + person
     private(set) var cadres: [String: (idNumber: String, mark: Mark)] = [:]
     private var exits: [(id: String, before: HouseholdState, exit: LoggedEvent, assessments: [ExitDossier.Assessment])] = []
-    private var relocations: [(id: String, mark: Mark, debtFen: Int64)] = []
-    private var loans: [(id: String, mark: Mark, loan: String, amountFen: Int64, months: Int)] = []
+    private var relocations: [(id: String, mark: Mark, debt: Fen)] = []
+    private var loans: [(id: String, mark: Mark, loan: String, amount: Fen, months: Int)] = []
     private var eliminations: [(id: String, mark: Mark, since: EffectiveDate, measures: Int)] = []
     /// Every visit to a household while it was registered, in log order: its slot and
     /// mark. One pair of arrays for the county rather than one array per household: a
@@ -201,10 +201,10 @@ final class HouseholdFindings {
             eliminations.append((id, mark, since, tracks[k].measuresWhileMonitored))
         case .relocationRecorded:
             guard status != nil, let m = try? e.decode(Fp_RelocationRecorded.self) else { return }
-            relocations.append((id, mark, m.selfRaisedDebtFen))
+            relocations.append((id, mark, Fen(m.selfRaisedDebtFen)))
         case .loanIssued:
             guard status != nil, let m = try? e.decode(Fp_LoanIssued.self) else { return }
-            loans.append((id, mark, m.loan, m.amountFen, Int(m.termMonths)))
+            loans.append((id, mark, m.loan, Fen(m.amountFen), Int(m.termMonths)))
         default:
             break
         }
@@ -275,17 +275,17 @@ final class HouseholdFindings {
         judgeVisits(county, &out, &open)
         judgeState(county, &out)
         for r in relocations {
-            let limit = county.policy(on: r.mark.effective).values["relocation_debt_limit_fen"] ?? 1_000_000
-            guard r.debtFen > limit else { continue }
+            let limit = Fen(county.policy(on: r.mark.effective).values["relocation_debt_limit_fen"] ?? 1_000_000)
+            guard r.debt > limit else { continue }
             out.append(Finding(rule: "relocation-debt", stream: StreamCategory.household.stream(r.id), position: r.mark.position,
                                effective: r.mark.effective,
-                               detail: "易地搬迁自筹 \(Fen(r.debtFen).yuan) 元，超过上限 \(Fen(limit).yuan) 元"))
+                               detail: "易地搬迁自筹 \(r.debt.yuan) 元，超过上限 \(limit.yuan) 元"))
         }
         for l in loans {
             let p = county.policy(on: l.mark.effective)
-            let limit = p.values["loan_limit_fen"] ?? 5_000_000, term = Int(p.values["loan_term_limit_months"] ?? 36)
+            let limit = Fen(p.values["loan_limit_fen"] ?? 5_000_000), term = Int(p.values["loan_term_limit_months"] ?? 36)
             var over: [String] = []
-            if l.amountFen > limit { over.append("金额 \(Fen(l.amountFen).yuan) 元超过 \(Fen(limit).yuan) 元") }
+            if l.amount > limit { over.append("金额 \(l.amount.yuan) 元超过 \(limit.yuan) 元") }
             if l.months > term { over.append("期限 \(l.months) 个月超过 \(term) 个月") }
             guard !over.isEmpty else { continue }
             out.append(Finding(rule: "loan-out-of-terms", stream: StreamCategory.household.stream(l.id), position: l.mark.position,
@@ -314,13 +314,13 @@ final class HouseholdFindings {
             func add(_ rule: String, _ detail: String) {
                 out.append(Finding(rule: rule, stream: stream, position: x.exit.position, effective: x.exit.effective, detail: detail))
             }
-            if let line = d.lineFen {
-                if let income = d.incomeFen, let year = d.incomeYear {
+            if let line = d.line {
+                if let income = d.income, let year = d.incomeYear {
                     if income < line {
-                        add("exit-income-below-line", "\(d.exitYear) 年退出，\(year) 年人均纯收入 \(Fen(income).yuan) 元 低于 \(d.exitYear) 年标准 \(Fen(line).yuan) 元")
+                        add("exit-income-below-line", "\(d.exitYear) 年退出，\(year) 年人均纯收入 \(income.yuan) 元 低于 \(d.exitYear) 年标准 \(line.yuan) 元")
                     }
                 } else {
-                    add("exit-income-below-line", "\(d.exitYear) 年退出，没有 \(d.exitYear) 或 \(d.exitYear - 1) 年的收入核算（标准 \(Fen(line).yuan) 元）")
+                    add("exit-income-below-line", "\(d.exitYear) 年退出，没有 \(d.exitYear) 或 \(d.exitYear - 1) 年的收入核算（标准 \(line.yuan) 元）")
                 }
             }
             if !d.guaranteesOK {
@@ -333,10 +333,10 @@ final class HouseholdFindings {
                 add("exit-procedure-incomplete", "\(d.exitYear) 年退出，程序不全：" + missing.joined(separator: "、"))
             }
             let percent = policy.values["transfer_income_share_percent"] ?? 50
-            if let inc = x.before.income, inc.year == d.incomeYear, inc.netFen > 0, inc.transferFen * 100 > percent * inc.netFen {
-                let share = Double(inc.transferFen) * 100 / Double(inc.netFen)
+            if let inc = x.before.income, inc.year == d.incomeYear, inc.net > .zero, inc.transfer.value * 100 > percent * inc.net.value {
+                let share = Double(inc.transfer.value) * 100 / Double(inc.net.value)
                 add("exit-transfer-income-dominant",
-                    "转移性收入 \(Fen(inc.transferFen).yuan) 元占纯收入 \(Fen(inc.netFen).yuan) 元的 \(oneDecimal(share))%，超过 \(percent)%")
+                    "转移性收入 \(inc.transfer.yuan) 元占纯收入 \(inc.net.yuan) 元的 \(oneDecimal(share))%，超过 \(percent)%")
             }
         }
     }
@@ -533,7 +533,7 @@ final class HouseholdFindings {
                     why = "该户不是建档立卡户"
                 }
                 out.append(Finding(rule: "disbursed-to-ineligible", stream: StreamCategory.fund.stream(t.fund), position: p.position,
-                                   effective: p.effective, detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(Fen(p.amountFen).yuan) 元，\(why)", household: id))
+                                   effective: p.effective, detail: "\(p.from) 于 \(p.effective) 向 \(p.to) 拨付 \(p.amount.yuan) 元，\(why)", household: id))
             }
         }
         return out

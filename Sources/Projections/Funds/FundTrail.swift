@@ -15,7 +15,8 @@ public struct FundTrail: Sendable, Equatable {
     /// 资金来源, as its label.
     public var source: String = ""
     public var purpose: String = ""
-    public var allocatedFen: Int64 = 0
+    /// Every allocation's amount, summed (下达金额).
+    public var allocatedAmount: Fen = .zero
     /// When it was allocated; `nil` when the stream has no allocation (yet).
     public var allocated: EffectiveDate?
     /// Every allocation (下达) of money into the fund, in log order.
@@ -36,7 +37,7 @@ public struct FundTrail: Sendable, Equatable {
         /// The event that brought it (allocation or transfer).
         public var position: UInt64
         public var arrived: EffectiveDate
-        public var amountFen: Int64
+        public var amount: Fen
         /// The longest wait of any part of it, in days.
         public var days: Int
         /// Part of it is still at the unit at the as-of date.
@@ -50,7 +51,7 @@ public struct FundTrail: Sendable, Equatable {
         public var effective: EffectiveDate
         public var document: String
         public var to: String
-        public var amountFen: Int64
+        public var amount: Fen
         public var purpose: String
     }
 
@@ -59,8 +60,8 @@ public struct FundTrail: Sendable, Equatable {
         public var unit: String
         public var position: UInt64
         public var effective: EffectiveDate
-        public var amountFen: Int64
-        public var excessFen: Int64
+        public var amount: Fen
+        public var excess: Fen
     }
 
     /// What one unit did with the fund's money.
@@ -70,17 +71,17 @@ public struct FundTrail: Sendable, Equatable {
         /// How many transfers from the allocation the money first came here by (0 for
         /// the allocation's receiver): the unit's depth in the trail's tree.
         public var depth: Int = 0
-        public var receivedFen: Int64 = 0
+        public var received: Fen = .zero
         /// Transferred on to other units, and paid to households and projects.
-        public var paidFen: Int64 = 0
-        public var returnedFen: Int64 = 0
+        public var paid: Fen = .zero
+        public var returned: Fen = .zero
         /// Paid out or returned beyond what it had received: the excess.
-        public var overdrawnFen: Int64 = 0
+        public var overdrawn: Fen = .zero
         /// The longest any of it sat here: from its arrival to its leaving, or to the
         /// as-of date while it is still here (first-in, first-out).
         public var daysHeld: Int = 0
         /// What it holds now: received - paid - returned (never below zero).
-        public var heldFen: Int64 { max(0, receivedFen - paidFen - returnedFen + overdrawnFen) }
+        public var held: Fen { max(.zero, received - paid - returned + overdrawn) }
     }
 
     /// One payment to a household or project.
@@ -91,7 +92,7 @@ public struct FundTrail: Sendable, Equatable {
         public var from: String
         /// `household-ID` or `project-ID`.
         public var to: String
-        public var amountFen: Int64
+        public var amount: Fen
         public var purpose: String
         public var voucher: String
         /// The units the money came through, from the allocation's receiver to the payer
@@ -150,27 +151,28 @@ extension FundTrail {
             trail.document = m.document
             trail.source = Labels.fundSource.label(for: m.source.rawValue) ?? ""
             trail.purpose = m.purpose
-            trail.allocatedFen += m.amountFen
+            let amount = Fen(m.amountFen)
+            trail.allocatedAmount += amount
             trail.allocated = trail.allocated ?? e.effective
             trail.allocations.append(Allocation(position: e.position, effective: e.effective, document: m.document, to: m.to,
-                                                amountFen: m.amountFen, purpose: m.purpose))
-            receive(m.to, m.amountFen, e.effective, path: [m.to], by: e.position)
+                                                amount: amount, purpose: m.purpose))
+            receive(m.to, amount, e.effective, path: [m.to], by: e.position)
         }
 
         /// Money passed on from one unit to another, oldest first, each piece keeping its path.
         mutating func transferred(_ m: Fp_FundTransferred, by e: LoggedEvent) {
-            let from = unit(m.from)
-            trail.units[from].paidFen += m.amountFen
-            for piece in take(m.from, m.amountFen, e.effective, by: e.position) {
+            let from = unit(m.from), amount = Fen(m.amountFen)
+            trail.units[from].paid += amount
+            for piece in take(m.from, amount, e.effective, by: e.position) {
                 receive(m.to, piece.amount, e.effective, path: piece.path + [m.to], by: e.position)
             }
         }
 
         /// Money paid to a household or project, by the path of the oldest money paid.
         mutating func disbursed(_ m: Fp_FundDisbursed, by e: LoggedEvent) {
-            let from = unit(m.from)
-            trail.units[from].paidFen += m.amountFen
-            let pieces = take(m.from, m.amountFen, e.effective, by: e.position)
+            let from = unit(m.from), amount = Fen(m.amountFen)
+            trail.units[from].paid += amount
+            let pieces = take(m.from, amount, e.effective, by: e.position)
             let to: String
             switch m.recipient {
             case .household(let h): to = StreamCategory.household.stream(h)
@@ -178,22 +180,22 @@ extension FundTrail {
             case nil: to = ""
             }
             trail.payments.append(FundPayment(position: e.position, effective: e.effective, from: m.from, to: to,
-                                              amountFen: m.amountFen, purpose: m.purpose, voucher: m.voucher,
+                                              amount: amount, purpose: m.purpose, voucher: m.voucher,
                                               path: pieces.first?.path ?? [m.from]))
         }
 
         /// Money a unit returned, oldest first.
         mutating func returned(_ m: Fp_FundReturned, by e: LoggedEvent) {
-            let from = unit(m.from)
-            trail.units[from].returnedFen += m.amountFen
-            _ = take(m.from, m.amountFen, e.effective, by: e.position)
+            let from = unit(m.from), amount = Fen(m.amountFen)
+            trail.units[from].returned += amount
+            _ = take(m.from, amount, e.effective, by: e.position)
         }
 
         /// Money still held has waited until the as-of date.
         mutating func stillHeld(until: EffectiveDate) {
             for (name, held) in lots {
                 guard let i = order[name] else { continue }
-                for lot in held where lot.amount > 0 {
+                for lot in held where lot.amount > .zero {
                     let days = until.daysSinceEpoch - lot.since.daysSinceEpoch
                     trail.units[i].daysHeld = max(trail.units[i].daysHeld, days)
                     waited(lot, name, days: days, stillHeld: true)
@@ -209,7 +211,7 @@ extension FundTrail {
                 trail.waits[i].stillHeld = trail.waits[i].stillHeld || stillHeld
             } else {
                 waitIndex[key] = trail.waits.count
-                trail.waits.append(Wait(unit: unitName, position: lot.position, arrived: lot.since, amountFen: lot.original,
+                trail.waits.append(Wait(unit: unitName, position: lot.position, arrived: lot.since, amount: lot.original,
                                         days: days, stillHeld: stillHeld))
             }
         }
@@ -223,19 +225,19 @@ extension FundTrail {
         }
 
         /// Money arriving at a unit by an event, by the path it came.
-        private mutating func receive(_ name: String, _ amount: Int64, _ date: EffectiveDate, path: [String], by position: UInt64) {
+        private mutating func receive(_ name: String, _ amount: Fen, _ date: EffectiveDate, path: [String], by position: UInt64) {
             let i = unit(name)
-            if trail.units[i].receivedFen == 0 { trail.units[i].depth = path.count - 1 }
-            trail.units[i].receivedFen += amount
+            if trail.units[i].received == .zero { trail.units[i].depth = path.count - 1 }
+            trail.units[i].received += amount
             lots[name, default: []].append(Lot(amount: amount, original: amount, since: date, path: path, position: position))
         }
 
         /// Takes `amount` from a unit, oldest money first; returns the pieces taken.
-        private mutating func take(_ name: String, _ amount: Int64, _ date: EffectiveDate, by position: UInt64) -> [Lot] {
+        private mutating func take(_ name: String, _ amount: Fen, _ date: EffectiveDate, by position: UInt64) -> [Lot] {
             let i = unit(name)
             var rest = amount
             var taken: [Lot] = []
-            while rest > 0, var lot = lots[name]?.first {
+            while rest > .zero, var lot = lots[name]?.first {
                 let piece = min(rest, lot.amount)
                 let days = date.daysSinceEpoch - lot.since.daysSinceEpoch
                 trail.units[i].daysHeld = max(trail.units[i].daysHeld, days)
@@ -243,11 +245,11 @@ extension FundTrail {
                 taken.append(Lot(amount: piece, original: piece, since: date, path: lot.path, position: position))
                 lot.amount -= piece
                 rest -= piece
-                if lot.amount == 0 { lots[name]?.removeFirst() } else { lots[name]?[0] = lot }
+                if lot.amount == .zero { lots[name]?.removeFirst() } else { lots[name]?[0] = lot }
             }
-            if rest > 0 {
-                trail.units[i].overdrawnFen += rest
-                trail.overdrafts.append(Overdraft(unit: name, position: position, effective: date, amountFen: amount, excessFen: rest))
+            if rest > .zero {
+                trail.units[i].overdrawn += rest
+                trail.overdrafts.append(Overdraft(unit: name, position: position, effective: date, amount: amount, excess: rest))
                 taken.append(Lot(amount: rest, original: rest, since: date, path: [name], position: position))
             }
             return taken
@@ -256,9 +258,9 @@ extension FundTrail {
 
     /// Money at one unit: how much, since when, and by which units it came.
     struct Lot {
-        var amount: Int64
+        var amount: Fen
         /// What arrived by that event, before any of it left.
-        var original: Int64
+        var original: Fen
         var since: EffectiveDate
         var path: [String]
         /// The event that brought it here.
@@ -324,7 +326,7 @@ public enum FundLedger {
             if !p.village.isEmpty || !p.notices.isEmpty { projects[id] = p }
         }
         for t in trails {
-            for p in t.payments { if let id = p.project { projects[id]?.receivedFen += p.amountFen } }
+            for p in t.payments { if let id = p.project { projects[id]?.received += p.amount } }
         }
         return Reading(trails: trails, horizon: until, projects: projects)
     }

@@ -9,7 +9,7 @@ public struct ProjectState: Sendable, Equatable {
     public var village = ""
     public var name = ""
     public var kind = ""
-    public var budgetFen: Int64 = 0
+    public var budget: Fen = .zero
     /// Household ids the project is registered to benefit.
     public var beneficiaries: [String] = []
     /// Its notices: first and last day, both included, and where it was posted.
@@ -20,7 +20,7 @@ public struct ProjectState: Sendable, Equatable {
     /// Income its assets distributed, per distribution.
     public var distributions: [Distribution] = []
     /// Fund money paid to it (filled from the fund trails).
-    public var receivedFen: Int64 = 0
+    public var received: Fen = .zero
 
     public struct Notice: Sendable, Equatable {
         public var from: EffectiveDate
@@ -32,20 +32,20 @@ public struct ProjectState: Sendable, Equatable {
         public var asset: String
         /// 资产类别, as its label.
         public var assetClass: String
-        public var valueFen: Int64
+        public var value: Fen
         public var owner: String
         public var registered: EffectiveDate
     }
 
     public struct Distribution: Sendable, Equatable {
         public var asset: String
-        public var amountFen: Int64
+        public var amount: Fen
         public var recipients: [String]
         public var effective: EffectiveDate
     }
 
     /// Income distributed, in all.
-    public var distributedFen: Int64 { distributions.reduce(0) { $0 + $1.amountFen } }
+    public var distributed: Fen { distributions.reduce(.zero) { $0 + $1.amount } }
 
     /// Folds one project stream's events (corrections applied as of `asOf`).
     public static func build(id: String, events: [LoggedEvent], asOf: AsOf) throws -> ProjectState {
@@ -57,7 +57,7 @@ public struct ProjectState: Sendable, Equatable {
                 p.village = m.village
                 p.name = m.name
                 p.kind = m.kind
-                p.budgetFen = m.budgetFen
+                p.budget = Fen(m.budgetFen)
                 p.beneficiaries = m.beneficiaries
             case .projectPublicized:
                 let m = try e.decode(Fp_ProjectPublicized.self)
@@ -70,10 +70,10 @@ public struct ProjectState: Sendable, Equatable {
             case .assetRegistered:
                 let m = try e.decode(Fp_AssetRegistered.self)
                 p.assets.append(Asset(asset: m.asset, assetClass: Labels.assetClass.label(for: m.class.rawValue) ?? "",
-                                      valueFen: m.valueFen, owner: m.owner, registered: e.effective))
+                                      value: Fen(m.valueFen), owner: m.owner, registered: e.effective))
             case .assetIncomeDistributed:
                 let m = try e.decode(Fp_AssetIncomeDistributed.self)
-                p.distributions.append(Distribution(asset: m.asset, amountFen: m.amountFen, recipients: m.recipients,
+                p.distributions.append(Distribution(asset: m.asset, amount: Fen(m.amountFen), recipients: m.recipients,
                                                     effective: e.effective))
             default:
                 continue

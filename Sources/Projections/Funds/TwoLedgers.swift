@@ -14,17 +14,17 @@ public enum TwoLedgers {
     /// to the fen, halves up) and highest; `nil` figures when there are none.
     public struct Spread: Sendable, Equatable {
         public var count = 0
-        public var minFen: Int64?
-        public var meanFen: Int64?
-        public var maxFen: Int64?
+        public var lowest: Fen?
+        public var mean: Fen?
+        public var highest: Fen?
 
-        init(_ values: [Int64]) {
+        init(_ values: [Fen]) {
             count = values.count
             guard !values.isEmpty else { return }
-            minFen = values.min()
-            maxFen = values.max()
-            let total = values.reduce(0, +)
-            meanFen = (2 * total + Int64(values.count)) / (2 * Int64(values.count))
+            lowest = values.min()
+            highest = values.max()
+            let total = values.reduce(.zero, +).value
+            mean = Fen((2 * total + Int64(values.count)) / (2 * Int64(values.count)))
         }
     }
 
@@ -34,16 +34,16 @@ public enum TwoLedgers {
         public var group: String
         /// Money allocated into the funds (`nil` for areas below the county: money comes
         /// in at the county or a department).
-        public var inFen: Int64?
+        public var moneyIn: Fen?
         /// Paid to projects (到村) and to households (到户).
-        public var toVillagesFen: Int64 = 0
-        public var toHouseholdsFen: Int64 = 0
+        public var toVillages: Fen = .zero
+        public var toHouseholds: Fen = .zero
         /// Still held by the units, and returned by them: of the group's funds, or by the
         /// area's units (a town's and its villages'; for the county, every unit of its
         /// funds). With what was paid, they add up to what came in, unless a unit
         /// overdrew (`funds-overdrawn`).
-        public var heldFen: Int64?
-        public var returnedFen: Int64?
+        public var held: Fen?
+        public var returned: Fen?
         /// Exited households (已脱贫, either kind, at the point) and what reached each
         /// before its exit.
         public var exitedHouseholds = Spread([])
@@ -53,7 +53,7 @@ public enum TwoLedgers {
 
     /// One payment's money reaching a household or a village, with what groups it.
     struct Delivery {
-        var fen: Int64
+        var amount: Fen
         var effective: EffectiveDate
         var village: String
         /// The household it reached, or `nil` for a project's village share.
@@ -84,7 +84,7 @@ public enum TwoLedgers {
 
     /// Money allocated into a fund, with what groups it.
     private struct MoneyIn {
-        var fen: Int64
+        var amount: Fen
         var effective: EffectiveDate
         var county: String
         var source: String
@@ -94,8 +94,8 @@ public enum TwoLedgers {
 
     /// Money a unit still holds of a fund and has returned, with what groups it.
     private struct MoneyHeld {
-        var fen: Int64
-        var returned: Int64
+        var held: Fen
+        var returned: Fen
         var unit: String
         var county: String
         var source: String
@@ -115,11 +115,11 @@ public enum TwoLedgers {
                 let channel = t.allocations.first?.to ?? ""
                 let fundCounty = TwoLedgers.fundCounty(t, channel: channel, reading, county: county)
                 for a in t.allocations {
-                    allocations.append(MoneyIn(fen: a.amountFen, effective: a.effective, county: fundCounty, source: t.source,
+                    allocations.append(MoneyIn(amount: a.amount, effective: a.effective, county: fundCounty, source: t.source,
                                                channel: channel, purpose: a.purpose))
                 }
-                for u in t.units where u.heldFen > 0 || u.returnedFen > 0 {
-                    held.append(MoneyHeld(fen: u.heldFen, returned: u.returnedFen, unit: u.unit,
+                for u in t.units where u.held > .zero || u.returned > .zero {
+                    held.append(MoneyHeld(held: u.held, returned: u.returned, unit: u.unit,
                                           county: countyOf(unit: u.unit) ?? fundCounty, source: t.source, channel: channel,
                                           purpose: t.purpose))
                 }
@@ -134,16 +134,16 @@ public enum TwoLedgers {
         private mutating func addDeliveries(of p: FundTrail.FundPayment, source: String, channel: String,
                                             _ reading: FundLedger.Reading, county: CountyState) {
             if let id = p.household {
-                deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: county.households[id]?.village ?? "",
+                deliveries.append(Delivery(amount: p.amount, effective: p.effective, village: county.households[id]?.village ?? "",
                                            household: id, toProject: false, source: source, channel: channel, purpose: p.purpose))
             } else if let project = reading.projects[p.project ?? ""] {
                 // The village's whole amount, then each beneficiary's share of it.
-                deliveries.append(Delivery(fen: p.amountFen, effective: p.effective, village: project.village, household: nil,
+                deliveries.append(Delivery(amount: p.amount, effective: p.effective, village: project.village, household: nil,
                                            toProject: true, source: source, channel: channel, purpose: p.purpose))
-                let n = Int64(project.beneficiaries.count)
+                let n = Int64(project.beneficiaries.count), whole = p.amount.value
                 for (k, h) in project.beneficiaries.enumerated() {
-                    let share = p.amountFen / n + (Int64(k) < p.amountFen % n ? 1 : 0)
-                    deliveries.append(Delivery(fen: share, effective: p.effective, village: project.village, household: h,
+                    let share = Fen(whole / n + (Int64(k) < whole % n ? 1 : 0))
+                    deliveries.append(Delivery(amount: share, effective: p.effective, village: project.village, household: h,
                                                toProject: true, source: source, channel: channel, purpose: p.purpose))
                 }
             }
@@ -185,7 +185,7 @@ public enum TwoLedgers {
                 }
                 guard let g else { continue }
                 var r = row(g)
-                r.inFen = (r.inFen ?? 0) + a.fen
+                r.moneyIn = (r.moneyIn ?? .zero) + a.amount
                 rows[g] = r
             }
         }
@@ -195,7 +195,7 @@ public enum TwoLedgers {
             for d in deliveries where d.household == nil || !d.toProject {
                 let g = d.key(by: grouping)
                 var r = row(g)
-                if d.toProject { r.toVillagesFen += d.fen } else { r.toHouseholdsFen += d.fen }
+                if d.toProject { r.toVillages += d.amount } else { r.toHouseholds += d.amount }
                 rows[g] = r
             }
         }
@@ -220,14 +220,14 @@ public enum TwoLedgers {
                 }
                 guard let g else { continue }
                 var r = row(g)
-                r.heldFen = (r.heldFen ?? 0) + h.fen
-                r.returnedFen = (r.returnedFen ?? 0) + h.returned
+                r.held = (r.held ?? .zero) + h.held
+                r.returned = (r.returned ?? .zero) + h.returned
                 rows[g] = r
             }
             if grouping != .year {
-                for g in Array(rows.keys) where rows[g]?.heldFen == nil {
-                    rows[g]?.heldFen = 0
-                    rows[g]?.returnedFen = 0
+                for g in Array(rows.keys) where rows[g]?.held == nil {
+                    rows[g]?.held = .zero
+                    rows[g]?.returned = .zero
                 }
             }
         }
@@ -259,8 +259,8 @@ public enum TwoLedgers {
 
     /// What reached each exited household and village, per group.
     private struct ExitSums {
-        var perHousehold: [String: [String: Int64]] = [:]   // group -> household -> fen
-        var perVillage: [String: [String: Int64]] = [:]     // group -> village -> fen
+        var perHousehold: [String: [String: Fen]] = [:]   // group -> household -> amount
+        var perVillage: [String: [String: Fen]] = [:]     // group -> village -> amount
 
         /// Each delivery to an exited household before its exit, and to an exited
         /// village by the end of its exit year (grouped by exit year for `.year`).
@@ -269,13 +269,13 @@ public enum TwoLedgers {
             for d in deliveries {
                 if let h = d.household, let s = county.households[h], s.status.hasExited, let exited = s.exitedOn, d.effective <= exited {
                     let g = grouping == .year ? String(exited.year) : d.key(by: grouping)
-                    perHousehold[g, default: [:]][h, default: 0] += d.fen
+                    perHousehold[g, default: [:]][h, default: .zero] += d.amount
                 }
                 // A village counts each payment once: the project's, or the household's.
                 if d.household == nil || !d.toProject, let v = exitedVillages[d.village], let year = v.exitYear,
                    let end = EffectiveDate(year: year, month: 12, day: 31), d.effective <= end {
                     let g = grouping == .year ? String(year) : d.key(by: grouping)
-                    perVillage[g, default: [:]][d.village, default: 0] += d.fen
+                    perVillage[g, default: [:]][d.village, default: .zero] += d.amount
                 }
             }
         }
@@ -292,7 +292,7 @@ public enum TwoLedgers {
                 case .village: g = s.village
                 default: g = String(exited.year)
                 }
-                perHousehold[g, default: [:]][id, default: 0] += 0
+                perHousehold[g, default: [:]][id, default: .zero] += .zero
             }
             for (code, v) in exitedVillages {
                 let g: String
@@ -302,7 +302,7 @@ public enum TwoLedgers {
                 case .village: g = code
                 default: g = String(v.exitYear ?? 0)
                 }
-                perVillage[g, default: [:]][code, default: 0] += 0
+                perVillage[g, default: [:]][code, default: .zero] += .zero
             }
         }
     }

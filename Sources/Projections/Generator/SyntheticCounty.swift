@@ -179,7 +179,7 @@ public struct SyntheticCounty {
     struct PlannedPayment {
         var day: EffectiveDate
         var purpose: String
-        var amountFen: Int64
+        var amount: Fen
         /// Spring money (fund -01, paid in April) or autumn money (fund -02, September).
         var spring: Bool
     }
@@ -215,8 +215,8 @@ public struct SyntheticCounty {
         var measureMismatch = false
         var transferDominant = false
         var earlyRiskElimination = false
-        var loan: (year: Int, amountFen: Int64, months: Int, overdue: Bool)?
-        var relocation: (year: Int, debtFen: Int64)?
+        var loan: (year: Int, amount: Fen, months: Int, overdue: Bool)?
+        var relocation: (year: Int, debt: Fen)?
 
         /// Whether it stands registered for support in April (spring) or September of a year.
         func eligible(_ year: Int, spring: Bool) -> Bool {
@@ -262,13 +262,13 @@ public struct SyntheticCounty {
         if rng.chance(0.01) { h.neglectYear = h.identifiedYear + 1 + rng.int(0...3) }
         if rng.chance(0.15), h.identifiedYear + 1 <= p.years.upperBound {
             let big = rng.chance(0.02)
-            h.loan = (h.identifiedYear + 1, big ? 6_000_000 : Int64(10 + rng.int(0...40)) * 100_000, big && rng.chance(0.5) ? 48 : 36,
+            h.loan = (h.identifiedYear + 1, Fen(big ? 6_000_000 : Int64(10 + rng.int(0...40)) * 100_000), big && rng.chance(0.5) ? 48 : 36,
                       rng.chance(0.1))
         }
         let relocates = [.lackOfLand, .lackOfWater, .poorTransport].contains(h.cause) ? rng.chance(0.6) : rng.chance(0.03)
         if relocates, h.removedYear == nil, h.identifiedYear + 1 <= p.years.upperBound {
             let over = rng.chance(0.1)
-            h.relocation = (h.identifiedYear + 1, over ? Int64(105 + rng.int(0...95)) * 10_000 : Int64(20 + rng.int(0...75)) * 10_000)
+            h.relocation = (h.identifiedYear + 1, Fen(over ? Int64(105 + rng.int(0...95)) * 10_000 : Int64(20 + rng.int(0...75)) * 10_000))
         }
         // Money: a spring payment most years, an autumn one for the cause half the time;
         // one household-year in 200 is paid twice in a month (duplicate-disbursement);
@@ -278,17 +278,17 @@ public struct SyntheticCounty {
             var list: [PlannedPayment] = []
             if h.eligible(y, spring: true) && rng.chance(0.85) {
                 let day = date(y, 4, 2 + rng.int(0...20))
-                list.append(PlannedPayment(day: day, purpose: "产业帮扶", amountFen: Int64(10 + rng.int(0...20)) * 10_000, spring: true))
+                list.append(PlannedPayment(day: day, purpose: "产业帮扶", amount: Fen(Int64(10 + rng.int(0...20)) * 10_000), spring: true))
                 if rng.chance(0.002) {
-                    list.append(PlannedPayment(day: date(y, 4, day.day + 5), purpose: "产业帮扶", amountFen: 50_000, spring: true))
+                    list.append(PlannedPayment(day: date(y, 4, day.day + 5), purpose: "产业帮扶", amount: Fen(50_000), spring: true))
                 }
             }
             if h.eligible(y, spring: false) && rng.chance(0.75) {
                 list.append(PlannedPayment(day: date(y, 9, 2 + rng.int(0...25)), purpose: autumnPurpose,
-                                           amountFen: Int64(5 + rng.int(0...15)) * 10_000, spring: false))
+                                           amount: Fen(Int64(5 + rng.int(0...15)) * 10_000), spring: false))
             }
             if let r = h.removedYear, y == r + 1, h.index % 10 == 0 {
-                list.append(PlannedPayment(day: date(y, 4, 20), purpose: "产业帮扶", amountFen: 100_000, spring: true))
+                list.append(PlannedPayment(day: date(y, 4, 20), purpose: "产业帮扶", amount: Fen(100_000), spring: true))
             }
             if !list.isEmpty { h.payments[y] = list }
         }
@@ -317,7 +317,7 @@ public struct SyntheticCounty {
         var id: String
         var village: String
         var kind: String
-        var budgetFen: Int64
+        var budget: Fen
         var beneficiaries: [String]
         /// Paid while its notice still ran (disbursed-before-publicity).
         var early: Bool
@@ -334,7 +334,7 @@ public struct SyntheticCounty {
             let chosen = (0..<min(10, eligible.count)).map { households[eligible[(start + $0) % eligible.count]].id }
             let kind = ["饮水安全", "基础设施", "产业帮扶", "住房安全"][rng.int(0...3)]
             out.append(PlannedProject(id: "\(year)-\(v.suffix(6))", village: v, kind: kind,
-                                      budgetFen: Int64(5 + rng.int(0...25)) * 1_000_000, beneficiaries: chosen, early: rng.chance(0.05)))
+                                      budget: Fen(Int64(5 + rng.int(0...25)) * 1_000_000), beneficiaries: chosen, early: rng.chance(0.05)))
         }
         return out
     }
@@ -349,18 +349,18 @@ public struct SyntheticCounty {
         let county = "county-" + p.county
         for spring in [true, false] {
             let fund = StreamCategory.fund.stream("\(year)-0\(spring ? 1 : 2)")
-            var byVillage: [String: Int64] = [:]
+            var byVillage: [String: Fen] = [:]
             var payments: [(EffectiveDate, Fp_FundDisbursed)] = []
             for h in households {
                 for pay in h.payments[year] ?? [] where pay.spring == spring {
                     var m = Fp_FundDisbursed()
                     m.from = "village-" + h.village
                     m.household = h.id
-                    m.amountFen = pay.amountFen
+                    m.amountFen = pay.amount.value
                     m.purpose = pay.purpose
                     m.voucher = "兑-\(year)-\(h.index)"
                     payments.append((pay.day, m))
-                    byVillage[h.village, default: 0] += pay.amountFen
+                    byVillage[h.village, default: .zero] += pay.amount
                 }
             }
             if spring {
@@ -368,36 +368,36 @@ public struct SyntheticCounty {
                     var m = Fp_FundDisbursed()
                     m.from = "village-" + pr.village
                     m.project = pr.id
-                    m.amountFen = pr.budgetFen
+                    m.amountFen = pr.budget.value
                     m.purpose = pr.kind
                     payments.append((date(year, 4, 5), m))
-                    byVillage[pr.village, default: 0] += pr.budgetFen
+                    byVillage[pr.village, default: .zero] += pr.budget
                 }
             }
-            let total = byVillage.values.reduce(0, +)
-            guard total > 0 else { continue }
+            let total = byVillage.values.reduce(.zero, +)
+            guard total > .zero else { continue }
             var alloc = Fp_FundAllocated()
             alloc.document = spring ? "样财农〔\(year)〕1号" : "样财农〔\(year)〕2号"
             alloc.source = spring ? .central : .provincial
-            alloc.amountFen = total
+            alloc.amountFen = total.value
             alloc.to = county
             alloc.purpose = spring ? "产业帮扶" : "到户帮扶"
             let early = spring && (year - p.years.lowerBound) % 4 == 2
             add(fund, "FundAllocated", spring ? (early ? date(year, 1, 25) : date(year, 3, 1)) : date(year, 8, 1), alloc, "op-fin")
-            var byTown: [String: Int64] = [:]
-            for (v, amount) in byVillage { byTown[String(v.prefix(9)), default: 0] += amount }
+            var byTown: [String: Fen] = [:]
+            for (v, amount) in byVillage { byTown[String(v.prefix(9)), default: .zero] += amount }
             for (town, amount) in byTown.sorted(by: { $0.key < $1.key }) {
                 var t = Fp_FundTransferred()
                 t.from = county
                 t.to = "town-" + town
-                t.amountFen = amount
+                t.amountFen = amount.value
                 add(fund, "FundTransferred", spring ? date(year, 3, 15) : date(year, 8, 20), t, "op-fin")
             }
             for (v, amount) in byVillage.sorted(by: { $0.key < $1.key }) {
                 var t = Fp_FundTransferred()
                 t.from = "town-" + v.prefix(9)
                 t.to = "village-" + v
-                t.amountFen = amount
+                t.amountFen = amount.value
                 add(fund, "FundTransferred", spring ? date(year, 4, 1) : date(year, 9, 1), t, "op-fin")
             }
             for (day, m) in payments { add(fund, "FundDisbursed", day, m, "op-fin") }
@@ -416,7 +416,7 @@ public struct SyntheticCounty {
             r.village = pr.village
             r.name = "\(pr.kind)项目"
             r.kind = pr.kind
-            r.budgetFen = pr.budgetFen
+            r.budgetFen = pr.budget.value
             r.beneficiaries = pr.beneficiaries
             add(stream, "ProjectRegistered", date(year, 3, 5), r, "op-0001")
             var n = Fp_ProjectPublicized()
@@ -429,13 +429,13 @@ public struct SyntheticCounty {
             var a = Fp_AssetRegistered()
             a.asset = "A-" + pr.id
             a.class = pr.kind == "产业帮扶" ? .operating : .publicWelfare
-            a.valueFen = pr.budgetFen
+            a.valueFen = pr.budget.value
             a.owner = "village-" + pr.village
             add(stream, "AssetRegistered", date(year, 9, 20), a, "op-0001")
             if pr.kind == "产业帮扶", year < p.years.upperBound {
                 var d = Fp_AssetIncomeDistributed()
                 d.asset = a.asset
-                d.amountFen = pr.budgetFen / 20
+                d.amountFen = pr.budget.value / 20
                 d.recipients = pr.beneficiaries
                 add(stream, "AssetIncomeDistributed", date(year + 1, 1, 15), d, "op-0001")
             }
@@ -462,7 +462,7 @@ public struct SyntheticCounty {
         if let r = h.relocation, r.year == year {
             var m = Fp_RelocationRecorded()
             m.site = "第\(Int(h.village.dropFirst(6).prefix(3))! - 100)镇安置点"
-            m.selfRaisedDebtFen = r.debtFen
+            m.selfRaisedDebtFen = r.debt.value
             put("RelocationRecorded", date(year, 6, 15), m)
             var measure = Fp_MeasureApplied()
             measure.category = .relocation
@@ -696,14 +696,14 @@ public struct SyntheticCounty {
 
     /// A small loan: issued in June, repaid when its term ends, or reported overdue a
     /// month after and repaid a year later.
-    func loanEvents(_ l: (year: Int, amountFen: Int64, months: Int, overdue: Bool), _ year: Int,
+    func loanEvents(_ l: (year: Int, amount: Fen, months: Int, overdue: Bool), _ year: Int,
                     _ put: (String, EffectiveDate, any SwiftProtobuf.Message) -> Void) {
-        let id = "L-\(l.year)-\(l.amountFen / 100)"
+        let id = "L-\(l.year)-\(l.amount.value / 100)"
         let dueYear = l.year + l.months / 12
         if year == l.year {
             var m = Fp_LoanIssued()
             m.loan = id
-            m.amountFen = l.amountFen
+            m.amountFen = l.amount.value
             m.termMonths = Int32(l.months)
             m.bank = "样本县农村信用社"
             put("LoanIssued", date(year, 6, 1), m)
@@ -714,7 +714,7 @@ public struct SyntheticCounty {
         } else if year == (l.overdue ? dueYear + 1 : dueYear) {
             var m = Fp_LoanRepaid()
             m.loan = id
-            m.amountFen = l.amountFen
+            m.amountFen = l.amount.value
             put("LoanRepaid", date(year, 6, 1), m)
         }
     }

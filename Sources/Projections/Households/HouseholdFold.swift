@@ -47,7 +47,7 @@ public struct LoggedEvent: Sendable, Equatable {
     /// The payload as a generated message.
     func decode<M: SwiftProtobuf.Message>(_: M.Type) throws -> M {
         do { return try M(serializedBytes: payload) } catch {
-            throw FieldError(path: "data", message: "the stored \(type) at position \(position) does not decode")
+            throw ProjectionError(.undecodable, "the stored \(type) at position \(position) does not decode", field: "data")
         }
     }
 }
@@ -63,7 +63,7 @@ public enum HouseholdFold {
     ///   - event: The event.
     ///   - id: The household id (the stream name without `household-`).
     /// - Returns: The state after.
-    /// - Throws: ``FieldError`` when the payload does not decode.
+    /// - Throws: ``ProjectionError`` `undecodable` when the payload does not decode.
     public static func apply(_ state: HouseholdState?, _ event: LoggedEvent, id: String) throws -> HouseholdState? {
         var s = state
         try apply(&s, event, id: id)
@@ -85,7 +85,7 @@ public enum HouseholdFold {
                 mainCause: m.mainCause.rawValue, otherCauses: m.otherCauses.map(\.rawValue), members: m.members.map(member),
                 identifiedYear: Int(m.identifiedYear), identifiedOn: event.effective, omissionCorrection: m.omissionCorrection,
                 exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [], measures: [], monitored: false,
-                monitoredSince: nil, relocationDebtFen: nil, version: event.version, position: event.position)
+                monitoredSince: nil, relocationDebt: nil, version: event.version, position: event.position)
             return
         }
         guard exists else { return }
@@ -112,8 +112,8 @@ public enum HouseholdFold {
             let net = m.wageFen + m.businessFen - m.businessExpenseFen + m.propertyFen + transfer
             let members = s?.members.count ?? 0
             let people = max(1, members)
-            s?.income = IncomeSummary(year: Int(m.year), netFen: net, perCapitaFen: divideRounding(net, Int64(people)),
-                                     transferFen: transfer, members: members, position: event.position,
+            s?.income = IncomeSummary(year: Int(m.year), net: Fen(net), perCapita: Fen(divideRounding(net, Int64(people))),
+                                     transfer: Fen(transfer), members: members, position: event.position,
                                      effective: event.effective)
         case .guaranteesAssessed:
             let m = try event.decode(Fp_GuaranteesAssessed.self)
@@ -152,7 +152,7 @@ public enum HouseholdFold {
             s?.monitoredSince = nil
         case .relocationRecorded:
             let m = try event.decode(Fp_RelocationRecorded.self)
-            s?.relocationDebtFen = m.selfRaisedDebtFen
+            s?.relocationDebt = Fen(m.selfRaisedDebtFen)
         default:
             break  // visits, loans, surveys: kept by other projections
         }

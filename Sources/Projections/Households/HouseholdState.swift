@@ -21,11 +21,11 @@ public struct IncomeSummary: Sendable, Equatable {
     /// The year assessed.
     public var year: Int
     /// Wage + business - business expense + property + every transfer part.
-    public var netFen: Int64
-    /// ``netFen`` divided by the members on the assessment's date, rounded half away from zero.
-    public var perCapitaFen: Int64
+    public var net: Fen
+    /// ``net`` divided by the members on the assessment's date, rounded half away from zero.
+    public var perCapita: Fen
     /// The transfer parts' sum (转移性收入).
-    public var transferFen: Int64
+    public var transfer: Fen
     /// Members of the household on the assessment's date.
     public var members: Int
     /// The assessment's place in the log and its effective date.
@@ -84,7 +84,7 @@ public struct HouseholdState: Sendable, Equatable {
     public var monitored: Bool
     public var monitoredSince: EffectiveDate?
     /// 易地扶贫搬迁: the self-raised debt of its relocation, `nil` when it was not relocated.
-    public var relocationDebtFen: Int64?
+    public var relocationDebt: Fen?
     /// Version and position of the last event folded in.
     public var version: UInt64
     public var position: UInt64

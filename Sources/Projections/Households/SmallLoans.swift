@@ -7,23 +7,23 @@ public struct SmallLoan: Sendable, Equatable {
     public var household: String
     public var loan: String
     public var issued: EffectiveDate
-    public var amountFen: Int64
+    public var amount: Fen
     public var termMonths: Int
     public var bank: String
-    public var repaidFen: Int64 = 0
+    public var repaid: Fen = .zero
     /// The day of the last repayment.
     public var lastRepaid: EffectiveDate?
     /// When the bank reported it overdue; cleared by a repayment of the whole amount.
     public var overdueSince: EffectiveDate?
 
     /// What is still owed.
-    public var outstandingFen: Int64 { max(0, amountFen - repaidFen) }
+    public var outstanding: Fen { max(.zero, amount - repaid) }
     /// The day the term ends.
     public var due: EffectiveDate { issued.adding(months: termMonths) }
 
     /// 已还清, 逾期 or 未到期/在贷 (in force).
     public var status: String {
-        if outstandingFen == 0 { return "已还清" }
+        if outstanding == .zero { return "已还清" }
         return overdueSince != nil ? "逾期" : "在贷"
     }
 
@@ -36,17 +36,17 @@ public struct SmallLoan: Sendable, Equatable {
             switch e.kind {
             case .loanIssued:
                 let m = try e.decode(Fp_LoanIssued.self)
-                loans.append(SmallLoan(household: household, loan: m.loan, issued: e.effective, amountFen: m.amountFen,
+                loans.append(SmallLoan(household: household, loan: m.loan, issued: e.effective, amount: Fen(m.amountFen),
                                        termMonths: Int(m.termMonths), bank: m.bank))
             case .loanRepaid:
                 let m = try e.decode(Fp_LoanRepaid.self)
                 guard let k = loans.lastIndex(where: { $0.loan == m.loan }) else { continue }
-                loans[k].repaidFen += m.amountFen
+                loans[k].repaid += Fen(m.amountFen)
                 loans[k].lastRepaid = e.effective
-                if loans[k].outstandingFen == 0 { loans[k].overdueSince = nil }
+                if loans[k].outstanding == .zero { loans[k].overdueSince = nil }
             case .loanOverdue:
                 let m = try e.decode(Fp_LoanOverdue.self)
-                guard let k = loans.lastIndex(where: { $0.loan == m.loan }), loans[k].outstandingFen > 0 else { continue }
+                guard let k = loans.lastIndex(where: { $0.loan == m.loan }), loans[k].outstanding > .zero else { continue }
                 loans[k].overdueSince = loans[k].overdueSince ?? e.effective
             default:
                 continue

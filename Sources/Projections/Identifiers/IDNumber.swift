@@ -8,7 +8,7 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
     public let value: String
 
     /// Why a text is not a valid id number.
-    public enum Problem: Error, Equatable, CustomStringConvertible {
+    public enum Problem: Sendable, Equatable, CustomStringConvertible {
         /// Not 18 characters.
         case wrongLength(Int)
         /// A character other than a digit (or `X` last) at this 1-based place.
@@ -37,32 +37,50 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// Validates and creates an id number; a lower-case `x` is accepted and stored as `X`.
     ///
-    /// - Throws: ``Problem`` naming what is wrong.
+    /// - Throws: ``ProjectionError`` `invalid`, its message the ``Problem``'s.
     public init(validating text: some StringProtocol) throws {
-        if text.utf8.contains(UInt8(ascii: "*")) { throw Problem.masked }
+        switch Self.parse(text) {
+        case .valid(let value): self.value = value
+        case .invalid(let problem): throw ProjectionError(.invalid, problem.description)
+        }
+    }
+
+    /// What is wrong with a text as an id number, or `nil` when it is one.
+    public static func problem(in text: some StringProtocol) -> Problem? {
+        if case .invalid(let problem) = parse(text) { return problem }
+        return nil
+    }
+
+    /// A text judged as an id number.
+    private enum Parsed {
+        /// Its 18 characters (`X` in capitals).
+        case valid(String)
+        case invalid(Problem)
+    }
+
+    /// The id number's 18 characters, or what is wrong.
+    private static func parse(_ text: some StringProtocol) -> Parsed {
+        if text.utf8.contains(UInt8(ascii: "*")) { return .invalid(.masked) }
         // The usual case, 18 ASCII characters, checked as bytes (an import checks every
         // member of every household); anything else as characters, for its error.
-        if text.utf8.count == 18, let value = Self.checkedASCII(text.utf8) {
-            self.value = value
-            return
-        }
+        if text.utf8.count == 18, let value = Self.checkedASCII(text.utf8) { return .valid(value) }
         let chars = Array(text)
-        guard chars.count == 18 else { throw Problem.wrongLength(chars.count) }
+        guard chars.count == 18 else { return .invalid(.wrongLength(chars.count)) }
         var sum = 0
         for (i, c) in chars.prefix(17).enumerated() {
-            guard let d = c.wholeNumberValue, c.isASCII else { throw Problem.badCharacter(at: i + 1) }
+            guard let d = c.wholeNumberValue, c.isASCII else { return .invalid(.badCharacter(at: i + 1)) }
             sum += d * IDNumber.weights[i]
         }
         let last = chars[17] == "x" ? "X" : chars[17]
-        guard last == "X" || (last.isASCII && last.isNumber) else { throw Problem.badCharacter(at: 18) }
+        guard last == "X" || (last.isASCII && last.isNumber) else { return .invalid(.badCharacter(at: 18)) }
         let birth = String(chars[6..<14])
         guard let y = Int(birth.prefix(4)), let m = Int(birth.dropFirst(4).prefix(2)), let d = Int(birth.suffix(2)),
               (1900...2100).contains(y), (1...12).contains(m), d >= 1, d <= EffectiveDate.daysIn(month: m, year: y) else {
-            throw Problem.badBirthDate(birth)
+            return .invalid(.badBirthDate(birth))
         }
         let expected = IDNumber.checkCharacters[sum % 11]
-        guard expected == last else { throw Problem.badCheckCharacter(expected: expected, found: last) }
-        value = String(chars.prefix(17)) + String(last)
+        guard expected == last else { return .invalid(.badCheckCharacter(expected: expected, found: last)) }
+        return .valid(String(chars.prefix(17)) + String(last))
     }
 
     /// The id number of 18 ASCII bytes with a valid birth date and check character, or

@@ -3,19 +3,6 @@ import EventStore
 import Glibc
 #endif
 
-/// A line of an import that cannot be imported: where, which field, what is wrong.
-public struct ImportError: Error, Equatable, CustomStringConvertible {
-    /// The 1-based line number in the file.
-    public var line: Int
-    /// The field path (`data.members[1].id_number`), or `nil` for the line as a whole.
-    public var field: String?
-    public var message: String
-
-    public var description: String {
-        "line \(line): " + (field.map { "field \($0): " } ?? "") + message
-    }
-}
-
 /// What an import appended.
 public struct ImportReport: Sendable, Equatable {
     public var events: Int
@@ -34,7 +21,7 @@ public enum Importer {
     ///   - store: The store the events go to (for versions, correction targets and
     ///     the current state of the households they touch).
     ///   - progress: Called with lines checked so far and the total.
-    /// - Throws: ``ImportError`` for the first bad line.
+    /// - Throws: ``ProjectionError`` for the first bad line, with its ``ProjectionError/line``.
     public static func prepare(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
         try withUTF8(text) { try prepare(utf8: $0, store: store, progress: progress) }
     }
@@ -150,8 +137,8 @@ public enum Importer {
                     guard let r = try? store.record(at: target), r.stream == event.stream else { return nil }
                     return r.type
                 })
-            } catch let e as FieldError {
-                throw ImportError(line: lineNumber, field: e.path, message: e.message)
+            } catch let e as ProjectionError {
+                throw e.at(line: lineNumber)
             }
         }
 
@@ -169,7 +156,7 @@ public enum Importer {
                 touched[t].state = try HouseholdHistory.state(id: id, events: householdEvents(stream: t, then: logged))
             } else {
                 if let why = HouseholdRules.refusal(touched[t].state, event.type, cadre: cadre) {
-                    throw ImportError(line: k + 1, field: "type", message: "\(event.type) refused: \(why)")
+                    throw ProjectionError(.refused, "\(event.type) refused: \(why)", line: k + 1, field: "type")
                 }
                 try HouseholdFold.apply(&touched[t].state, logged, id: id)
             }
@@ -199,10 +186,11 @@ public enum Importer {
     /// or the error its parse threw.
     private static func reportedFailure(_ failure: (any Error)?, line lineNumber: Int) -> any Error {
         switch failure {
-        case let e as FieldError: return ImportError(line: lineNumber, field: e.path, message: e.message)
-        case let e as JSONSyntaxError: return ImportError(line: lineNumber, field: nil, message: "not valid JSON: \(e)")
+        case let e as ProjectionError where e.code == .syntax && e.line == nil:
+            return ProjectionError(.syntax, "not valid JSON: \(e)", line: lineNumber)
+        case let e as ProjectionError where e.line == nil: return e.at(line: lineNumber)
         case let e?: return e
-        case nil: return ImportError(line: lineNumber, field: nil, message: "not an event")
+        case nil: return ProjectionError(.invalid, "not an event", line: lineNumber)
         }
     }
 
@@ -211,10 +199,10 @@ public enum Importer {
     private static func checkExpectedVersion(_ event: CanonicalEvent, current: UInt64?, line lineNumber: Int) throws {
         switch (event.expectedVersion, current) {
         case (.noStream, .some(let v)):
-            throw ImportError(line: lineNumber, field: "expected_version", message: "\(event.stream) exists already (version \(v))")
+            throw ProjectionError(.refused, "\(event.stream) exists already (version \(v))", line: lineNumber, field: "expected_version")
         case (.exact(let e), let v) where v != e:
-            throw ImportError(line: lineNumber, field: "expected_version",
-                              message: "\(event.stream) is at " + (v.map { "version \($0)" } ?? "no version (it does not exist)") + ", not \(e)")
+            throw ProjectionError(.refused, "\(event.stream) is at " + (v.map { "version \($0)" } ?? "no version (it does not exist)") + ", not \(e)",
+                                  line: lineNumber, field: "expected_version")
         default: break
         }
     }
@@ -246,7 +234,7 @@ public enum Importer {
 
     /// Checks and appends a whole file, all or nothing.
     ///
-    /// - Throws: ``ImportError`` for the first bad line (nothing is written), or the
+    /// - Throws: ``ProjectionError`` for the first bad line (nothing is written), or the
     ///   store's error when the append fails (nothing is written either).
     public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         try withUTF8(text) { try run(utf8: $0, store: store, progress: progress) }

@@ -24,7 +24,7 @@ struct PrecheckedLine {
         var line = line
         if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            failure = ImportError(line: number, field: nil, message: "empty line; one JSON event per line")
+            failure = ProjectionError(.invalid, "empty line; one JSON event per line", line: number)
             return
         }
         do {

@@ -25,7 +25,8 @@ public struct CanonicalEvent: Sendable {
     /// Reads one JSON line. Export's own fields (position, version, recorded) are
     /// accepted and ignored, so an export can be imported into another store.
     ///
-    /// - Throws: ``FieldError`` (with `column` 0) or ``JSONSyntaxError``.
+    /// - Throws: ``ProjectionError``: `syntax` for text that is not JSON (with its column),
+    ///   `invalid` naming the first bad field.
     public static func parse(line: String) throws -> CanonicalEvent {
         var line = line
         return try line.withUTF8 { try parse(utf8: UnsafeRawBufferPointer($0)) }
@@ -34,7 +35,7 @@ public struct CanonicalEvent: Sendable {
     /// Reads one JSON line given as UTF-8 bytes.
     public static func parse(utf8 line: UnsafeRawBufferPointer) throws -> CanonicalEvent {
         guard case .object(let o) = try JSONParser.parse(line) else {
-            throw FieldError(path: "(line)", message: "an event is a JSON object, one per line")
+            throw ProjectionError.field(path: "(line)", message: "an event is a JSON object, one per line")
         }
         return try CanonicalEvent(envelope: o)
     }
@@ -66,7 +67,7 @@ public struct CanonicalEvent: Sendable {
         var streamValue, typeValue, effectiveValue, actorValue, documentValue, reasonValue, expectedValue, dataValue: JSONValue?
         for m in o.members {
             guard let field = Self.field(m.key) else {
-                throw FieldError(path: m.key, message: "unknown field; the envelope's fields are " + Self.envelopeFields.joined(separator: ", "))
+                throw ProjectionError.field(path: m.key, message: "unknown field; the envelope's fields are " + Self.envelopeFields.joined(separator: ", "))
             }
             switch field {
             case .stream: streamValue = m.value
@@ -82,43 +83,43 @@ public struct CanonicalEvent: Sendable {
         }
         func string(_ value: JSONValue?, _ key: String, required: Bool) throws -> String? {
             guard let v = value, v != .null else {
-                if required { throw FieldError(path: key, message: "is required") }
+                if required { throw ProjectionError.field(path: key, message: "is required") }
                 return nil
             }
-            guard case .string(let s) = v else { throw FieldError(path: key, message: "must be a string, not \(v.kindName)") }
-            if required && s.isEmpty { throw FieldError(path: key, message: "must not be empty") }
+            guard case .string(let s) = v else { throw ProjectionError.field(path: key, message: "must be a string, not \(v.kindName)") }
+            if required && s.isEmpty { throw ProjectionError.field(path: key, message: "must not be empty") }
             return s
         }
         let type = try string(typeValue, "type", required: true) ?? ""
         guard let spec = EventCatalog.spec(for: type) else {
-            throw FieldError(path: "type", message: "unknown event type \"\(type)\"; the catalog has "
+            throw ProjectionError.field(path: "type", message: "unknown event type \"\(type)\"; the catalog has "
                 + EventCatalog.all.map(\.type).joined(separator: ", "))
         }
         let stream = try string(streamValue, "stream", required: true) ?? ""
         guard let (category, id) = StreamCategory.split(stream) else {
-            throw FieldError(path: "stream", message: "\"\(stream)\" is not category-id; categories: "
+            throw ProjectionError.field(path: "stream", message: "\"\(stream)\" is not category-id; categories: "
                 + StreamCategory.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if let expected = spec.category, expected != category {
-            throw FieldError(path: "stream", message: "\(type) belongs in a \(expected.rawValue)-<id> stream, not \(stream)")
+            throw ProjectionError.field(path: "stream", message: "\(type) belongs in a \(expected.rawValue)-<id> stream, not \(stream)")
         }
         if category == .village, VillageCode(id) == nil {
-            throw FieldError(path: "stream", message: "a village stream is village-<12-digit code>, not \(stream)")
+            throw ProjectionError.field(path: "stream", message: "a village stream is village-<12-digit code>, not \(stream)")
         }
         let effectiveText = try string(effectiveValue, "effective", required: true) ?? ""
         guard let effective = EffectiveDate(effectiveText) else {
-            throw FieldError(path: "effective", message: "\"\(effectiveText)\" is not a date YYYY-MM-DD")
+            throw ProjectionError.field(path: "effective", message: "\"\(effectiveText)\" is not a date YYYY-MM-DD")
         }
         let actor = try string(actorValue, "actor", required: true) ?? ""
         var expected = ExpectedVersion.any
         if let v = expectedValue, v != .null {
             guard case .integer(let n) = v, n >= -1 else {
-                throw FieldError(path: "expected_version", message: "must be -1 (no stream yet) or a version 0 or more")
+                throw ProjectionError.field(path: "expected_version", message: "must be -1 (no stream yet) or a version 0 or more")
             }
             expected = n == -1 ? .noStream : .exact(UInt64(n))
         }
-        guard let dataValue else { throw FieldError(path: "data", message: "is required (use {} for an event without data)") }
-        guard case .object(let data) = dataValue else { throw FieldError(path: "data", message: "must be an object, not \(dataValue.kindName)") }
+        guard let dataValue else { throw ProjectionError.field(path: "data", message: "is required (use {} for an event without data)") }
+        guard case .object(let data) = dataValue else { throw ProjectionError.field(path: "data", message: "must be an object, not \(dataValue.kindName)") }
         self.stream = stream
         self.type = type
         self.effective = effective
@@ -138,27 +139,27 @@ public struct CanonicalEvent: Sendable {
         switch kind {
         case .policySet:
             guard case .string(let key)? = data["key"], let needsYear = EventCatalog.policyKeys[key] else {
-                throw FieldError(path: "data.key", message: "not a policy key; the keys are "
+                throw ProjectionError.field(path: "data.key", message: "not a policy key; the keys are "
                     + EventCatalog.policyKeys.keys.sorted().joined(separator: ", "))
             }
             if needsYear && (data["year"] == nil || data["year"] == .null) {
-                throw FieldError(path: "data.year", message: "is required for \(key)")
+                throw ProjectionError.field(path: "data.year", message: "is required for \(key)")
             }
         case .correction:
             let action = data["action"]
             let hasData = data["data"] != nil && data["data"] != .null
             if action == .string("replace") && !hasData {
-                throw FieldError(path: "data.data", message: "is required for a replace (the replacement data)")
+                throw ProjectionError.field(path: "data.data", message: "is required for a replace (the replacement data)")
             }
             if action == .string("retract") && hasData {
-                throw FieldError(path: "data.data", message: "a retract carries no data")
+                throw ProjectionError.field(path: "data.data", message: "a retract carries no data")
             }
         case .householdIdentified:
             if case .array(let members)? = data["members"] {
-                if members.isEmpty { throw FieldError(path: "data.members", message: "a household has at least one member") }
+                if members.isEmpty { throw ProjectionError.field(path: "data.members", message: "a household has at least one member") }
                 let heads = members.filter { if case .object(let p) = $0 { return p["relation"] == .string("户主") } else { return false } }
                 if heads.count != 1 {
-                    throw FieldError(path: "data.members", message: "exactly one member has relation 户主; here \(heads.count) do")
+                    throw ProjectionError.field(path: "data.members", message: "exactly one member has relation 户主; here \(heads.count) do")
                 }
             }
         default: break
@@ -170,22 +171,22 @@ public struct CanonicalEvent: Sendable {
     ///
     /// - Parameter typeOfPosition: The event type at a position (for a correction's
     ///   replacement data), or `nil` when there is no such event in the stream.
-    /// - Throws: ``FieldError`` naming the first bad field.
+    /// - Throws: ``ProjectionError`` `invalid` naming the first bad field.
     public func proposed(typeOfPosition: (UInt64) -> String? = { _ in nil }) throws -> ProposedEvent {
         // A correction names an event of its own stream that is not itself a correction,
         // whether it retracts it or replaces its data.
         var targetSpec: EventSpec?
         if kind == .correction, case .integer(let target)? = data["target"], target >= 0 {
             guard let t = typeOfPosition(UInt64(target)) else {
-                throw FieldError(path: "data.target", message: "no event at that position in \(stream)")
+                throw ProjectionError.field(path: "data.target", message: "no event at that position in \(stream)")
             }
             guard EventKind(type: t) != .correction, let s = EventCatalog.spec(for: t) else {
-                throw FieldError(path: "data.target", message: "a correction cannot correct a correction")
+                throw ProjectionError.field(path: "data.target", message: "a correction cannot correct a correction")
             }
             targetSpec = s
         }
         let payload = try DataCodec.encode(data, spec.schema, path: "data") { replacement, path in
-            guard let targetSpec else { throw FieldError(path: "data.target", message: "no event at that position in \(stream)") }
+            guard let targetSpec else { throw ProjectionError.field(path: "data.target", message: "no event at that position in \(stream)") }
             return try DataCodec.encode(replacement, targetSpec.schema, path: path)
         }
         var meta = ProtoWriter()
@@ -203,10 +204,10 @@ public enum CanonicalExport {
     ///   - record: The stored event.
     ///   - typeOfPosition: The type of the event at a position (to decode a correction's
     ///     replacement data).
-    /// - Throws: ``FieldError`` when the stored payload does not decode.
+    /// - Throws: ``ProjectionError`` when the stored payload does not decode.
     public static func line(_ record: RecordedEvent, typeOfPosition: (UInt64) -> String? = { _ in nil }) throws -> String {
         guard let spec = EventCatalog.spec(for: record.type) else {
-            throw FieldError(path: "type", message: "position \(record.position) holds an event type the catalog does not know: \(record.type)")
+            throw ProjectionError.field(path: "type", message: "position \(record.position) holds an event type the catalog does not know: \(record.type)")
         }
         let data = try DataCodec.decode(record.payload, spec.schema, path: "data") { bytes in
             var target: UInt64?

@@ -8,7 +8,7 @@ public struct JSONParser {
 
     /// Parses `text` as one JSON value.
     ///
-    /// - Throws: ``JSONSyntaxError`` with the column of the first problem.
+    /// - Throws: ``ProjectionError`` `syntax` with the column of the first problem.
     /// - Complexity: O(n) in the text's length.
     public static func parse(_ text: String) throws -> JSONValue {
         var text = text
@@ -34,8 +34,8 @@ public struct JSONParser {
         return c
     }
 
-    private func error(_ message: String, at: Int? = nil) -> JSONSyntaxError {
-        JSONSyntaxError(message: message, column: column(at ?? i))
+    private func error(_ message: String, at: Int? = nil) -> ProjectionError {
+        ProjectionError(.syntax, message, column: column(at ?? i))
     }
 
     private mutating func skipSpace() {

@@ -40,10 +40,3 @@ public struct JSONObject: Equatable, Sendable {
         a.members.count == b.members.count && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }
-
-/// A syntax error, at a 1-based character column of its line.
-public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public var column: Int
-    public var description: String { "column \(column): \(message)" }
-}

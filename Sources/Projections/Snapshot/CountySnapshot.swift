@@ -65,8 +65,8 @@ public enum CountySnapshot {
             if let d = h.exitedOn { m.varintField(13, UInt64(d.rawValue)) }
             if let i = h.income {
                 var im = ProtoWriter()
-                im.varintField(1, UInt64(i.year)); im.varintField(2, UInt64(bitPattern: i.netFen))
-                im.varintField(3, UInt64(bitPattern: i.perCapitaFen)); im.varintField(4, UInt64(bitPattern: i.transferFen))
+                im.varintField(1, UInt64(i.year)); im.varintField(2, UInt64(bitPattern: i.net.value))
+                im.varintField(3, UInt64(bitPattern: i.perCapita.value)); im.varintField(4, UInt64(bitPattern: i.transfer.value))
                 im.varintField(5, UInt64(i.members)); im.varintField(6, i.position); im.varintField(7, UInt64(i.effective.rawValue))
                 m.lengthDelimited(14, im.bytes)
             }
@@ -79,7 +79,7 @@ public enum CountySnapshot {
             for x in h.measures { m.varintField(17, UInt64(x.category) << 8 | UInt64(x.addresses)) }
             m.varintField(18, h.monitored ? 1 : 0)
             if let d = h.monitoredSince { m.varintField(19, UInt64(d.rawValue)) }
-            if let d = h.relocationDebtFen { m.varintField(20, UInt64(bitPattern: d)) }
+            if let d = h.relocationDebt { m.varintField(20, UInt64(bitPattern: d.value)) }
             m.varintField(21, h.version); m.varintField(22, h.position)
             w.lengthDelimited(1, m.bytes)
         }
@@ -149,7 +149,7 @@ public enum CountySnapshot {
         var h = HouseholdState(id: "", village: "", status: .poor, attribute: 0, standard: 0, mainCause: 0, otherCauses: [], members: [],
                                identifiedYear: 0, identifiedOn: placeholder,
                                omissionCorrection: false, exitYear: nil, exitedOn: nil, income: nil, guarantees: nil, helpers: [],
-                               measures: [], monitored: false, monitoredSince: nil, relocationDebtFen: nil, version: 0, position: 0)
+                               measures: [], monitored: false, monitoredSince: nil, relocationDebt: nil, version: 0, position: 0)
         func text(_ t: ArraySlice<UInt8>) -> String { String(decoding: t, as: UTF8.self) }
         func day(_ v: UInt64) throws -> EffectiveDate {
             guard let d = EffectiveDate(rawValue: UInt32(truncatingIfNeeded: v)) else { throw SnapshotFile.Malformed() }
@@ -191,8 +191,8 @@ public enum CountySnapshot {
                 var f = [UInt64](repeating: 0, count: 8)  // by field number; absent: 0
                 var income = ProtoReader(bytes: Array(t))
                 while let (k, x) = try income.next() { if case .varint(let i) = x, k < 8 { f[k] = i } }
-                h.income = IncomeSummary(year: Int(f[1]), netFen: Int64(bitPattern: f[2]), perCapitaFen: Int64(bitPattern: f[3]),
-                                         transferFen: Int64(bitPattern: f[4]), members: Int(f[5]), position: f[6],
+                h.income = IncomeSummary(year: Int(f[1]), net: Fen(Int64(bitPattern: f[2])), perCapita: Fen(Int64(bitPattern: f[3])),
+                                         transfer: Fen(Int64(bitPattern: f[4])), members: Int(f[5]), position: f[6],
                                          effective: try day(f[7]))
             case (15, .bytes(let t)):
                 var f = [UInt64](repeating: 0, count: 4)
@@ -203,7 +203,7 @@ public enum CountySnapshot {
             case (17, .varint(let i)): h.measures.append(MeasureSummary(category: Int(i >> 8), addresses: Int(i & 0xFF)))
             case (18, .varint(let i)): h.monitored = i != 0
             case (19, .varint(let i)): h.monitoredSince = try day(i)
-            case (20, .varint(let i)): h.relocationDebtFen = Int64(bitPattern: i)
+            case (20, .varint(let i)): h.relocationDebt = Fen(Int64(bitPattern: i))
             case (21, .varint(let i)): h.version = i
             case (22, .varint(let i)): h.position = i
             default: break

@@ -22,7 +22,10 @@ import Foundation
 enum SnapshotFile {
     /// Writes a snapshot atomically (a temporary file, then rename), mode 0600 in
     /// a directory of mode 0700.
+    ///
     /// - Parameter legacy: the file's name in older builds, removed once this one is written.
+    /// - Throws: ``ProjectionError`` `io` naming the file and the system's error; the
+    ///   store's errors reading the record at `position`.
     static func save(_ body: [UInt8], to file: String, replacing legacy: String? = nil, magic: [UInt8], version: UInt32,
                      position: UInt64, store: any EventLog) throws {
         var header = magic
@@ -36,27 +39,40 @@ enum SnapshotFile {
         var trailer: [UInt8] = []
         trailer.appendLE(crc)
         let dir = store.projectionsDirectory
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try makeDirectories(dir)
         let tmp = file + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw FieldError(path: tmp, message: "cannot write the snapshot: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ProjectionError(.io, "cannot write the snapshot", file: tmp, errno: errno) }
         fchmod(fd, 0o600)  // readable by the owner only, whatever an older file had
         var written = true
         for part in [header, body, trailer] where written {
             written = part.withUnsafeBytes { writeAll(fd, $0) }
         }
-        let problem = written ? nil : String(cString: strerror(errno))
+        let problem = written ? nil : errno
         close(fd)
         if let problem {
             unlink(tmp)
-            throw FieldError(path: tmp, message: "cannot write the snapshot: \(problem)")
+            throw ProjectionError(.io, "cannot write the snapshot", file: tmp, errno: problem)
         }
         // rename(2) replaces the old file atomically, or creates the first one.
         guard rename(tmp, file) == 0 else {
+            let problem = errno
             try? FileManager.default.removeItem(atPath: tmp)
-            throw FieldError(path: file, message: "cannot replace the snapshot: \(String(cString: strerror(errno)))")
+            throw ProjectionError(.io, "cannot replace the snapshot", file: file, errno: problem)
         }
         if let legacy { unlink(legacy) }
+    }
+
+    /// Makes a directory and those above it that are missing, mode 0700 (a PostgreSQL
+    /// log's snapshots live under the user's cache directory, made on first use).
+    private static func makeDirectories(_ dir: String) throws {
+        var path = dir.hasPrefix("/") ? "" : "."
+        for part in dir.split(separator: "/") {
+            path += "/" + part
+            if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                throw ProjectionError(.io, "cannot make the snapshots' directory", file: path, errno: errno)
+            }
+        }
     }
 
     /// Writes all of `bytes` to `fd`; false (errno set) when it cannot.

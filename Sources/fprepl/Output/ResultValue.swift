@@ -7,7 +7,7 @@ enum ResultValue {
     case integer(Int64)
     /// Money: yuan with two decimals in table, line and csv (there without thousands
     /// separators); integer fen in JSON.
-    case fen(Int64)
+    case fen(Fen)
     case bool(Bool)
     /// A JSON array of strings, flattened (comma-separated) elsewhere.
     case list([String])
@@ -31,7 +31,7 @@ enum ResultValue {
         switch self {
         case .text(let s): return s
         case .integer(let n): return String(n)
-        case .fen(let f): return Fen(f).yuan
+        case .fen(let f): return f.yuan
         case .bool(let b): return b ? "是" : "否"
         case .list(let items): return items.joined(separator: ", ")
         case .rate(let r): return r.map(percent) ?? "-"
@@ -44,7 +44,7 @@ enum ResultValue {
     /// For CSV: as `plain`, but amounts without thousands separators (`3537.50`), so that
     /// a spreadsheet or a script reads them as numbers.
     var csv: String {
-        if case .fen(let f) = self { return Fen(f).yuan(grouped: false) }
+        if case .fen(let f) = self { return f.yuan(grouped: false) }
         return plain
     }
 
@@ -52,7 +52,8 @@ enum ResultValue {
     var json: JSONValue {
         switch self {
         case .text(let s): return .string(s)
-        case .integer(let n), .fen(let n): return .integer(n)
+        case .integer(let n): return .integer(n)
+        case .fen(let f): return .integer(f.value)
         case .bool(let b): return .bool(b)
         case .list(let items): return .array(items.map { .string($0) })
         case .rate(let r): return r.map { .number(fraction($0)) } ?? .null
@@ -68,7 +69,7 @@ extension ResultValue {
     static func integer(_ n: Int?) -> ResultValue { n.map { .integer(Int64($0)) } ?? .null }
 
     /// An amount that may be missing.
-    static func fen(_ f: Int64?) -> ResultValue { f.map { .fen($0) } ?? .null }
+    static func fen(_ f: Fen?) -> ResultValue { f.map { .fen($0) } ?? .null }
 
     /// A text that may be missing (a date not yet reached).
     static func text(_ s: String?) -> ResultValue { s.map { .text($0) } ?? .null }

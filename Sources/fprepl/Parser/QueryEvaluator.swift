@@ -56,7 +56,7 @@ enum QueryEvaluator {
         case .mainCause: return [.text(h.mainCauseLabel)]
         case .cause: return ([h.mainCause] + h.otherCauses).compactMap { Labels.cause.label(for: $0) }.map { .text($0) }
         case .members: return [.number(Double(h.people))]
-        case .income: return h.income.map { [.number(Double($0.perCapitaFen) / 100)] } ?? []
+        case .income: return h.income.map { [.number(Double($0.perCapita.value) / 100)] } ?? []
         case .identifiedYear: return [.number(Double(h.identifiedYear))]
         case .exitYear: return h.exitYear.map { [.number(Double($0))] } ?? []
         case .helper: return h.helpers.map { .text($0) }

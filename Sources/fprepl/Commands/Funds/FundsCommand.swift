@@ -40,15 +40,15 @@ enum FundsCommand: ReplCommand {
         let head = RecordResult(fields: [
             ("fund", "资金", .text(t.fund)), ("document", "文号", .text(t.document)), ("source", "资金来源", .text(t.source)),
             ("purpose", "用途", .text(t.purpose)), ("allocated", "下达日期", .text(t.allocated?.description)),
-            ("allocated_fen", "下达金额(元)", .fen(t.allocatedFen)),
+            ("allocated_fen", "下达金额(元)", .fen(t.allocatedAmount)),
         ])
         // A table shows each unit indented under the one that paid it.
         let units = TableResult(columns: unitColumns, rows: t.units.map { u in
-            [.labelled(table: String(repeating: "  ", count: u.depth) + u.unit, plain: u.unit), .fen(u.receivedFen), .fen(u.paidFen),
-             .fen(u.returnedFen), .fen(u.heldFen), .integer(Int64(u.daysHeld))]
+            [.labelled(table: String(repeating: "  ", count: u.depth) + u.unit, plain: u.unit), .fen(u.received), .fen(u.paid),
+             .fen(u.returned), .fen(u.held), .integer(Int64(u.daysHeld))]
         })
         let payments = TableResult(columns: paymentColumns, rows: t.payments.map { p in
-            [.integer(Int64(p.position)), .text(p.effective.description), .text(p.from), .text(p.to), .fen(p.amountFen),
+            [.integer(Int64(p.position)), .text(p.effective.description), .text(p.from), .text(p.to), .fen(p.amount),
              .text(p.purpose), path(p.path)]
         })
         guard case .object(let fields) = head.json else { return .nothing }
@@ -69,7 +69,7 @@ enum FundsCommand: ReplCommand {
             for p in t.payments where p.to == target {
                 payments.append((p.position, [
                     .integer(Int64(p.position)), .text(p.effective.description), .text(t.fund), .text(t.document),
-                    .text(t.source), .text(p.from), .fen(p.amountFen), .text(p.purpose), .text(p.voucher), path(p.path),
+                    .text(t.source), .text(p.from), .fen(p.amount), .text(p.purpose), .text(p.voucher), path(p.path),
                 ]))
             }
         }

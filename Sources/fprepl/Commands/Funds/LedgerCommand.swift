@@ -33,10 +33,10 @@ enum LedgerCommand: ReplCommand {
             .number("village_mean_fen", "村平均(元)"), .number("village_max_fen", "村最高(元)"),
         ]
         return .table(TableResult(columns: columns, rows: rows.map { r in
-            [.text(r.group), .fen(r.inFen), .fen(r.toVillagesFen), .fen(r.toHouseholdsFen), .fen(r.heldFen), .fen(r.returnedFen),
-             .integer(Int64(r.exitedHouseholds.count)), .fen(r.exitedHouseholds.minFen), .fen(r.exitedHouseholds.meanFen),
-             .fen(r.exitedHouseholds.maxFen), .integer(Int64(r.exitedVillages.count)), .fen(r.exitedVillages.minFen),
-             .fen(r.exitedVillages.meanFen), .fen(r.exitedVillages.maxFen)]
+            [.text(r.group), .fen(r.moneyIn), .fen(r.toVillages), .fen(r.toHouseholds), .fen(r.held), .fen(r.returned),
+             .integer(Int64(r.exitedHouseholds.count)), .fen(r.exitedHouseholds.lowest), .fen(r.exitedHouseholds.mean),
+             .fen(r.exitedHouseholds.highest), .integer(Int64(r.exitedVillages.count)), .fen(r.exitedVillages.lowest),
+             .fen(r.exitedVillages.mean), .fen(r.exitedVillages.highest)]
         }))
     }
 

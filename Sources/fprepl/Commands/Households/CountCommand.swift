@@ -39,7 +39,7 @@ enum CountCommand: ReplCommand {
             zip(q.groupBy, key).map { f, v -> ResultValue in
                 if v.isEmpty { return .null }
                 if numericFields.contains(f), let n = Int64(v) { return .integer(n) }
-                if f == .income, let n = Double(v) { return .fen(Int64((n * 100).rounded())) }
+                if f == .income, let n = Double(v) { return .fen(Fen(Int64((n * 100).rounded()))) }
                 if f == .monitored { return .bool(v == "true") }
                 return .text(v)
             } + [.integer(Int64(counts.households)), .integer(Int64(counts.people))]

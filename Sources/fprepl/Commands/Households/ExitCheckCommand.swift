@@ -21,7 +21,7 @@ enum ExitCheckCommand: ReplCommand {
         let d = try ExitDossier.build(id: id, events: events, asOf: session.asOf, policy: county.policy(on: probe.exitedOn)) ?? probe
         let json = JSONValue.object(JSONObject([
             ("household", .string(d.household)), ("exit_year", .integer(Int64(d.exitYear))),
-            ("line_fen", d.lineFen.map { .integer($0) } ?? .null), ("income_fen", d.incomeFen.map { .integer($0) } ?? .null),
+            ("line_fen", d.line.map { .integer($0.value) } ?? .null), ("income_fen", d.income.map { .integer($0.value) } ?? .null),
             ("guarantees_ok", .bool(d.guaranteesOK)), ("procedure_ok", .bool(d.procedureOK)),
             ("missing_steps", .array(d.missingSteps.map { .string($0) })),
             ("verdict", .string(d.verdictOK ? "ok" : "failed")),
@@ -35,8 +35,8 @@ enum ExitCheckCommand: ReplCommand {
         var lines: [(key: String, label: String, value: ResultValue)] = [
             ("household", "户编号", .text(d.household)),
             ("exit", "脱贫退出", .text("\(d.exitYear)年，\(d.exitedOn) 批准 (#\(d.exitPosition))")),
-            ("line", "当年标准", .text(d.lineFen.map { Fen($0).yuan + " 元" + (d.lineConfirmed ? "" : "（未经核实的数字）") } ?? "无该年标准")),
-            ("income", "人均纯收入", .text(d.incomeFen.map { "\(mark(d.incomeOK)) " + Fen($0).yuan + " 元（\(d.incomeYear ?? 0)年核算）" }
+            ("line", "当年标准", .text(d.line.map { $0.yuan + " 元" + (d.lineConfirmed ? "" : "（未经核实的数字）") } ?? "无该年标准")),
+            ("income", "人均纯收入", .text(d.income.map { "\(mark(d.incomeOK)) " + $0.yuan + " 元（\(d.incomeYear ?? 0)年核算）" }
                                         ?? "✗ 退出前无当年或上年收入核算")),
             ("guarantees", "两不愁三保障", .text(d.guaranteesOK ? "✓ \(d.guaranteesDate?.description ?? "") 核查通过"
                                               : "✗ " + (d.guaranteesDate.map { "\($0) 核查未通过" } ?? "退出前12个月内无核查"))),
@@ -52,7 +52,7 @@ enum ExitCheckCommand: ReplCommand {
 
     static func failures(_ d: ExitDossier) -> [String] {
         var out: [String] = []
-        if !d.incomeOK { out.append(d.incomeFen == nil ? "无收入核算" : "收入低于标准") }
+        if !d.incomeOK { out.append(d.income == nil ? "无收入核算" : "收入低于标准") }
         if !d.guaranteesOK { out.append("两不愁三保障未达标") }
         if !d.procedureOK { out.append("程序缺：" + d.missingSteps.joined(separator: "、")) }
         return out

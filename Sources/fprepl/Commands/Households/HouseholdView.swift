@@ -29,7 +29,7 @@ enum HouseholdView {
             ("other_causes", "其他致贫原因", .list(h.otherCauses.compactMap { Labels.cause.label(for: $0) })),
             ("members", "家庭成员", .list(members)),
             ("people", "人数", .integer(Int64(h.people))),
-            ("income_fen", "人均纯收入(元)", .fen(h.income?.perCapitaFen)),
+            ("income_fen", "人均纯收入(元)", .fen(h.income?.perCapita)),
             ("identified_year", "识别年度", .integer(Int64(h.identifiedYear))),
             ("exit_year", "脱贫年度", .integer(h.exitYear)),
             ("helpers", "帮扶责任人", .list(h.helpers)),

@@ -36,7 +36,7 @@ enum HouseholdsCommand: ReplCommand {
         ]
         let table = TableResult(columns: columns, rows: rows.map { h in
             [.text(h.id), .text(h.village), .text(h.status.label), .text(h.mainCauseLabel), .integer(Int64(h.people)),
-             .fen(h.income?.perCapitaFen), .integer(Int64(h.identifiedYear)), .integer(h.exitYear), .bool(h.monitored)]
+             .fen(h.income?.perCapita), .integer(Int64(h.identifiedYear)), .integer(h.exitYear), .bool(h.monitored)]
         })
         // Scripts get every field of each household (REPL.md's `household` keys).
         return .document(.table(table), json: .array(rows.map { HouseholdView.record($0, session).json }))

@@ -26,8 +26,8 @@ enum LoansCommand: ReplCommand {
             .number("outstanding_fen", "未还(元)"), .text("overdue_since", "逾期自"), .text("status", "状态"),
         ]
         return .table(TableResult(columns: columns, rows: loans.map { l in
-            [.text(l.household), .text(l.loan), .text(l.issued.description), .fen(l.amountFen), .integer(Int64(l.termMonths)),
-             .text(l.due.description), .fen(l.repaidFen), .fen(l.outstandingFen), .text(l.overdueSince?.description),
+            [.text(l.household), .text(l.loan), .text(l.issued.description), .fen(l.amount), .integer(Int64(l.termMonths)),
+             .text(l.due.description), .fen(l.repaid), .fen(l.outstanding), .text(l.overdueSince?.description),
              .text(l.status)]
         }))
     }

@@ -32,7 +32,7 @@ enum ImportCommand: ReplCommand {
                     }
                 }
             }
-        } catch let e as ImportError {
+        } catch let e as ProjectionError {
             // A file that is not UTF-8 (a GBK export) is said as such, where it first is not.
             if let notUTF8 = TextFile.notUTF8(bytes, name: path) { throw CommandError(notUTF8.description) }
             throw CommandError("\(path): \(e); nothing was imported")

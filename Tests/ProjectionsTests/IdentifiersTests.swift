@@ -96,3 +96,25 @@ import Testing
         #expect(Fen(yuan: ".5") == nil)
     }
 }
+
+@Suite struct FundUnitTests {
+    @Test func parsesEveryKindAndRefusesTheRest() {
+        #expect(FundUnit("county-530124") == .county("530124"))
+        #expect(FundUnit("town-530124101") == .town("530124101"))
+        #expect(FundUnit("village-530124101201") == .village("530124101201"))
+        #expect(FundUnit("org-富民县农商银行") == .org("富民县农商银行"))
+        for bad in ["county-53012", "town-5301241010", "village-53012410120x", "org-", "household-5301241012010001", ""] {
+            #expect(FundUnit(bad) == nil, "\(bad)")
+        }
+        #expect(FundUnit.village("530124101201").description == "village-530124101201")
+    }
+
+    /// The areas a unit is in, by which the two ledgers group money still held.
+    @Test func aUnitIsInItsCountyAndTown() {
+        let village = FundUnit.village("530124101201"), town = FundUnit.town("530124101")
+        #expect(village.county == "530124" && village.town == "530124101" && village.village == "530124101201")
+        #expect(town.county == "530124" && town.town == "530124101" && town.village == nil)
+        #expect(FundUnit.county("530124").county == "530124" && FundUnit.county("530124").town == nil)
+        #expect(FundUnit.org("银行").county == nil && FundUnit.org("银行").town == nil && FundUnit.org("银行").village == nil)
+    }
+}

@@ -207,12 +207,8 @@ public enum TwoLedgers {
                 let g: String?
                 switch grouping {
                 case .county: g = h.county
-                case .town:
-                    // The town's own unit and its villages'.
-                    if h.unit.hasPrefix("town-") { g = String(h.unit.dropFirst(5)) }
-                    else if h.unit.hasPrefix("village-") { g = String(h.unit.dropFirst(8).prefix(9)) }
-                    else { g = nil }
-                case .village: g = h.unit.hasPrefix("village-") ? String(h.unit.dropFirst(8)) : nil
+                case .town: g = FundUnit(h.unit)?.town  // the town's own unit and its villages'
+                case .village: g = FundUnit(h.unit)?.village
                 case .source: g = h.source
                 case .channel: g = h.channel
                 case .purpose: g = h.purpose
@@ -309,12 +305,7 @@ public enum TwoLedgers {
 
     /// The county code of a unit (`county-530124`, `town-530124101`, `village-...`), or
     /// `nil` for an organisation.
-    static func countyOf(unit: String) -> String? {
-        for prefix in ["county-", "town-", "village-"] where unit.hasPrefix(prefix) {
-            return String(unit.dropFirst(prefix.count).prefix(6))
-        }
-        return nil
-    }
+    static func countyOf(unit: String) -> String? { FundUnit(unit)?.county }
 }
 
 extension TwoLedgers.Delivery {

@@ -346,7 +346,7 @@ public struct SyntheticCounty {
     /// the first village pays 100.00 元 it never received (funds-overdrawn).
     mutating func moneyFlows(_ year: Int, households: [PlannedHousehold], projects: [PlannedProject], villages: [String],
                              _ add: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void) {
-        let county = "county-" + p.county
+        let county = FundUnit.county(p.county).description
         for spring in [true, false] {
             let fund = StreamCategory.fund.stream("\(year)-0\(spring ? 1 : 2)")
             var byVillage: [String: Fen] = [:]
@@ -354,7 +354,7 @@ public struct SyntheticCounty {
             for h in households {
                 for pay in h.payments[year] ?? [] where pay.spring == spring {
                     var m = Fp_FundDisbursed()
-                    m.from = "village-" + h.village
+                    m.from = FundUnit.village(h.village).description
                     m.household = h.id
                     m.amountFen = pay.amount.value
                     m.purpose = pay.purpose
@@ -366,7 +366,7 @@ public struct SyntheticCounty {
             if spring {
                 for pr in projects {
                     var m = Fp_FundDisbursed()
-                    m.from = "village-" + pr.village
+                    m.from = FundUnit.village(pr.village).description
                     m.project = pr.id
                     m.amountFen = pr.budget.value
                     m.purpose = pr.kind
@@ -389,21 +389,21 @@ public struct SyntheticCounty {
             for (town, amount) in byTown.sorted(by: { $0.key < $1.key }) {
                 var t = Fp_FundTransferred()
                 t.from = county
-                t.to = "town-" + town
+                t.to = FundUnit.town(town).description
                 t.amountFen = amount.value
                 add(fund, "FundTransferred", spring ? date(year, 3, 15) : date(year, 8, 20), t, "op-fin")
             }
             for (v, amount) in byVillage.sorted(by: { $0.key < $1.key }) {
                 var t = Fp_FundTransferred()
-                t.from = "town-" + v.prefix(9)
-                t.to = "village-" + v
+                t.from = FundUnit.town(String(v.prefix(9))).description
+                t.to = FundUnit.village(v).description
                 t.amountFen = amount.value
                 add(fund, "FundTransferred", spring ? date(year, 4, 1) : date(year, 9, 1), t, "op-fin")
             }
             for (day, m) in payments { add(fund, "FundDisbursed", day, m, "op-fin") }
             if spring, (year - p.years.lowerBound) % 4 == 3, let v = villages.first, let h = households.first(where: { $0.village == v && !($0.payments[year] ?? []).isEmpty }) {
                 var m = Fp_FundDisbursed()
-                m.from = "village-" + v
+                m.from = FundUnit.village(v).description
                 m.household = h.id
                 m.amountFen = 10_000
                 m.purpose = "教育帮扶"
@@ -430,7 +430,7 @@ public struct SyntheticCounty {
             a.asset = "A-" + pr.id
             a.class = pr.kind == "产业帮扶" ? .operating : .publicWelfare
             a.valueFen = pr.budget.value
-            a.owner = "village-" + pr.village
+            a.owner = FundUnit.village(pr.village).description
             add(stream, "AssetRegistered", date(year, 9, 20), a, "op-0001")
             if pr.kind == "产业帮扶", year < p.years.upperBound {
                 var d = Fp_AssetIncomeDistributed()

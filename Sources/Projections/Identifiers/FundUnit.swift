@@ -18,6 +18,33 @@ public enum FundUnit: Hashable, Sendable, CustomStringConvertible {
         else { return nil }
     }
 
+    /// The 6-digit code of the county the unit is in (its own, a town's or village's
+    /// first six digits); `nil` for an organisation.
+    public var county: String? {
+        switch self {
+        case .county(let c): return c
+        case .town(let t): return String(t.prefix(6))
+        case .village(let v): return String(v.prefix(6))
+        case .org: return nil
+        }
+    }
+
+    /// The 9-digit code of the town the unit is, or its village is in; `nil` for a
+    /// county or an organisation.
+    public var town: String? {
+        switch self {
+        case .town(let t): return t
+        case .village(let v): return String(v.prefix(9))
+        case .county, .org: return nil
+        }
+    }
+
+    /// The 12-digit code of the village the unit is; `nil` for any other unit.
+    public var village: String? {
+        if case .village(let v) = self { return v }
+        return nil
+    }
+
     public var description: String {
         switch self {
         case .county(let c): return "county-" + c

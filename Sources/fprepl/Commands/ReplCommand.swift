@@ -18,7 +18,8 @@ protocol ReplCommand: Sendable {
     static var summary: String { get }
     /// Its forms, for `.help CMD` and the docs: `replay ID [--until DATE|#POS] [--step]`.
     static var usage: [String] { get }
-    /// A command line that works on the demo store.
+    /// A command line showing its use (`.help CMD` prints it); on the demo store it works
+    /// as it is, or with the files it names made first.
     static var example: String { get }
     /// What `docs/repl.md`'s command table says of it: the summary, or more.
     static var reference: String { get }

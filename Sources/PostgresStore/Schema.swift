@@ -145,7 +145,8 @@ enum Schema {
         var hashes: [MerkleHash] = []
         var i = 0
         while i + 32 <= bytes.count {
-            hashes.append(MerkleHash(bytes: bytes[i..<(i + 32)])!)
+            guard let hash = MerkleHash(bytes: bytes[i..<(i + 32)]) else { break }  // 32 bytes: always a hash
+            hashes.append(hash)
             i += 32
         }
         guard hashes.count == UInt64(next).nonzeroBitCount else {

@@ -32,7 +32,10 @@ struct TreeHead: Equatable {
     static func decode(_ bytes: [UInt8], path: String) throws -> TreeHead {
         try checkSmallFile(bytes, magic: magic, size: size, what: "tree head", path: path)
         let n = bytes[32..<40].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
-        return TreeHead(storeID: Array(bytes[16..<32]), treeSize: n, root: MerkleHash(bytes: bytes[40..<72])!)
+        guard let root = MerkleHash(bytes: bytes[40..<72]) else {
+            throw StoreError(.corruptRecord, "not a tree head file", path: path, offset: 40)
+        }
+        return TreeHead(storeID: Array(bytes[16..<32]), treeSize: n, root: root)
     }
 
     /// The file holding the hashes of perfect subtrees of `height` (0, 4, 8, ...).

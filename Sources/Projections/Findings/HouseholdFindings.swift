@@ -104,8 +104,8 @@ final class HouseholdFindings {
             if memberships[idNumber] == nil {
                 memberships[idNumber] = spans
             } else {
-                memberships[idNumber]! += spans
-                memberships[idNumber]!.sort { $0.from.position < $1.from.position }
+                memberships[idNumber, default: []] += spans
+                memberships[idNumber]?.sort { $0.from.position < $1.from.position }
             }
         }
         cadres.merge(other.cadres) { mine, _ in mine }
@@ -219,7 +219,7 @@ final class HouseholdFindings {
         let key = household + "\u{0}" + person
         guard !idNumber.isEmpty, openMembership[key] == nil else { return }
         memberships[idNumber, default: []].append(Membership(household: household, person: person, from: mark, to: nil))
-        openMembership[key] = (idNumber, memberships[idNumber]!.count - 1)
+        openMembership[key] = (idNumber, (memberships[idNumber]?.count ?? 1) - 1)
     }
 
     private func leave(household: String, person: String, on day: EffectiveDate) {
@@ -472,7 +472,7 @@ final class HouseholdFindings {
         var out: [String: [Span]] = [:]
         for (idNumber, spans) in memberships { for s in spans { out[s.household, default: []].append((idNumber, s)) } }
         // Over a copy of the keys: sorting while iterating `keys` would copy the dictionary.
-        for k in Array(out.keys) { out[k]!.sort { $0.span.from.position < $1.span.from.position } }
+        for k in Array(out.keys) { out[k]?.sort { $0.span.from.position < $1.span.from.position } }
         return out
     }
 

@@ -106,7 +106,7 @@ public struct SyntheticCounty {
                 for (k, v) in villages.enumerated() {
                     var m = Fp_VillageRegistered()
                     m.name = "第\(k + 1)村"
-                    m.town = "第\(Int(v.dropFirst(6).prefix(3))! - 100)镇"
+                    m.town = "第\((Int(v.dropFirst(6).prefix(3)) ?? 100) - 100)镇"
                     m.county = "样本县"
                     let pop = 1200 + rng.int(0...1600)
                     population[v] = pop
@@ -461,7 +461,7 @@ public struct SyntheticCounty {
         if let l = h.loan { loanEvents(l, year, put) }
         if let r = h.relocation, r.year == year {
             var m = Fp_RelocationRecorded()
-            m.site = "第\(Int(h.village.dropFirst(6).prefix(3))! - 100)镇安置点"
+            m.site = "第\((Int(h.village.dropFirst(6).prefix(3)) ?? 100) - 100)镇安置点"
             m.selfRaisedDebtFen = r.debt.value
             put("RelocationRecorded", date(year, 6, 15), m)
             var measure = Fp_MeasureApplied()
@@ -737,7 +737,7 @@ public struct SyntheticCounty {
     }
 }
 
-func date(_ y: Int, _ m: Int, _ d: Int) -> EffectiveDate { EffectiveDate(year: y, month: m, day: d) ?? EffectiveDate(year: y, month: 1, day: 1)! }
+func date(_ y: Int, _ m: Int, _ d: Int) -> EffectiveDate { EffectiveDate(year: y, month: m, day: d) ?? EffectiveDate(year: y, month: 1, day: 1) ?? .epoch }
 func raw(_ y: Int, _ m: Int, _ d: Int) -> UInt32 { UInt32(y * 10000 + m * 100 + d) }
 func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 func format3(_ n: Int) -> String { n < 10 ? "00\(n)" : (n < 100 ? "0\(n)" : "\(n)") }

@@ -114,7 +114,7 @@ final class LinesAhead: @unchecked Sendable {
         let chunk = k / chunkSize
         if chunk != current {
             if current >= 0 {
-                slots[current]!.deallocate()  // every line of it moved out
+                slots[current]?.deallocate()  // every line of it moved out
                 slots[current] = nil
                 room.signal()
             }
@@ -134,8 +134,9 @@ final class LinesAhead: @unchecked Sendable {
             }
         }
         precondition(k - chunk * chunkSize == taken, "lines are taken in order")
+        guard let lines = slots[chunk] else { preconditionFailure("chunk \(chunk) is prechecked before its lines are taken") }
         taken += 1
-        return (slots[chunk]! + (k - chunk * chunkSize)).move()
+        return (lines + (k - chunk * chunkSize)).move()
     }
 
     /// Stops the worker and waits for it: after this nothing reads `text`.

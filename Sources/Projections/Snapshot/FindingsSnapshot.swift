@@ -255,7 +255,7 @@ public enum FindingsSnapshot {
     }
 
     private static func finding(_ b: [UInt8]) throws -> Finding {
-        var f = Finding(rule: "", stream: "", position: 0, effective: EffectiveDate(year: 2000, month: 1, day: 1)!, detail: "")
+        var f = Finding(rule: "", stream: "", position: 0, effective: .epoch, detail: "")
         for (n, v) in try SnapshotFile.fields(b) {
             switch (n, v) {
             case (1, .bytes(let t)): f.rule = String(decoding: t, as: UTF8.self)

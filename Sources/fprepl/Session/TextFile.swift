@@ -37,7 +37,7 @@ enum TextFile {
     /// `body` as text, or where it stops being UTF-8: `NAME: line 3, column 17: ...`.
     private static func decode(_ body: ArraySlice<UInt8>, name: String) throws(Failure) -> String {
         if let text = String(validating: body, as: UTF8.self) { return text }
-        throw notUTF8(body, name: name)!
+        throw notUTF8(body, name: name) ?? Failure(description: "\(name): not UTF-8 text")
     }
 
     private static func withoutByteOrderMark(_ bytes: [UInt8]) -> ArraySlice<UInt8> {

@@ -9,8 +9,9 @@ import Testing
     /// receive its keys.
     let socket = "fprepl-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
 
-    /// Runs tmux. Only capture-pane's output is read: a command that starts the tmux
-    /// server would hand it our pipe, and reading to its end would never finish.
+    /// Runs tmux. Only the output of capture-pane and display-message is read: a command
+    /// that starts the tmux server would hand it our pipe, and reading to its end would
+    /// never finish.
     func tmux(_ args: [String]) throws -> (out: String, status: Int32) {
         let p = Process()
         // Through a shell that closes every descriptor above 2 first: a tmux server
@@ -21,7 +22,7 @@ import Testing
         p.arguments = ["-c", "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] 2>/dev/null && eval \"exec $fd>&-\"; done; exec " + quoted.joined(separator: " ")]
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
-        let reads = args.first == "capture-pane"
+        let reads = args.first == "capture-pane" || args.first == "display-message"
         let out = Pipe()
         p.standardOutput = reads ? out : FileHandle.nullDevice
         try p.run()
@@ -67,7 +68,13 @@ import Testing
         let home = FileManager.default.temporaryDirectory.path + "/fprepl-tty-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer {
+            // The server's and the pane's pids first: kill-server can return before the
+            // server has ended (and has been seen to leave it running with its session),
+            // so whatever is still there is killed by pid.
+            let pids = ((try? tmux(["display-message", "-p", "-t", "t", "#{pid} #{pane_pid}"]))?.out ?? "")
+                .split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { pid_t($0) }
             _ = try? tmux(["kill-server"])
+            for pid in pids.reversed() where pid > 1 { kill(pid, SIGKILL) }
             try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
             try? FileManager.default.removeItem(atPath: home)
         }

@@ -1,6 +1,6 @@
 // libedit for Swift: el_set, el_get and history are C variadic functions, which Swift
 // cannot call, and Swift 6 will not touch the C globals stdin/stdout/stderr. Each use
-// gets a one-line static inline wrapper here (see ../shared/design/LIBEDIT.md).
+// gets a one-line static inline wrapper here.
 #ifndef FP_CEDITLINE_SHIM_H
 #define FP_CEDITLINE_SHIM_H
 

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `fprepl`: query and replay a fp-ledger store, interactively or from scripts.
-/// The command surface is `../shared/design/REPL.md`; `docs/repl.md` is the reference.
+/// The command surface: `docs/repl.md` is the reference.
 @main
 struct FpreplCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

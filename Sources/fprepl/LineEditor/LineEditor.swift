@@ -4,7 +4,7 @@ import Foundation
 /// Line editing for the interactive REPL: libedit with a UTF-8 locale (so 因病 is one
 /// character to the cursor and to backspace), persistent history, Ctrl-C cancelling
 /// the line rather than the program, Ctrl-D ending input, and tab completion.
-/// Used only when stdin is a terminal (`../shared/design/LIBEDIT.md`).
+/// Used only when stdin is a terminal (`docs/repl.md`, "Running it").
 final class LineEditor {
     enum Input: Equatable {
         case line(String)

@@ -148,28 +148,6 @@ func printError(_ line: String) {
     _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }
 
-/// `text` with every control character but the newline and the tab written out
-/// (`\x1B`), so that a value echoed in a message (a command, an id, a file name typed
-/// or read from a file) cannot move the cursor, clear or recolour the terminal.
-func escapingControlCharacters(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isEscaped) else { return text }
-    var out = ""
-    for u in text.unicodeScalars {
-        if isEscaped(u) {
-            let hex = String(u.value, radix: 16, uppercase: true)
-            out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-        } else {
-            out.unicodeScalars.append(u)
-        }
-    }
-    return out
-}
-
-/// C0 controls but newline and tab, DEL, and the C1 controls.
-private func isEscaped(_ u: Unicode.Scalar) -> Bool {
-    (u.value < 0x20 && u != "\n" && u != "\t") || (0x7F...0x9F).contains(u.value)
-}
-
 /// A file a command needs: its text, or the command fails saying why.
 func readTextFileForCommand(_ path: String) throws -> String {
     do { return try TextFile.read(path) } catch { throw CommandError(error.description) }

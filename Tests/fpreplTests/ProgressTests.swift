@@ -24,6 +24,14 @@ import Testing
         #expect(lines.written.last == "\r\u{1B}[K")
     }
 
+    /// The label names a file the user gave: its control characters are written out.
+    @Test func theLabelCannotDriveTheTerminal() {
+        let lines = Lines()
+        let p = Progress(label: "importing a\u{1B}[2Jb.jsonl", enabled: true) { lines.written.append($0) }
+        p.say("writing")
+        #expect(lines.written.last == "\rimporting a\\x1B[2Jb.jsonl: writing\u{1B}[K")
+    }
+
     @Test func aScriptSeesNothing() {
         let lines = Lines()
         let p = Progress(label: "importing", enabled: false) { lines.written.append($0) }

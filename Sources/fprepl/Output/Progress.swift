@@ -12,7 +12,7 @@ final class Progress {
     private let write: (String) -> Void
 
     init(label: String, enabled: Bool, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
-        self.label = label
+        self.label = escapingControlCharacters(label)  // it names a file the user gave
         self.enabled = enabled
         self.write = write
         start = clock.now

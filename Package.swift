@@ -103,12 +103,14 @@ let package = Package(
 
         .testTarget(
             name: "EventStoreTests",
-            dependencies: ["EventStore", "CSHA256", "store-crash-helper", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["EventStore", "CSHA256", "TestSupport", "store-crash-helper", .product(name: "Crypto", package: "swift-crypto")],
             // Read by path (#filePath), not bundled.
             exclude: ["MerkleVectors"]
         ),
-        // Finds or starts the PostgreSQL server the tests use (scripts/postgres-test-server).
-        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        // What several test targets share: the PostgreSQL server the tests use (found, or
+        // started with scripts/postgres-test-server and stopped at exit), and starting a
+        // child process with no signal blocked.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         // A writer process for the PostgreSQL concurrency test.
         .executableTarget(
@@ -120,7 +122,7 @@ let package = Package(
         // One suite, two backends: every test runs on the file store and on PostgreSQL.
         .testTarget(
             name: "EventLogConformanceTests",
-            dependencies: ["EventStore", "PostgresStore", "PostgresTestSupport", "log-append-helper"]
+            dependencies: ["EventStore", "PostgresStore", "TestSupport", "log-append-helper"]
         ),
         .testTarget(
             name: "ProjectionsTests",
@@ -129,7 +131,7 @@ let package = Package(
         // End-to-end: runs the built fprepl and compares stdout, stderr and exit status.
         .testTarget(
             name: "fpreplTests",
-            dependencies: ["fprepl", "EventStore", "PostgresTestSupport"]
+            dependencies: ["fprepl", "EventStore", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 import EventStore
 import Foundation
 import PostgresStore
-import PostgresTestSupport
+import TestSupport
 import Testing
 
 /// The store contract (``EventLog``), checked the same way on the file store and on

@@ -1,7 +1,7 @@
 import EventStore
 import Foundation
 @_spi(Testing) import PostgresStore
-import PostgresTestSupport
+import TestSupport
 import Testing
 
 /// What only the PostgreSQL backend can be asked: several writer processes at once,
@@ -32,7 +32,7 @@ struct PostgresConcurrencyTests {
             let out = Pipe()
             p.standardOutput = out
             p.standardError = out
-            try p.run()
+            try p.runWithCleanSignalMask()
             return (p, out)
         }
         // A reader scans while they write: every scan must see a gapless prefix.

@@ -1,7 +1,7 @@
 import EventStore
 import Foundation
 import PostgresStore
-import PostgresTestSupport
+import TestSupport
 import Testing
 
 // Helpers shared by this target's tests: the one place to look for a function a test

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @_spi(Testing) @testable import EventStore
 
@@ -28,7 +29,7 @@ func runAndKill(store: String, durability: String, batch: Int, acks: Int) throws
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
-    try process.run()
+    try process.runWithCleanSignalMask()
     var acked: [(UInt64, String, UInt64)] = []
     var pending = Data()
     let reader = out.fileHandleForReading
@@ -93,7 +94,7 @@ func runAndKill(store: String, durability: String, batch: Int, acks: Int) throws
             process.arguments = [dir, "group", "1"]
             let out = Pipe()
             process.standardOutput = out
-            try process.run()
+            try process.runWithCleanSignalMask()
             defer {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()

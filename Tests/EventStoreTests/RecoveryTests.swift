@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 import Testing
 @_spi(Testing) @testable import EventStore
@@ -233,7 +234,7 @@ import Testing
                 while !done.withLock({ $0 }) {
                     let p = Process()
                     p.executableURL = URL(fileURLWithPath: "/bin/true")
-                    try? p.run()
+                    try? p.runWithCleanSignalMask()
                     p.waitUntilExit()
                 }
                 finished.signal()

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresTestSupport
+import TestSupport
 import Testing
 
 /// Every `$ fprepl ...` (or `$ swift run fprepl ...`) example in README.md and docs/*.md

@@ -1,6 +1,6 @@
 import EventStore
 import Foundation
-import PostgresTestSupport
+import TestSupport
 import Testing
 
 /// fprepl on a PostgreSQL store: the same commands give the same answers as on the

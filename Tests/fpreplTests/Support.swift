@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import EventStore
 
@@ -27,7 +28,7 @@ func fprepl(_ args: [String], stdinBytes: [UInt8], environment: [String: String]
     process.standardInput = input
     process.standardOutput = output
     process.standardError = error
-    try process.run()
+    try process.runWithCleanSignalMask()
     input.fileHandleForWriting.write(Data(stdinBytes))
     try input.fileHandleForWriting.close()
     let out = output.fileHandleForReading.readDataToEndOfFile()

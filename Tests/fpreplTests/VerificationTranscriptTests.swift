@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import EventStore
 
@@ -172,7 +173,7 @@ import Testing
         p.arguments = ["python3", script, dir]
         let out = Pipe()
         p.standardOutput = out
-        try p.run()
+        try p.runWithCleanSignalMask()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The PostgreSQL server the tests use: `FP_TEST_POSTGRES` when set (CI sets it), else
-/// the private server `scripts/postgres-test-server start` starts on loopback. When no
-/// server can be had, the PostgreSQL tests are skipped with a message saying why, except
+/// a private server of this test process's own, started with `scripts/postgres-test-server
+/// start` and stopped when the process exits (`scripts/test` starts one for the whole run
+/// and sets `FP_TEST_POSTGRES`). When no server can be had, the PostgreSQL tests are skipped with a message saying why, except
 /// under CI, where they fail instead: a CI run never skips them silently.
 public enum PostgresTestServer {
     /// The server's address (no county), or why there is none.
@@ -30,7 +31,7 @@ public enum PostgresTestServer {
     private static let counter = Counter()
 
     /// A county code no other test of this run uses: 9 then 5 digits from the process
-    /// id and a counter (the database is emptied when the server starts).
+    /// id and a counter (each run has a server and a database of its own).
     public static func nextCounty() -> String {
         let n = counter.next()
         let v = (Int(ProcessInfo.processInfo.processIdentifier) * 97 + n) % 100_000
@@ -39,15 +40,13 @@ public enum PostgresTestServer {
 
     private static func find() -> Result<String, Unavailable> {
         if let url = ProcessInfo.processInfo.environment["FP_TEST_POSTGRES"], !url.isEmpty { return .success(url) }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/postgres-test-server").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
         process.arguments = ["start"]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        do { try process.run() } catch {
+        do { try process.runWithCleanSignalMask() } catch {
             return .failure(Unavailable(description: "cannot run \(script): \(error)"))
         }
         let url = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -61,7 +60,28 @@ public enum PostgresTestServer {
             FileHandle.standardError.write(Data("PostgreSQL tests skipped: \(message)\n".utf8))
             return .failure(Unavailable(description: message))
         }
+        startedURL = url
+        atexit { PostgresTestServer.stopStarted() }
         return .success(url)
+    }
+
+    /// The server this process started, if it did: stopped at exit.
+    nonisolated(unsafe) private static var startedURL: String?
+
+    private static func stopStarted() {
+        guard let url = startedURL else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["stop", url]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.runWithCleanSignalMask()) != nil else { return }
+        process.waitUntilExit()
+    }
+
+    private static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/postgres-test-server").path
     }
 }
 

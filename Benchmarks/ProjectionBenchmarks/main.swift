@@ -1,6 +1,6 @@
-// Release-mode benchmarks on generated counties (PERFORMANCE.md): the store's rows on the
-// county's own events (append, full read, a household's history, open), the projections
-// (rebuild, queries, findings, import).
+// Release-mode benchmarks on generated counties (the targets of docs/performance.md):
+// the store's rows on the county's own events (append, full read, a household's history,
+// open), the projections (rebuild, queries, findings, import).
 //
 //   swift build -c release --product projection-benchmarks
 //   .build/release/projection-benchmarks [--households N]... [--runs R] [--dir PATH]

@@ -1,4 +1,4 @@
-// Release-mode benchmarks of the event store against PERFORMANCE.md.
+// Release-mode benchmarks of the event store against the targets of docs/performance.md.
 //
 //   swift build -c release --product store-benchmarks
 //   .build/release/store-benchmarks [--events N] [--runs R] [--dir PATH] [--big N]

@@ -158,7 +158,8 @@ enum Inspected {
     }
 
     @Test func thePolicyInForceOnTheDayOfTheAssignmentCounts() throws {
-        // From 2015 a helper may have three households (seed 000); the fourth in 2014 was fine.
+        // From 2015 a helper may have three households (seed 000, docs/sources.md); the
+        // fourth in 2014 was fine.
         let policy = #"{"stream":"policy-default","type":"PolicySet","effective":"2015-01-01","actor":"op","data":{"key":"max_households_per_helper","value":3}}"#
         let ids = ["A", "B", "C", "D", "E"]
         var lines = ids.map { I.identified($0) } + ids.dropLast().map { I.event($0, "HelperAssigned", "2014-11-01", #"{"cadre":"c1"}"#) }

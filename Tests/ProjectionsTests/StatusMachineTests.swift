@@ -4,7 +4,7 @@ import Testing
 @testable import Projections
 
 /// Every status-changing event against every status: accepted or refused exactly as
-/// the status machine of DOMAIN.md says, through the real importer, and the status
+/// the status machine of docs/households.md says, through the real importer, and the status
 /// after an accepted event is the one the machine leads to.
 @Suite struct StatusMachineTests {
     static let events: [(type: String, data: String)] = [

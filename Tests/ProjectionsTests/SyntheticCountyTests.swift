@@ -39,13 +39,13 @@ import Testing
             var county = SyntheticCounty(.init(households: 2000, seed: 11))
             try county.write(into: store)
             let perHousehold = Double(store.endPosition) / 2000
-            #expect(perHousehold > 75 && perHousehold < 110, "PERFORMANCE.md's composition, about 85 events a household: \(perHousehold)")
+            #expect(perHousehold > 75 && perHousehold < 110, "the workload of docs/performance.md, about 85 events a household: \(perHousehold)")
             var kinds: [String: Int] = [:]
             try store.forEachRecord { r in kinds[r.type, default: 0] += 1; return true }
             for kind in ["MemberChanged", "SurveyRecorded", "LoanOverdue", "AssetIncomeDistributed", "VillageExited"] {
                 #expect(kinds[kind] ?? 0 > 0, "no \(kind) generated")
             }
-            // Seed 003's rates as the project's own `rates` measures them (2015-2020).
+            // Seed 003's rates (docs/sources.md) as the project's own `rates` measures them (2015-2020).
             let rates = try Rates.compute(store, from: EffectiveDate("2015-01-01")!, to: EffectiveDate("2020-12-31")!)
             #expect(abs((rates.wrongInclusion.rate ?? 0) - 0.2559) < 0.04, "错评率 \(rates.wrongInclusion)")
             #expect(abs((rates.omission.rate ?? 0) - 0.0226) < 0.006, "漏评率 \(rates.omission)")

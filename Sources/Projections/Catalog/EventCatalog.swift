@@ -154,7 +154,7 @@ public enum EventCatalog {
     /// The spec of an event type, or `nil` when the catalog has no such type.
     public static func spec(for type: String) -> EventSpec? { byType[type] }
 
-    /// The keys a PolicySet may set (`EVENTS-JSON.md`), and whether each needs a year.
+    /// The keys a PolicySet may set (`docs/policy.md`), and whether each needs a year.
     public static let policyKeys: [String: Bool] = [
         "poverty_line_fen": true, "monitoring_line_fen": true, "max_households_per_helper": false,
         "visit_interval_days": false, "publicity_days": false, "funds_idle_warning_days": false,

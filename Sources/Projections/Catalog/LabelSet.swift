@@ -1,4 +1,4 @@
-/// The canonical labels of one categorical field (`DOMAIN.md`), each with its number in
+/// The canonical labels of one categorical field (`docs/households.md`), each with its number in
 /// the protobuf enum. Import accepts a label, an older alias (五保户) or the two-digit
 /// code (`"01"`); export writes the label.
 public struct LabelSet: Sendable {
@@ -32,7 +32,7 @@ public struct LabelSet: Sendable {
     public var labels: [String] { entries.map(\.label) }
 }
 
-/// Every label set of the catalog (`DOMAIN.md`, categorical values).
+/// Every label set of the catalog (`docs/households.md`, categorical labels).
 public enum Labels {
     public static let cause = LabelSet("致贫原因 (cause)", ["因病", "因残", "因学", "因灾", "缺土地", "缺水", "缺技术", "缺劳动力", "缺资金", "交通条件落后", "自身发展动力不足"])
     public static let attribute = LabelSet("贫困户属性 (attribute)", ["一般贫困户", "低保贫困户", "特困供养贫困户"], aliases: ["五保户": "特困供养贫困户"])

@@ -1,6 +1,6 @@
-/// A reproducible evaluation sample in the way of seed 003's assessment plan: "随机抽取3个
-/// 乡(镇)，每个乡(镇)随机抽取3个村……做到好、中、差各抽1个村；每个村抽取农户不少于43户"
-/// (`sample`, `docs/repl.md`).
+/// A reproducible evaluation sample in the way of seed 003's assessment plan
+/// (`docs/sources.md`): "随机抽取3个乡(镇),每个乡(镇)随机抽取3个村", "做到好、中、差各抽1个村",
+/// "每个村抽取农户不少于43户" (`sample`, `docs/repl.md`).
 ///
 /// Towns are drawn at random; each town's villages are ranked by 贫困发生率 at the point
 /// (lowest first, ties by code) and cut into as many equal bands as villages are wanted

@@ -1,6 +1,6 @@
 import EventStore
 
-/// 错评率, 漏评率, 错退率, 综合贫困发生率 and 群众认可度 over a period (`DOMAIN.md`, metrics).
+/// 错评率, 漏评率, 错退率, 综合贫困发生率 and 群众认可度 over a period (`docs/metrics.md`).
 public struct RatesReport: Sendable, Equatable {
     public var from: EffectiveDate
     public var to: EffectiveDate

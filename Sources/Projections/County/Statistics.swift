@@ -19,7 +19,7 @@ public struct Ratio: Sendable, Equatable {
     public var rate: Double? { denominator == 0 ? nil : Double(numerator) / Double(denominator) }
 }
 
-/// The figures of one area (`stats`, `DOMAIN.md` metrics).
+/// The figures of one area (`stats`, `docs/metrics.md`).
 public struct AreaStatistics: Sendable, Equatable {
     public var code: String
     public var name: String

@@ -1,7 +1,7 @@
 import EventStore
 
-/// 两笔账, the two ledgers of seed 003: the money put in (by source, channel and
-/// purpose) and how much of it reached villages and households; and what exits cost:
+/// 两笔账, the two ledgers of seed 003 (`docs/sources.md`): the money put in (by source,
+/// channel and purpose) and how much of it reached villages and households; and what exits cost:
 /// the investment per exited household, per exited village and per county, lowest,
 /// mean and highest (`docs/funds.md`).
 public enum TwoLedgers {

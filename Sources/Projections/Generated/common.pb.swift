@@ -12,7 +12,7 @@
 /// may carry. Field names equal the canonical JSON names (docs/import-export.md).
 /// Dates are uint32 yyyymmdd (20161220), 0 when absent; money is int64 fen.
 /// Enum numbers are the official two-digit codes where they exist (致贫原因 01-11) and
-/// otherwise the order in DOMAIN.md; 0 always means "not given".
+/// otherwise the order in docs/households.md; 0 always means "not given".
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

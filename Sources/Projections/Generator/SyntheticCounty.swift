@@ -1,9 +1,10 @@
 import EventStore
 import SwiftProtobuf
 
-/// A synthetic county with the shape of the real thing (`PERFORMANCE.md`, seed 003):
-/// towns and villages with 12-digit codes, cadres, households with members and valid id
-/// numbers, causes in seed 003's shares, yearly incomes around each year's line,
+/// A synthetic county with the shape of the real thing (the workload of
+/// `docs/performance.md`; seed 003 of `docs/sources.md`): towns and villages with
+/// 12-digit codes, cadres, households with members and valid id numbers, causes in
+/// seed 003's shares, yearly incomes around each year's line,
 /// guarantees, helpers and quarterly visits, measures, money flowing county -> town ->
 /// village -> household, exits mostly 2016-2020, and 错评, 错退, 漏评, 返贫 and monitoring
 /// at seed 003's rates. Deterministic: the same parameters give the same events.

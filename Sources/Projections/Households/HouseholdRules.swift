@@ -1,5 +1,5 @@
 /// The status machine's rules: which household events make sense in which state.
-/// Validation refuses the rest before anything is written (`DOMAIN.md`).
+/// Validation refuses the rest before anything is written (`docs/households.md`).
 public enum HouseholdRules {
     /// Why `type` makes no sense for a household in `state`, or `nil` when it does.
     ///

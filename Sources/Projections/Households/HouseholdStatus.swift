@@ -1,4 +1,4 @@
-/// Where a household stands in the status machine (`DOMAIN.md`).
+/// Where a household stands in the status machine (`docs/households.md`).
 public enum HouseholdStatus: String, Sendable, CaseIterable {
     /// 未脱贫: identified, not yet exited.
     case poor = "未脱贫"

@@ -1,4 +1,4 @@
-/// A unit that holds or passes on money (`DOMAIN.md`, funds): `county-<6 digits>`,
+/// A unit that holds or passes on money (`docs/funds.md`, units): `county-<6 digits>`,
 /// `town-<9 digits>`, `village-<12 digits>` or `org-<name>`.
 public enum FundUnit: Hashable, Sendable, CustomStringConvertible {
     case county(String)

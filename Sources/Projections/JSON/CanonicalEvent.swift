@@ -1,6 +1,6 @@
 import EventStore
 
-/// One event in the canonical JSON form (`EVENTS-JSON.md`): the envelope and its data,
+/// One event in the canonical JSON form (`docs/import-export.md`): the envelope and its data,
 /// checked against the catalog.
 public struct CanonicalEvent: Sendable {
     public var stream: String

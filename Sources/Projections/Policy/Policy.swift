@@ -1,6 +1,6 @@
 import EventStore
 
-/// The thresholds an inspection applies (`DOMAIN.md`, policy), effective-dated: a
+/// The thresholds an inspection applies (`docs/policy.md`), effective-dated: a
 /// value set by a PolicySet event applies from its effective date on.
 public struct Policy: Sendable, Equatable {
     /// A poverty line and whether the figure is confirmed by the source texts.
@@ -13,13 +13,14 @@ public struct Policy: Sendable, Equatable {
     public var povertyLines: [Int: Line]
     /// Monitoring lines per year (防返贫监测).
     public var monitoringLines: [Int: Int64]
-    /// Every other key of `EVENTS-JSON.md`, by name.
+    /// Every other key of `docs/policy.md`, by name.
     public var values: [String: Int64]
 
     /// The default policy shipped with the library. Lines for 2015, 2016 and 2020 are
-    /// confirmed by the domain texts; 2013, 2014, 2017, 2018 and 2019 are widely cited
-    /// but unconfirmed. Seeds differ on households per helper (seed 000: 3, seed 001: 5);
-    /// the default takes 5 and a store can set its own.
+    /// rated confirmed; 2013, 2014, 2017, 2018 and 2019 are widely cited but unconfirmed
+    /// (no source document states a line: `docs/policy.md`). The source documents differ
+    /// on households per helper (seed 000: 3, seed 001: 5; `docs/sources.md`); the
+    /// default takes 5 and a store can set its own.
     public static let `default` = Policy(
         povertyLines: [
             2013: Line(fen: 273_600, confirmed: false), 2014: Line(fen: 280_000, confirmed: false),

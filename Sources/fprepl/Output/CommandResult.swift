@@ -17,7 +17,7 @@ indirect enum CommandResult {
     /// its units and its payments).
     case sections([CommandResult])
     /// What people see in table, line and csv modes, and the JSON document scripts get
-    /// in JSON mode, where its keys (REPL.md's) differ from the rows people see.
+    /// in JSON mode, where its keys (those of docs/repl.md) differ from the rows people see.
     case document(CommandResult, json: JSONValue)
 
     /// The text to print in `mode`; empty for nothing.

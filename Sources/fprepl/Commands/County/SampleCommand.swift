@@ -2,7 +2,7 @@ import EventStore
 import Projections
 
 /// `sample [--towns 3] [--villages 3] [--households 43] [--seed N]`: a reproducible
-/// evaluation sample (seed 003's plan; docs/repl.md).
+/// evaluation sample (seed 003's plan, docs/sources.md; docs/repl.md).
 enum SampleCommand: ReplCommand {
     static let name = "sample"
     static let summary = "a reproducible evaluation sample as in seed 003: towns at random, in each one village from each band of 贫困发生率 (好, 中, 差), then households"

@@ -1,7 +1,7 @@
 import EventStore
 import Projections
 
-/// A household as the commands show it: its events, and its fields with REPL.md's keys
+/// A household as the commands show it: its events, and its fields with the keys of docs/repl.md
 /// and the labels of 建档立卡, names masked for viewers not entitled to them.
 enum HouseholdView {
     /// The household's events, read through the stream index.
@@ -14,7 +14,7 @@ enum HouseholdView {
         return events
     }
 
-    /// The household's fields, in REPL.md's order.
+    /// The household's fields, in the order of docs/repl.md.
     static func record(_ h: HouseholdState, _ session: Session) -> RecordResult {
         let show = session.seesPersonalData
         let members = h.members.map { m in

@@ -38,7 +38,7 @@ enum HouseholdsCommand: ReplCommand {
             [.text(h.id), .text(h.village), .text(h.status.label), .text(h.mainCauseLabel), .integer(Int64(h.people)),
              .fen(h.income?.perCapita), .integer(Int64(h.identifiedYear)), .integer(h.exitYear), .bool(h.monitored)]
         })
-        // Scripts get every field of each household (REPL.md's `household` keys).
+        // Scripts get every field of each household (the `household` keys of docs/repl.md).
         return .document(.table(table), json: .array(rows.map { HouseholdView.record($0, session).json }))
     }
 }

@@ -63,6 +63,9 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
 
+        // Ctrl-C: a SIGINT handler that sets a flag long commands look at.
+        .target(name: "CInterrupt"),
+
         .executableTarget(
             name: "fprepl",
             dependencies: [
@@ -70,6 +73,7 @@ let package = Package(
                 "PostgresStore",
                 "Projections",
                 "CEditLine",
+                "CInterrupt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -35,18 +35,7 @@ static inline int fp_el_set_addfn_bind(EditLine *e, const char *name, const char
     if (el_set(e, EL_ADDFN, name, help, f) != 0) return -1;
     return el_set(e, EL_BIND, key, name, NULL);
 }
-/* Ctrl-C: a handler without SA_RESTART makes el_gets return with EINTR, cancelling the line. */
-#include <signal.h>
 #include <string.h>
-static void fp_sigint_noop(int sig) { (void)sig; }
-static inline void fp_install_sigint(void) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = fp_sigint_noop;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sigaction(SIGINT, &sa, NULL);
-}
 static inline const char *fp_setlocale_ctype(void) {
     const char *l = setlocale(LC_CTYPE, "");
     if (l == NULL || strcmp(l, "C") == 0 || strcmp(l, "POSIX") == 0) l = setlocale(LC_CTYPE, "C.UTF-8");

@@ -66,6 +66,8 @@ public protocol EventLog: AnyObject, Sendable {
     /// Proof that the tree of `newSize` records extends the tree of `oldSize`.
     func consistencyProof(from oldSize: UInt64, to newSize: UInt64?) throws -> ConsistencyProof
     /// Reads every record, checks it, and recomputes the Merkle tree; the report names
-    /// the first damage by position.
-    func verify(progress: ((UInt64, UInt64) -> Void)?) -> VerifyReport
+    /// the first damage by position. `progress` is called now and then with the records
+    /// checked and the total; when it returns `false` the check stops there and the
+    /// report says it was stopped (``VerifyReport/stopped``), concluding nothing.
+    func verify(progress: ((UInt64, UInt64) -> Bool)?) -> VerifyReport
 }

@@ -13,10 +13,11 @@ extension EventStore {
     /// damage makes the store refuse appends.
     ///
     /// - Parameter progress: Called now and then with the position reached and the
-    ///   number of records, for a progress bar.
+    ///   number of records, for a progress bar; `false` stops the check (the report
+    ///   says it was stopped and concludes nothing).
     /// - Returns: The report, with the recomputed digest when all is well.
     /// - Complexity: O(n) in the size of the log.
-    public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) -> VerifyReport {
+    public func verify(progress: ((UInt64, UInt64) -> Bool)? = nil) -> VerifyReport {
         let (sealed, total, committed, activePath) = state.withLock { s in
             (s.sealed, s.nextPosition, s.active?.committedBytes ?? 0, s.active?.file.path)
         }
@@ -28,6 +29,8 @@ extension EventStore {
         let pieces = VerifyPieces(total: total)
         let results = Mutex([PieceResult?](repeating: nil, count: pieces.count))
         let done = Atomic<UInt64>(0)
+        let stopping = Atomic<Bool>(false)
+        let reporting = Mutex(())
         nonisolated(unsafe) let progress = progress
         let workers = min(pieces.count, max(1, Self.verifyThreads))
         // While the cores hash, a thread of its own reads ahead of them and checks the
@@ -35,10 +38,10 @@ extension EventStore {
         let reader = VerifyReader(store: self, pieces: pieces, sealed: sealed)
         // Pieces are aligned blocks of the tree, checked on every core at once; each
         // gives its subtree roots, folded together at the end.
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let i = reader.taken.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard i < pieces.count else { return }
+                guard i < pieces.count, !stopping.load(ordering: .relaxed) else { return }
                 let range = pieces.range(i)
                 var check = TreeCheck(tree: tree, base: range.lowerBound, hashes: treeReady)
                 var result = PieceResult()
@@ -50,9 +53,13 @@ extension EventStore {
                     // The checksums too are checked here, with the hashes, four at a time.
                     try forEachRecord(from: range.lowerBound, through: range.upperBound - 1, checksums: false, { r in
                         result.records += 1
-                        if result.records & 0xFFFF == 0 {
-                            let n = done.wrappingAdd(0x10000, ordering: .relaxed).newValue
-                            if worker == 0 { progress?(n, total) }
+                        // Every 4,096 records: pieces of a small log are no larger.
+                        if result.records & 0xFFF == 0 {
+                            let n = done.wrappingAdd(0x1000, ordering: .relaxed).newValue
+                            // Whichever core gets here reports, one at a time: each can stop the check.
+                            let goOn = reporting.withLock { _ in progress?(n, total) ?? true }
+                            if !goOn { stopping.store(true, ordering: .relaxed) }
+                            if stopping.load(ordering: .relaxed) { return false }
                         }
                         block.add(r)
                         if block.isFull { try check.check(block, path: directory) }
@@ -76,6 +83,10 @@ extension EventStore {
         let indexDamage = reader.finish()
         let all = results.withLock { $0 }.map { $0 ?? PieceResult() }
         report.records = all.reduce(0) { $0 + $1.records }
+        if stopping.load(ordering: .relaxed) {
+            report.stopped = true
+            return report
+        }
         do {
             // A damaged index first, as when the indexes were checked before the records.
             if let indexDamage { throw indexDamage }
@@ -100,7 +111,7 @@ extension EventStore {
             report.damage = known
             report.digest = nil
         }
-        progress?(report.records, total)
+        _ = progress?(report.records, total)
         return report
     }
 }

@@ -10,6 +10,9 @@ public struct VerifyReport: Sendable, Equatable {
     /// The digest recomputed from the records, when every record is whole and
     /// agrees with the hashes the tree kept for it.
     public var digest: Digest?
+    /// Whether the check was stopped before the end (its progress said so): then
+    /// `damage` and `digest` are `nil` and nothing was concluded about the log.
+    public var stopped = false
 
     public init(records: UInt64, bytes: Int64, damage: StoreError?, digest: Digest? = nil) {
         self.records = records

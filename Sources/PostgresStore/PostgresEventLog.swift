@@ -354,7 +354,7 @@ public final class PostgresEventLog: EventLog {
 
     /// Reads every record in position order (a gap is damage), recomputes every leaf
     /// and the root, and compares the root with the one kept with the log's head.
-    public func verify(progress: ((UInt64, UInt64) -> Void)?) -> VerifyReport {
+    public func verify(progress: ((UInt64, UInt64) -> Bool)?) -> VerifyReport {
         var report = VerifyReport(records: 0, bytes: 0, damage: nil)
         let head: Schema.LogRow
         do {
@@ -369,10 +369,14 @@ public final class PostgresEventLog: EventLog {
                 frontier.append(MerkleHash.leaf(r.canonicalBytes))
                 report.records += 1
                 report.bytes += Int64(r.canonicalBytes.count)
-                if report.records % 65_536 == 0 { progress?(report.records, head.next) }
+                if report.records % 65_536 == 0, progress?(report.records, head.next) == false {
+                    report.stopped = true
+                    return false
+                }
                 return true
             }
-            progress?(report.records, head.next)
+            if report.stopped { return report }
+            _ = progress?(report.records, head.next)
             guard frontier.root == head.frontier.root, frontier.size == head.frontier.size else {
                 report.damage = StoreError(.corruptRecord, "the records of county \(county) hash to \(frontier.root.hex), "
                     + "but the tree kept as they were appended has \(head.frontier.root.hex): a record was changed after it was written",

@@ -32,7 +32,8 @@ struct CopyCommand: ParsableCommand {
         let report: LogCopy.Report
         do {
             report = try LogCopy.run(from: source, to: destination) { done, total in
-                progress.update(done: Int(done), total: Int(total), unit: "records")
+                // No Ctrl-C handler here: Ctrl-C ends the copy, and a new one finishes it.
+                try? progress.update(done: Int(done), total: Int(total), unit: "records")
             }
         } catch let e as StoreError {
             progress.finish()

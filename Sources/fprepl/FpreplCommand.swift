@@ -12,10 +12,20 @@ struct FpreplCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fprepl",
         abstract: "Query and replay a fp-ledger store (精准扶贫建档立卡 event ledger).",
-        discussion: "Also: fprepl generate --store PATH [--households N] [--seed S] [--years 2014-2023] (see fprepl generate --help).",
+        discussion: """
+            STORE is a store directory (made on the first write) or a county's log on PostgreSQL: \
+            postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?county=530124] (the password may come from PGPASSWORD instead).
+
+            Also:
+              fprepl help                     the REPL's commands (as `help` at the prompt)
+              fprepl generate --store STORE   make a synthetic county (fprepl generate --help)
+              fprepl copy --from A --to B     copy a log between stores or backends (fprepl copy --help)
+
+            Reference: docs/repl.md.
+            """,
         version: "fp-ledger 0.1.0")
 
-    @Option(name: .long, help: "The store directory (created on first write).")
+    @Option(name: .long, help: ArgumentHelp("The store: a directory (created on first write) or a postgres:// address.", valueName: "STORE"))
     var store: String?
 
     @Flag(name: .long, help: "Open the demo store in the user's cache directory.")
@@ -57,6 +67,7 @@ struct FpreplCommand: ParsableCommand {
             path = store
         }
         let interactive = commands == nil && file == nil && isatty(0) == 1
+        Interruption.install()
         let session = Session(storePath: path, readOnly: readOnly, role: role,
                               mode: format ?? .table, bail: bail, interactive: interactive)
         let ok: Bool
@@ -83,7 +94,7 @@ struct FpreplCommand: ParsableCommand {
         // Leave now: the projections a session built (10^5 households) are given back
         // to the system whole, not freed object by object on the way out.
         fflush(nil)  // every C stream, stdout among them
-        Glibc.exit(ok ? 0 : 1)
+        Glibc.exit(session.interrupted ? 130 : ok ? 0 : 1)
     }
 
     /// Runs a subcommand with options of its own (`generate`, `copy`): parsed on its own
@@ -101,7 +112,7 @@ struct FpreplCommand: ParsableCommand {
         }
     }
 
-    /// Usage errors exit 2, as REPL.md fixes (ArgumentParser's default is 64).
+    /// Usage errors exit 2, as docs/repl.md documents (ArgumentParser's default is 64).
     static func main() {
         do {
             // `generate` has its own --store; it is parsed on its own so the root's
@@ -114,6 +125,13 @@ struct FpreplCommand: ParsableCommand {
             if args.first == "copy" {
                 runSubcommand(CopyCommand.self, Array(args.dropFirst()))
                 return
+            }
+            // `fprepl help [CMD]`: the REPL's help, as at the prompt.
+            if args.first == "help" {
+                let session = Session(storePath: nil, readOnly: true, role: .analyst, mode: .table, bail: false, interactive: false)
+                let ok = session.run(script: args.joined(separator: " "), source: nil)
+                fflush(nil)
+                Glibc.exit(ok ? 0 : 2)
             }
             var command = try parseAsRoot()
             try command.run()
@@ -153,11 +171,53 @@ func readTextFileForCommand(_ path: String) throws -> String {
     do { return try TextFile.read(path) } catch { throw CommandError(error.description) }
 }
 
-/// Creates (or empties) a file with `mode` and writes `text`, or the command fails
-/// saying why. Files that may hold personal data get 0600.
+/// Writes `text` to the file at `path` with `mode`, whole or not at all, or the command
+/// fails saying why (a full disk among them). A regular file is written under a
+/// temporary name beside it, flushed to disk and renamed over `path`, so an interrupted
+/// or failed write leaves what was there before; a device or a pipe (`/dev/stdout`, a
+/// FIFO) is written in place. Files that may hold personal data get 0600.
 func writeFileForCommand(_ text: String, to path: String, mode: Int = 0o600) throws {
-    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
-        throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
+    func failure(_ what: String = path) -> CommandError {
+        CommandError("cannot write \(what): \(String(cString: strerror(errno)))")
+    }
+    let bytes = Array(text.utf8)
+    func writeAll(_ fd: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = write(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { return false }
+                done += n
+            }
+            return true
+        }
+    }
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { throw failure() }
+        defer { close(fd) }
+        guard writeAll(fd) else { throw failure() }
+        return
+    }
+    let slash = path.lastIndex(of: "/")
+    let folder = slash.map { String(path[...$0]) } ?? ""
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    let temporary = folder + "." + name + ".fprepl-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
+    guard fd >= 0 else { throw failure() }
+    // The mode asked for, whatever the umask; on disk before it takes the name.
+    guard fchmod(fd, mode_t(mode)) == 0, writeAll(fd), fsync(fd) == 0 else {
+        let e = failure()
+        close(fd)
+        unlink(temporary)
+        throw e
+    }
+    guard close(fd) == 0, rename(temporary, path) == 0 else {
+        let e = failure()
+        unlink(temporary)
+        throw e
     }
 }
 

@@ -51,7 +51,8 @@ struct GenerateCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var county = SyntheticCounty(parameters)
-        let written = try county.write(into: target) { progress.update(done: $0, unit: "events") }
+        // No Ctrl-C handler here: Ctrl-C ends fprepl generate where it is.
+        let written = try county.write(into: target) { try? progress.update(done: $0, unit: "events") }
         try (target as? EventStore)?.sync()
         progress.finish()
         let seconds = (clock.now - start).seconds
@@ -60,7 +61,7 @@ struct GenerateCommand: ParsableCommand {
         // answered at once: the findings (judged: `docs/findings.md`) and the county.
         let judging = Progress(label: "judging the findings", enabled: isatty(2) == 1)
         let judgingStart = clock.now
-        let (findings, folded, _) = try FindingRules.now(target, save: true) { judging.update(done: Int($0), total: Int($1), unit: "events") }
+        let (findings, folded, _) = try FindingRules.now(target, save: true) { try judging.update(done: Int($0), total: Int($1), unit: "events") }
         if let folded { try? CountySnapshot.save(folded, store: target) }
         judging.finish()
         try target.close()

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aliasesFindTheirCommand() throws {
-        #expect(same(CommandRegistry.command(named: ".exit"), QuitCommand.self))
+        for alias in [".exit", "quit", "exit"] { #expect(same(CommandRegistry.command(named: alias), QuitCommand.self), "\(alias)") }
         #expect(CommandRegistry.command(named: "nope") == nil)
     }
 
@@ -32,7 +32,7 @@ import Testing
             usage: replay ID [--until DATE|#POS] [--step]
             options:
               --until DATE|#POS  stop after the last event effective on or before DATE, or at position POS
-              --step             on a terminal, wait for Enter between events (q and Enter stops)
+              --step             on a terminal, wait for Enter between events (q and Enter, Ctrl-C or Ctrl-D stop)
             example: replay 5301241012010001 --until 2017-12-31 --step
 
             """)

@@ -17,6 +17,35 @@ import Testing
         }
     }
 
+    /// Inside a script file, `.read` finds a relative path from that script's folder,
+    /// wherever fprepl was started; at the top (`-c`), from the working folder.
+    @Test func readFindsARelativeScriptBesideTheScriptThatReadsIt() throws {
+        try withStore(events: 2) { dir in
+            let folder = dir + "-scripts"
+            try FileManager.default.createDirectory(atPath: folder + "/checks", withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try ".read checks/size.fp\n".write(toFile: folder + "/main.fp", atomically: true, encoding: .utf8)
+            try ".mode json\ndigest\n.read more.fp\n".write(toFile: folder + "/checks/size.fp", atomically: true, encoding: .utf8)
+            try "status\n".write(toFile: folder + "/checks/more.fp", atomically: true, encoding: .utf8)
+            let r = try fprepl(["--store", dir, "-f", folder + "/main.fp"])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.hasPrefix("{\"size\":2,") && r.out.contains("\"events\":2"), "\(r.out)")
+            // From -c, relative to the working folder (here: not where the scripts are).
+            let top = try fprepl(["--store", dir, "-c", ".read main.fp"])
+            #expect(top.status == 1 && top.err.hasPrefix("error: cannot read main.fp"), "\(top.err)")
+        }
+    }
+
+    @Test func quitAndExitLeaveWithoutTheDot() throws {
+        try withStore(events: 2) { dir in
+            for word in ["quit", "exit", ".quit", ".exit"] {
+                let r = try fprepl(["--store", dir, "--format", "json", "-c", "digest; \(word); status"])
+                #expect(r.status == 0 && r.err == "", "\(word): \(r.err)")
+                #expect(!r.out.contains("\"events\""), "\(word) leaves before status: \(r.out)")
+            }
+        }
+    }
+
     @Test func readRunsAScriptWithItsOwnLineNumbers() throws {
         try withStore(events: 2) { dir in
             let script = dir + "-script.fp"

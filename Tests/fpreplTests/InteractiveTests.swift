@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Drives the real binary in a real terminal (tmux, on a private socket): Chinese input
@@ -25,7 +26,7 @@ import Testing
         let reads = args.first == "capture-pane" || args.first == "display-message"
         let out = Pipe()
         p.standardOutput = reads ? out : FileHandle.nullDevice
-        try p.run()
+        try p.runWithCleanSignalMask()
         let data = reads ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         p.waitUntilExit()
         return (String(decoding: data, as: UTF8.self), p.terminationStatus)
@@ -60,7 +61,7 @@ import Testing
     /// Starts `fprepl` in a terminal with a home of its own, on a store holding the sample
     /// log (`Events/samples/household-life.jsonl`), runs `body` with that home, and cleans
     /// up: the session, the socket, the home. Fails when tmux is missing.
-    func withTerminalSession(width: Int = 160, _ body: (String) throws -> Void) throws {
+    func withTerminalSession(width: Int = 160, generated households: Int? = nil, _ body: (String) throws -> Void) throws {
         guard (try? tmux(["-V"]))?.status == 0 else {
             Issue.record("tmux is needed for the interactive test (.ci/run installs it): apt-get install tmux")
             return
@@ -79,8 +80,9 @@ import Testing
             try? FileManager.default.removeItem(atPath: home)
         }
         let sample = DocExamplesTests.root.appendingPathComponent("Events/samples/household-life.jsonl").path
-        let imported = try fprepl(["--store", home + "/store", "-c", "import " + sample])
-        #expect(imported.status == 0, "\(imported.err)")
+        let made = try fprepl(households.map { ["generate", "--store", home + "/store", "--households", String($0), "--seed", "5"] }
+            ?? ["--store", home + "/store", "-c", "import " + sample])
+        #expect(made.status == 0, "\(made.err)")
         _ = try tmux(["new-session", "-d", "-s", "t", "-x", String(width), "-y", "50",
                       "env HOME=\(home) LANG=C.UTF-8 \(try Self.binary()) --store \(home)/store"])
         #expect(try waitFor("type help for the commands"))
@@ -125,6 +127,42 @@ import Testing
             #expect(try waitFor("fp> household 530124101201000"))
             _ = try tmux(["send-keys", "-t", "t", "2", "Enter"])
             #expect(try waitFor("户编号          5301241012010002"))
+        }
+    }
+
+    /// Ctrl-C at the step prompt stops the replay and gives the prompt back (it used to
+    /// spin in readLine, deaf to Ctrl-C, Ctrl-D and q); so does Ctrl-D.
+    @Test func replayStepStopsOnCtrlCAndOnCtrlD() throws {
+        try withTerminalSession { _ in
+            _ = try tmux(["send-keys", "-t", "t", "replay 5301241012010001 --step", "Enter"])
+            #expect(try waitFor("-- 1/"))
+            _ = try tmux(["send-keys", "-t", "t", "C-c"])
+            _ = try tmux(["send-keys", "-t", "t", "digest", "Enter"])
+            #expect(try waitFor("root"), "the prompt is back after Ctrl-C:\n\((try? screen()) ?? "")")
+            #expect(try !screen().contains("HelperAssigned"), "the replay stopped")
+
+            _ = try tmux(["send-keys", "-t", "t", "replay 5301241012010001 --step", "Enter"])
+            #expect(try waitUntil { try screen().components(separatedBy: "-- 1/").count == 3 })
+            _ = try tmux(["send-keys", "-t", "t", "C-d"])
+            _ = try tmux(["send-keys", "-t", "t", "status", "Enter"])
+            #expect(try waitFor("last position  45"), "the prompt is back after Ctrl-D:\n\((try? screen()) ?? "")")
+            #expect(try tmux(["has-session", "-t", "t"]).status == 0, "Ctrl-D at the step prompt ends the replay, not fprepl")
+        }
+    }
+
+    /// Ctrl-C while a long command runs (its progress line on the screen) stops it, says
+    /// so, and gives the prompt back; the store answers as before.
+    @Test func ctrlCStopsALongCommandAndGivesThePromptBack() throws {
+        try withTerminalSession(generated: 2000) { _ in
+            _ = try tmux(["send-keys", "-t", "t", "rebuild", "Enter"])
+            #expect(try waitFor("rebuilding: "), "the progress line shows the rebuild running:\n\((try? screen()) ?? "")")
+            _ = try tmux(["send-keys", "-t", "t", "C-c"])
+            #expect(try waitFor("error: rebuild interrupted (Ctrl-C): the projections and the snapshot were left as they were"),
+                    "\((try? screen()) ?? "")")
+            #expect(try !screen().contains("events/second"), "the rebuild did not finish")
+            _ = try tmux(["send-keys", "-t", "t", "digest", "Enter"])
+            #expect(try waitFor("root"), "the prompt is back:\n\((try? screen()) ?? "")")
+            #expect(try tmux(["has-session", "-t", "t"]).status == 0, "fprepl is still running")
         }
     }
 

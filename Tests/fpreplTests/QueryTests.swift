@@ -55,8 +55,12 @@ import Testing
         #expect(error(" limit ten")?.message == "limit takes a whole number")
         #expect(error(" order income")?.message == "expected 'by'")
         #expect(error(" where members ! 3")?.message == "'!' is only used in '!='")
-        #expect(error(" households main_cause", count: true)?.message == "expected 'by'")
+        #expect(error(" households main_cause", count: true)?.message
+            == "unexpected text; the form is: count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc]] [limit N]")
         #expect(error(" households by", count: true)?.message.hasPrefix("expected a field") == true)
+        #expect(error(" households by town order by income", count: true)?.message == "count orders by one of its columns: town, households, people")
+        #expect(error(" households order households", count: true)?.message == "expected 'by'")
+        #expect(error(" households limit -1", count: true)?.message == "limit takes a whole number")
     }
 
     @Test func valuesOfLabelledFieldsAreChecked() throws {
@@ -85,9 +89,20 @@ import Testing
             _ = try fprepl(["--store", dir, "-c", "import \(sampleLog)"])
             let count = try fprepl(["--store", dir, "--format", "json", "-c", "count households by status; count households where status != 已剔除 by cause"])
             #expect(count.err == "")
+            // Statuses in their code-table order (not by characters: 已剔除 < 已脱贫).
             #expect(count.out == """
-                [{"status":"已剔除","households":1,"people":1},{"status":"已脱贫(不再享受政策)","households":1,"people":4}]
+                [{"status":"已脱贫(不再享受政策)","households":1,"people":4},{"status":"已剔除","households":1,"people":1}]
                 [{"cause":"因病","households":1,"people":4},{"cause":"缺技术","households":1,"people":4}]
+
+                """)
+            // The total without `by`; `order by` a count, largest first, and `limit`.
+            let total = try fprepl(["--store", dir, "--format", "json", "-c",
+                                    "count households; count households where status = 返贫; count households by status order by people desc limit 1"])
+            #expect(total.err == "")
+            #expect(total.out == """
+                [{"households":2,"people":5}]
+                [{"households":0,"people":0}]
+                [{"status":"已脱贫(不再享受政策)","households":1,"people":4}]
 
                 """)
             let list = try fprepl(["--store", dir, "--format", "csv", "-c", "asof effective 2016-12-31; households where income < 2952 order by income"])

@@ -64,11 +64,33 @@ import EventStore
         #expect(try fprepl(["--help"]).status == 0)
     }
 
+    /// Said once, however many commands of the script needed the store; an import makes
+    /// it, and the commands after that find it.
     @Test func aMissingStoreIsAnErrorNotAnEmptyStore() throws {
-        let r = try fprepl(["--store", "/nonexistent/store", "-c", "status"])
+        let r = try fprepl(["--store", "/nonexistent/store", "-c", "status; households limit 1; count households"])
         #expect(r.status == 1)
         #expect(r.out == "")
-        #expect(r.err == "error: cannot open the store: no store at this path (/nonexistent/store): No such file or directory [errno 2]\n")
+        #expect(r.err == "error: no store at /nonexistent/store: the first import makes one there (import FILE); or give --store an existing store\n")
+
+        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-missing-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let made = try fprepl(["--store", dir, "--format", "json", "-c", "status; import \(sampleLog); count households"])
+        #expect(made.status == 1, "the status before the import failed")
+        #expect(made.err.components(separatedBy: "no store at").count == 2, "\(made.err)")
+        #expect(made.out.contains("\"households\":2"), "\(made.out)")
+    }
+
+    @Test func helpAndFpreplHelpNameEverything() throws {
+        let help = try fprepl(["--help"])
+        #expect(help.status == 0)
+        for word in ["fprepl generate", "fprepl copy", "fprepl help", "postgres://"] {
+            #expect(help.out.contains(word), "--help names \(word)")
+        }
+        let commands = try fprepl(["help"])
+        #expect(commands.status == 0, "\(commands.err)")
+        #expect(commands.out.contains("replay") && commands.out.contains(".quit"), "\(commands.out)")
+        let one = try fprepl(["help", "replay"])
+        #expect(one.status == 0 && one.out.contains("--step"), "\(one.out) \(one.err)")
     }
 
     @Test func demoCreatesItsStoreInTheCacheDirectory() throws {

@@ -1,4 +1,5 @@
 import EventStore
+import Synchronization
 
 /// Builds a ``CountyState`` from the log: first the corrections, then every event with
 /// retracted ones skipped and replaced ones folded with their new data, as of a point.
@@ -44,7 +45,7 @@ public enum CountyBuilder {
     /// - Complexity: two passes over the records up to the point; the first decodes only
     ///   corrections.
     public static func build(_ store: any EventLog, asOf: AsOf = .now, observer: Observer = Observer(),
-                             progress: ((UInt64, UInt64) -> Void)? = nil, from snapshot: CountyState? = nil) throws -> CountyState {
+                             progress: ((UInt64, UInt64) throws -> Void)? = nil, from snapshot: CountyState? = nil) throws -> CountyState {
         // Without hooks, a whole fold of a file store is shared by two threads.
         let lanes = observer.beforeEvent == nil && observer.cadreEvent == nil && snapshot == nil ? 2 : 1
         return try build(store, asOf: asOf, observers: Array(repeating: observer, count: lanes), progress: progress, from: snapshot)
@@ -59,7 +60,7 @@ public enum CountyBuilder {
     /// every lane would fetch every row), runs in one lane with the first observer.
     ///
     /// - Complexity: as ``build(_:asOf:observer:progress:from:)``, the second pass shared.
-    static func build(_ store: any EventLog, asOf: AsOf, observers: [Observer], progress: ((UInt64, UInt64) -> Void)?,
+    static func build(_ store: any EventLog, asOf: AsOf, observers: [Observer], progress: ((UInt64, UInt64) throws -> Void)?,
                       from snapshot: CountyState?) throws -> CountyState {
         let end = store.endPosition
         guard end > 0 else { return CountyState() }
@@ -101,14 +102,21 @@ public enum CountyBuilder {
             for (id, h) in lane.state.households { lane.slots.insert(id: id, state: h) }
             lane.state.households = [:]
         }
+        // When the first lane stops early (its progress threw: the user interrupted), the
+        // second stops too, at its next progress point, rather than folding to the end.
+        let abandoned = AbandonFlag()
         let second = laneCount < 2 ? nil : OnAnotherThread { [fixes] in
             var other = Lane(number: 1, of: 2, observer: observers[1], state: CountyState())
-            try store.forEachRecord(from: first, through: limit) { r in try other.fold(r, fixes: fixes, limits: limits, progress: nil) }
+            try store.forEachRecord(from: first, through: limit) { r in
+                try other.fold(r, fixes: fixes, limits: limits) { _, _ in if abandoned.raised.load(ordering: .relaxed) { throw AbandonFlag.Abandoned() } }
+            }
             return other
         }
         let folded = Result { try store.forEachRecord(from: first, through: limit) { r in try lane.fold(r, fixes: fixes, limits: limits, progress: progress) } }
-        let other = try second?.value()
+        if case .failure = folded { abandoned.raised.store(true, ordering: .relaxed) }
+        let joined = Result { try second?.value() }  // joined before either error is thrown
         try folded.get()
+        let other = try joined.get()
         var state = lane.state
         state.households.reserveCapacity(lane.slots.ids.count + (other?.slots.ids.count ?? 0))
         for l in [lane] + (other.map { [$0] } ?? []) {
@@ -129,7 +137,7 @@ public enum CountyBuilder {
             default: break
             }
         }
-        progress?(limit + 1, limit + 1)
+        try progress?(limit + 1, limit + 1)
         return state
     }
 
@@ -159,10 +167,11 @@ public enum CountyBuilder {
         }
 
         /// Folds one record if it is this lane's; `false` ends the pass.
-        mutating func fold(_ r: BorrowedRecord, fixes: [UInt64: Fix], limits: Limits, progress: ((UInt64, UInt64) -> Void)?) throws -> Bool {
+        mutating func fold(_ r: BorrowedRecord, fixes: [UInt64: Fix], limits: Limits, progress: ((UInt64, UInt64) throws -> Void)?) throws -> Bool {
             if let t = limits.recorded, r.recorded > t { return false }
             state.position = r.position
-            if r.position & 0xFFFF == 0 { progress?(r.position, limits.last + 1) }
+            // Every 4,096 records: where a bar moves on, and where Ctrl-C can stop the fold.
+            if r.position & 0xFFF == 0 { try progress?(r.position, limits.last + 1) }
             let stream = r.streamBytes
             let category = StreamPrefix.of(stream)
             guard category != .other, category != .cadre || observer.cadreEvent != nil else { return true }  // funds, projects: their own projections
@@ -235,4 +244,10 @@ public enum CountyBuilder {
         default: break
         }
     }
+}
+
+/// Raised by a lane that stopped early, so the lane beside it stops too.
+final class AbandonFlag: Sendable {
+    struct Abandoned: Error {}
+    let raised = Atomic<Bool>(false)
 }

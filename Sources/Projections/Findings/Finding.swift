@@ -5,7 +5,7 @@ import Foundation
 /// one line with the numbers. Findings are a projection: computed from the log as of a
 /// point, never written to it (`docs/findings.md`).
 public struct Finding: Sendable, Equatable {
-    /// The rule's id, as in DOMAIN.md's findings table (`funds-idle`).
+    /// The rule's id, as in the table of `docs/findings.md` (`funds-idle`).
     public var rule: String
     public var stream: String
     public var position: UInt64
@@ -36,7 +36,7 @@ extension Finding {
     }
 }
 
-/// The rules of DOMAIN.md's findings table, and the projection that evaluates them.
+/// The rules of the table of `docs/findings.md`, and the projection that evaluates them.
 public enum FindingRules {
     /// Every rule, in the order of the findings table: its id and what it finds.
     public static let all: [(id: String, finds: String)] = [
@@ -71,7 +71,7 @@ public enum FindingRules {
     ///   - progress: Called with positions done and the total while the county is folded.
     /// - Complexity: three passes over the log: the county fold (corrections, then
     ///   events, with the facts the rules need) and the fund trails.
-    public static func evaluate(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> [Finding] {
+    public static func evaluate(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) throws -> Void)? = nil) throws -> [Finding] {
         try inspect(store, asOf: asOf, progress: progress).findings
     }
 
@@ -89,7 +89,7 @@ public enum FindingRules {
     ///
     /// - Returns: the findings, the county when folded, and a note when a saved file was
     ///   there but could not be used.
-    public static func now(_ store: any EventLog, save: Bool, progress: ((UInt64, UInt64) -> Void)? = nil) throws
+    public static func now(_ store: any EventLog, save: Bool, progress: ((UInt64, UInt64) throws -> Void)? = nil) throws
         -> (findings: [Finding], county: CountyState?, note: String?) {
         let end = store.endPosition
         guard end > 0 else { return ([], nil, nil) }
@@ -139,7 +139,7 @@ public enum FindingRules {
     }
 
     /// ``evaluate(_:asOf:progress:)``, with the county.
-    public static func inspect(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Inspection {
+    public static func inspect(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) throws -> Void)? = nil) throws -> Inspection {
         let (state, county) = try judge(store, asOf: asOf, progress: progress)
         return Inspection(findings: state.all, county: county)
     }
@@ -149,7 +149,7 @@ public enum FindingRules {
     ///
     /// - Parameter lanes: How many lanes the county fold may use (``CountyBuilder``); the
     ///   tests compare one with two.
-    static func judge(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) -> Void)?,
+    static func judge(_ store: any EventLog, asOf: AsOf, progress: ((UInt64, UInt64) throws -> Void)?,
                       lanes: Int = 2) throws -> (FindingsState, CountyState) {
         let funds = OnAnotherThread { try FundLedger.read(store, asOf: asOf) }
         // The county folded in two lanes, each with its own facts, merged after.

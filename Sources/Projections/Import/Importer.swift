@@ -9,7 +9,7 @@ public struct ImportReport: Sendable, Equatable {
     public var positions: Range<UInt64>
 }
 
-/// Imports canonical JSONL (`EVENTS-JSON.md`): every line is checked (shape, fields,
+/// Imports canonical JSONL (`docs/import-export.md`): every line is checked (shape, fields,
 /// codes, labels, id numbers, the household status machine, expected versions,
 /// correction targets) before anything is written, and then all lines are appended as
 /// one batch. One bad line and nothing is imported.
@@ -22,13 +22,13 @@ public enum Importer {
     ///     the current state of the households they touch).
     ///   - progress: Called with lines checked so far and the total.
     /// - Throws: ``ProjectionError`` for the first bad line, with its ``ProjectionError/line``.
-    public static func prepare(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
+    public static func prepare(_ text: String, store: any EventLog, progress: ((Int, Int) throws -> Void)? = nil) throws -> [StreamWrite] {
         try withUTF8(text) { try prepare(utf8: $0, store: store, progress: progress) }
     }
 
     /// Checks every line of UTF-8 text and returns the writes to append, in file order.
     public static func prepare(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
-                               progress: ((Int, Int) -> Void)? = nil) throws -> [StreamWrite] {
+                               progress: ((Int, Int) throws -> Void)? = nil) throws -> [StreamWrite] {
         try prepared(utf8: text, store: store, progress: progress).writes
     }
 
@@ -39,7 +39,7 @@ public enum Importer {
     /// so a writer in another process (PostgreSQL) that touches the same stream before
     /// the append makes it fail whole rather than slip past the status machine.
     static func prepared(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
-                         progress: ((Int, Int) -> Void)? = nil) throws -> (writes: [StreamWrite], base: UInt64, ownPositions: Bool) {
+                         progress: ((Int, Int) throws -> Void)? = nil) throws -> (writes: [StreamWrite], base: UInt64, ownPositions: Bool) {
         let lines = Self.lines(text)
         // Each line's JSON, envelope and data are checked on the other core a few chunks
         // ahead of this loop, which checks what depends on the lines before.
@@ -47,11 +47,11 @@ public enum Importer {
         defer { ahead.stop() }
         var checks = LineChecks(store: store, lineCount: lines.count)
         for k in lines.indices {
-            if k % 4096 == 0 { progress?(k, lines.count) }
+            if k % 4096 == 0 { try progress?(k, lines.count) }
             var prechecked = ahead.take(k)
             try checks.check(line: k, &prechecked)
         }
-        progress?(lines.count, lines.count)
+        try progress?(lines.count, lines.count)
         // Every household's state, for the status machine: let go on another thread (a
         // county's are many small objects), while the lines are appended.
         releaseInBackground(checks.touched, checks.touchedIndex, checks.storedEvents)
@@ -236,14 +236,14 @@ public enum Importer {
     ///
     /// - Throws: ``ProjectionError`` for the first bad line (nothing is written), or the
     ///   store's error when the append fails (nothing is written either).
-    public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+    public static func run(_ text: String, store: any EventLog, progress: ((Int, Int) throws -> Void)? = nil) throws -> ImportReport {
         try withUTF8(text) { try run(utf8: $0, store: store, progress: progress) }
     }
 
     /// Checks and appends the lines of UTF-8 text, all or nothing (the bytes are not
     /// checked to be UTF-8 as a whole; each string in them is).
     public static func run(utf8 text: UnsafeRawBufferPointer, store: any EventLog,
-                           progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+                           progress: ((Int, Int) throws -> Void)? = nil) throws -> ImportReport {
         let (writes, base, ownPositions) = try prepared(utf8: text, store: store, progress: progress)
         guard !writes.isEmpty else { return ImportReport(events: 0, positions: store.endPosition..<store.endPosition) }
         let result = try store.append(writes, startingAt: ownPositions ? base : nil)

@@ -36,6 +36,9 @@ struct Word: Sendable {
 
     /// A household id (16 digits), completed from the household projection.
     static let household = Word("ID", completes: .ids(.household))
+
+    /// A file, completed from the file system.
+    static func file(optional: Bool = false) -> Word { Word("FILE", completes: .files, optional: optional) }
 }
 
 /// What Tab offers at a place.
@@ -47,6 +50,8 @@ indirect enum Completer: Sendable {
     case ids(Completion.IDKind)
     /// The names of every command.
     case commands
+    /// Paths of files and folders (a folder with its `/`).
+    case files
     /// All of these, in order.
     case all([Completer])
 }
@@ -107,6 +112,8 @@ struct OptionDeclaration: Sendable {
     var name: String
     /// `nil` for a flag.
     var valueName: String?
+    /// Whether its value is a file (Tab completes paths): `FILE`, a key `KEY` or `PUB`.
+    var takesFile: Bool { ["FILE", "KEY", "PUB"].contains(valueName ?? "") }
     var expects: String
     var help: String
     var accepts: @Sendable (String) -> Bool

@@ -1,3 +1,4 @@
+import Foundation
 import Projections
 
 /// What Tab completes, from the commands' declarations: commands at the start of a
@@ -24,9 +25,9 @@ enum Completion {
         case .text(let complete):
             return complete(done, word, ids)
         case .words(let slots, let options, _):
-            // An option's value: nothing to offer (a date, a file, a number).
-            if let last = done.last, done.count > 1, options.contains(where: { $0.name == last && $0.valueName != nil }) {
-                return []
+            // An option's value: paths for a file, else nothing to offer (a date, a number).
+            if let last = done.last, done.count > 1, let option = options.first(where: { $0.name == last && $0.valueName != nil }) {
+                return option.takesFile ? paths(word) : []
             }
             // The words given so far that are not options or their values.
             var given = 0
@@ -61,8 +62,28 @@ enum Completion {
         case .words(let words): return words
         case .ids(let kind): return ids(kind).filter { $0.hasPrefix(word) }
         case .commands: return CommandRegistry.all.map { $0.name }
+        case .files: return paths(word)
         case .all(let parts): return parts.flatMap { offers($0, word: word, ids: ids) }
         }
+    }
+
+    /// The files and folders whose paths start with `word` (relative to the working
+    /// folder, or absolute, or from `~/`), folders ending in `/`; hidden ones only when
+    /// the word asks for them with a leading dot.
+    static func paths(_ word: String) -> [String] {
+        let slash = word.lastIndex(of: "/")
+        let folder = slash.map { String(word[...$0]) } ?? ""
+        let start = slash.map { String(word[word.index(after: $0)...]) } ?? word
+        var listed = folder.isEmpty ? "." : folder
+        if listed.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] { listed = home + listed.dropFirst() }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: listed) else { return [] }
+        return names.filter { $0.hasPrefix(start) && (start.hasPrefix(".") || !$0.hasPrefix(".")) && !$0.contains(" ") }
+            .sorted()
+            .map { name in
+                var isFolder: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: listed + "/" + name, isDirectory: &isFolder)
+                return folder + name + (isFolder.boolValue ? "/" : "")
+            }
     }
 
     /// Inside a query: field names after `where`, `and`, `or`, `by`; operators after a
@@ -79,13 +100,5 @@ enum Completion {
         return ["where", "and", "or", "by", "order", "limit", "desc"]
     }
 
-    static func values(of field: HouseholdField) -> [String] {
-        switch field {
-        case .status: return HouseholdStatus.allCases.map(\.label)
-        case .mainCause, .cause: return Labels.cause.labels
-        case .attribute: return Labels.attribute.labels
-        case .monitored: return ["true", "false"]
-        default: return []
-        }
-    }
+    static func values(of field: HouseholdField) -> [String] { field.labels }
 }

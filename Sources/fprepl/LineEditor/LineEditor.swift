@@ -40,7 +40,8 @@ final class LineEditor {
             guard let el, let data = fp_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete()
         }, "^I")
-        fp_install_sigint()
+        // Ctrl-C cancels the line: the SIGINT handler (``Interruption``) makes el_gets
+        // return with EINTR.
     }
 
     deinit {
@@ -69,6 +70,15 @@ final class LineEditor {
         return .line(line)
     }
 
+    /// Asks a question at a prompt of its own (the replay's step prompt) and reads the
+    /// answer, which the history does not keep; the prompt is put back after.
+    func ask(_ question: String) -> Input {
+        let kept = prompt
+        prompt = question
+        defer { prompt = kept }
+        return read()
+    }
+
     /// Remembers a line in the history and saves it, so a killed session keeps it.
     func remember(_ line: String) {
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
@@ -90,7 +100,8 @@ final class LineEditor {
         for c in candidates.dropFirst() {
             while !c.hasPrefix(common) { common.removeLast() }
         }
-        let rest = String(common.dropFirst(word.count)) + (candidates.count == 1 ? " " : "")
+        // One candidate is complete, and a space follows; but a folder goes on with its files.
+        let rest = String(common.dropFirst(word.count)) + (candidates.count == 1 && !common.hasSuffix("/") ? " " : "")
         if !rest.isEmpty { _ = el_insertstr(editLine, rest) }
         if candidates.count > 1 && rest.isEmpty {
             FileHandle.standardOutput.write(Data(("\n" + candidates.joined(separator: "  ") + "\n").utf8))

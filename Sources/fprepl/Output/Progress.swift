@@ -1,6 +1,8 @@
 import Foundation
 
 /// A one-line progress display on stderr, for terminals only: count, rate, elapsed.
+/// Every update is also where long work stops for Ctrl-C (``Interruption``), on a
+/// terminal or not.
 final class Progress {
     let label: String
     let enabled: Bool
@@ -19,7 +21,9 @@ final class Progress {
         last = start
     }
 
-    func update(done: Int, total: Int? = nil, unit: String) {
+    /// Shows how far the work is; throws ``Interrupted`` when Ctrl-C was pressed.
+    func update(done: Int, total: Int? = nil, unit: String) throws(Interrupted) {
+        try Interruption.check()
         guard enabled else { return }
         let now = clock.now
         guard now - last > .milliseconds(100) else { return }
@@ -27,10 +31,11 @@ final class Progress {
         let elapsed = (now - start).seconds
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         var line = "\r\(label): \(done) \(unit), \(Int(rate))/s"
-        if let total, total > 0, rate > 0 {
+        if let total, total > 0 {
             let pct = Double(done) * 100 / Double(total)
-            let eta = Double(total - done) / rate
-            line = "\r\(label): \(String(format: "%.0f", pct))% (\(done)/\(total) \(unit)), \(Int(rate))/s, ETA \(Int(eta)) s"
+            line = "\r\(label): \(String(format: "%.0f", pct))% (\(done)/\(total) \(unit))"
+            // A rate and what is left once something is done.
+            if rate > 0 { line += ", \(Int(rate))/s, ETA \(Int(Double(total - done) / rate)) s" }
         }
         write(line + "\u{1B}[K")
     }

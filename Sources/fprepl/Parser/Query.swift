@@ -1,15 +1,22 @@
+import Projections
+
 /// A household query: `households [where EXPR] [order by FIELD [desc]] [limit N]` or
-/// `count households [where EXPR] by FIELD[,FIELD]` (`docs/repl.md`).
+/// `count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc]] [limit N]`
+/// (`docs/repl.md`).
 struct HouseholdQuery: Equatable {
     var filter: Expr?
     var orderBy: (field: HouseholdField, descending: Bool)?
     var limit: Int?
     /// For `count`: the fields to group by.
     var groupBy: [HouseholdField] = []
+    /// For `count`: the column its groups are ordered by (a grouping field's name,
+    /// `households` or `people`); `nil` orders them by the grouping fields.
+    var countOrder: (column: String, descending: Bool)?
 
     static func == (a: HouseholdQuery, b: HouseholdQuery) -> Bool {
         a.filter == b.filter && a.orderBy?.field == b.orderBy?.field && a.orderBy?.descending == b.orderBy?.descending
             && a.limit == b.limit && a.groupBy == b.groupBy
+            && a.countOrder?.column == b.countOrder?.column && a.countOrder?.descending == b.countOrder?.descending
     }
 }
 
@@ -39,7 +46,7 @@ enum Literal: Equatable, CustomStringConvertible {
     }
 }
 
-/// The fields a household query may use (`REPL.md`).
+/// The fields a household query may use (`docs/repl.md`, the query language).
 enum HouseholdField: String, CaseIterable, Equatable {
     case id, village, town, county, status, attribute
     case mainCause = "main_cause"
@@ -49,6 +56,18 @@ enum HouseholdField: String, CaseIterable, Equatable {
     case helper, monitored
 
     static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The labels a labelled field takes, in their canonical order (the order of the
+    /// code tables); empty for the other fields.
+    var labels: [String] {
+        switch self {
+        case .status: return HouseholdStatus.allCases.map(\.label)
+        case .mainCause, .cause: return Labels.cause.labels
+        case .attribute: return Labels.attribute.labels
+        case .monitored: return ["true", "false"]
+        default: return []
+        }
+    }
 }
 
 /// Why a query does not parse, with the 1-based character column.
@@ -159,17 +178,9 @@ struct QueryParser {
             p.i += 1
             try p.expectWord("by")
             let f = try p.field()
-            var desc = false
-            if p.peekWord("desc") { desc = true; p.i += 1 } else if p.peekWord("asc") { p.i += 1 }
-            q.orderBy = (f, desc)
+            q.orderBy = (f, p.descending())
         }
-        if p.peekWord("limit") {
-            p.i += 1
-            guard case .number(let n)? = try? p.literal(), n >= 0, n == n.rounded() else {
-                throw QueryError(message: "limit takes a whole number", column: p.column)
-            }
-            q.limit = Int(n)
-        }
+        q.limit = try p.limit()
         guard p.atEnd else { throw QueryError(message: "unexpected text; the form is: households [where EXPR] [order by FIELD [desc]] [limit N]", column: p.column) }
         return q
     }
@@ -184,20 +195,54 @@ struct QueryParser {
         return q
     }
 
-    /// `count households [where EXPR] by FIELD[,FIELD]` after the word `count`.
+    /// `count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc|asc]]
+    /// [limit N]` after the word `count`; COLUMN is a grouping field, `households` or
+    /// `people`.
     static func parseCount(_ text: String) throws -> HouseholdQuery {
+        let form = "count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc]] [limit N]"
         var p = try QueryParser(text)
         try p.expectWord("households")
         var q = HouseholdQuery()
         if p.peekWord("where") { p.i += 1; q.filter = try p.expression() }
-        try p.expectWord("by")
-        q.groupBy.append(try p.field())
-        while p.i < p.tokens.count, p.tokens[p.i].token == .symbol(",") {
+        if p.peekWord("by") {
             p.i += 1
             q.groupBy.append(try p.field())
+            while p.i < p.tokens.count, p.tokens[p.i].token == .symbol(",") {
+                p.i += 1
+                q.groupBy.append(try p.field())
+            }
         }
-        guard p.atEnd else { throw QueryError(message: "unexpected text; the form is: count households [where EXPR] by FIELD[,FIELD]", column: p.column) }
+        if p.peekWord("order") {
+            p.i += 1
+            try p.expectWord("by")
+            let columns = q.groupBy.map(\.rawValue) + ["households", "people"]
+            let column = p.column
+            guard p.i < p.tokens.count, case .word(let name) = p.tokens[p.i].token, columns.contains(name) else {
+                throw QueryError(message: "count orders by one of its columns: " + columns.joined(separator: ", "), column: column)
+            }
+            p.i += 1
+            q.countOrder = (name, p.descending())
+        }
+        q.limit = try p.limit()
+        guard p.atEnd else { throw QueryError(message: "unexpected text; the form is: " + form, column: p.column) }
         return q
+    }
+
+    /// `desc` or `asc` after an `order by` column, if there: whether it is `desc`.
+    mutating func descending() -> Bool {
+        if peekWord("desc") { i += 1; return true }
+        if peekWord("asc") { i += 1 }
+        return false
+    }
+
+    /// `limit N` if it comes next: N, a whole number.
+    mutating func limit() throws -> Int? {
+        guard peekWord("limit") else { return nil }
+        i += 1
+        guard case .number(let n)? = try? literal(), n >= 0, n == n.rounded(), n < 1e15 else {
+            throw QueryError(message: "limit takes a whole number", column: column)
+        }
+        return Int(n)
     }
 
     // EXPR := TERM (or TERM)* ; TERM := FACTOR (and FACTOR)* ; FACTOR := ( EXPR ) | CONDITION

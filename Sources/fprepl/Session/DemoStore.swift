@@ -37,7 +37,9 @@ enum DemoStore {
             let sample = try Importer.run(try SampleLogs.text("household-life"), store: store).events
             let progress = Progress(label: "generating the demo county", enabled: showProgress)
             var county = SyntheticCounty(.init(households: households, seed: 2014, firstTown: 102))
-            let generated = try county.write(into: store) { progress.update(done: $0, unit: "events") }
+            // Ctrl-C here ends fprepl (its handler is installed after): the half demo
+            // is under its temporary name.
+            let generated = try county.write(into: store) { try? progress.update(done: $0, unit: "events") }
             progress.finish()
             try store.close()
             if rename(building, p) != 0 {

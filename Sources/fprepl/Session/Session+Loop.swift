@@ -1,13 +1,31 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reading commands, running them and printing what they give: from a script, or
 /// interactively with line editing.
 extension Session {
     /// Runs every command of a script; returns whether all succeeded.
     func run(script: String, source: String?) -> Bool {
+        // The folder of a script file, for the `.read`s inside it.
+        let file = source.flatMap { $0 == "<stdin>" ? nil : $0 }
+        scriptFolders.append(file.map { f in f.lastIndex(of: "/").map { String(f[...$0]) } ?? "" } ?? "")
+        defer { scriptFolders.removeLast() }
         var ok = true
         for command in ScriptSplitter.split(script) {
-            if quitRequested { break }
+            if quitRequested || interrupted { break }
+            if Interruption.pending {
+                // Ctrl-C during a command: the script stops here. At the prompt (a
+                // `.read`), the interrupt is left for the scripts around this one and
+                // the prompt, which forgets it.
+                if !interactive {
+                    Interruption.clear()
+                    interrupted = true
+                }
+                printError((source.map { "\($0):\(command.line): " } ?? "") + "interrupted (Ctrl-C): the script stopped before this command")
+                break
+            }
             if !execute(command.text, line: command.line, source: source) {
                 ok = false
                 if bail { break }
@@ -26,6 +44,8 @@ extension Session {
         editor.completer = { [unowned self] before, word in
             Completion.candidates(before: before, word: word) { self.completionIDs($0) }
         }
+        lineEditor = editor
+        defer { lineEditor = nil }
         FileHandle.standardOutput.write(Data("fp-ledger \(storePath ?? "(no store)"): type help for the commands, .quit or Ctrl-D to leave\n".utf8))
         var ok = true
         while !quitRequested {
@@ -35,16 +55,38 @@ extension Session {
                 FileHandle.standardOutput.write(Data("\n".utf8))
                 return ok
             case .interrupted:
+                Interruption.clear()
                 FileHandle.standardOutput.write(Data("\n".utf8))
                 continue
             case .line(let line):
                 editor.remember(line)
-                for command in ScriptSplitter.split(line) where !execute(command.text, line: nil, source: nil) {
-                    ok = false
+                for command in ScriptSplitter.split(line) {
+                    // Ctrl-C stops what is left of the line; the prompt comes back.
+                    if Interruption.pending { break }
+                    if !execute(command.text, line: nil, source: nil) { ok = false }
                 }
+                Interruption.clear()
             }
         }
         return ok
+    }
+
+    /// Asks the person at the terminal a question in the middle of a command (the
+    /// replay's step prompt) and reads the answer: with line editing when the prompt has
+    /// it, else a plain line from standard input. Ctrl-C gives `.interrupted`, Ctrl-D (or
+    /// the end of input) `.end`.
+    func ask(_ question: String) -> LineEditor.Input {
+        if let lineEditor { return lineEditor.ask(question) }
+        FileHandle.standardOutput.write(Data(question.utf8))
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = Glibc.read(0, &byte, 1)
+            if n < 0, errno == EINTR { return .interrupted }
+            guard n > 0 else { return line.isEmpty ? .end : .line(String(decoding: line, as: UTF8.self)) }
+            if byte == 0x0A { return .line(String(decoding: line, as: UTF8.self)) }
+            line.append(byte)
+        }
     }
 
     /// Without libedit: a prompt and plain lines.
@@ -85,6 +127,16 @@ extension Session {
             emit(output)
             return true
         } catch is SilentFailure {
+            return false
+        } catch let stopped as CommandInterrupted {
+            // A script stops (fprepl exits 130); a person gets the prompt back.
+            if !interactive {
+                Interruption.clear()
+                interrupted = true
+            }
+            var prefix = ""
+            if let source, let line { prefix = "\(source):\(line): " }
+            printError(prefix + "error: " + stopped.description)
             return false
         } catch {
             var prefix = ""

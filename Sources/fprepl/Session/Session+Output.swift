@@ -22,7 +22,11 @@ extension Session {
     }
 
     /// `.read FILE`: runs a script's commands here, errors named `FILE:LINE`.
-    func read(script path: String) throws {
+    func read(script given: String) throws {
+        // Inside a script file, a relative path is from that script's folder (a script
+        // and the scripts it reads travel together); at the prompt, from the working one.
+        var path = given
+        if !given.hasPrefix("/"), let folder = scriptFolders.last, !folder.isEmpty { path = folder + given }
         guard readDepth < 16 else { throw CommandError(".read is nested 16 deep; does \(path) read itself?") }
         let text = try readTextFileForCommand(path)
         readDepth += 1

@@ -30,8 +30,14 @@ extension Session {
         let progress = Progress(label: "rebuilding", enabled: showsProgress)
         let clock = ContinuousClock()
         let start = clock.now
-        let state = try CountyBuilder.build(store, asOf: .now) { done, total in
-            progress.update(done: Int(done), total: Int(total), unit: "events")
+        let state: CountyState
+        do {
+            state = try CountyBuilder.build(store, asOf: .now) { done, total in
+                try progress.update(done: Int(done), total: Int(total), unit: "events")
+            }
+        } catch is Interrupted {
+            progress.finish()
+            throw CommandInterrupted("rebuild", "the projections and the snapshot were left as they were")
         }
         let seconds = (clock.now - start).seconds
         progress.finish()

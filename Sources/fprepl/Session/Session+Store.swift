@@ -13,6 +13,12 @@ extension Session {
     ///   open the store: ...`).
     func store() throws -> any EventLog {
         guard let storePath else { throw CommandError(Self.noStore) }
+        if openedStore == nil, !PostgresAddress.isAddress(storePath), !FileManager.default.fileExists(atPath: storePath) {
+            // Said once: the commands after it would only repeat it.
+            if missingStoreSaid, !interactive { throw SilentFailure() }
+            missingStoreSaid = true
+            throw CommandError("no store at \(storePath): the first import makes one there (import FILE); or give --store an existing store")
+        }
         do {
             if let s = openedStore {
                 try s.refresh()

@@ -23,6 +23,17 @@ final class Session {
 
     var openedStore: (any EventLog)?
     var quitRequested = false
+    /// The interactive prompt's line editor, while there is one (a command that asks a
+    /// question reads the answer through it).
+    var lineEditor: LineEditor?
+    /// The folders of the script files being run, innermost last ("" for a script
+    /// from `-c`, standard input or one in the working folder).
+    var scriptFolders: [String] = []
+    /// Whether a command has said that `--store` names nothing (the next ones fail
+    /// without saying it again).
+    var missingStoreSaid = false
+    /// Whether Ctrl-C stopped the script (fprepl then exits 130).
+    var interrupted = false
     var countyCache: (asOf: AsOf, end: UInt64, state: CountyState)?
     var streamIDCache: (end: UInt64, ids: [String: [String]])?
     /// Where results go: stdout, or the file of `.output FILE`.

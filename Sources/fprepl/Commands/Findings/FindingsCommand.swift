@@ -21,15 +21,20 @@ enum FindingsCommand: ReplCommand {
         let store = try session.store()
         let progress = Progress(label: "findings", enabled: session.showsProgress)
         // As of now: the findings saved beside the log while it has not grown since.
-        let update: (UInt64, UInt64) -> Void = { done, total in progress.update(done: Int(done), total: Int(total), unit: "events") }
+        let update: (UInt64, UInt64) throws -> Void = { done, total in try progress.update(done: Int(done), total: Int(total), unit: "events") }
         let judged: (findings: [Finding], county: CountyState?)
-        if session.asOf == .now {
-            let (findings, county, note) = try FindingRules.now(store, save: !session.readOnly, progress: update)
-            if let note { printError("warning: " + note) }
-            judged = (findings, county)
-        } else {
-            let inspection = try FindingRules.inspect(store, asOf: session.asOf, progress: update)
-            judged = (inspection.findings, inspection.county)
+        do {
+            if session.asOf == .now {
+                let (findings, county, note) = try FindingRules.now(store, save: !session.readOnly, progress: update)
+                if let note { printError("warning: " + note) }
+                judged = (findings, county)
+            } else {
+                let inspection = try FindingRules.inspect(store, asOf: session.asOf, progress: update)
+                judged = (inspection.findings, inspection.county)
+            }
+        } catch is Interrupted {
+            progress.finish()
+            throw CommandInterrupted("findings", "nothing was judged or saved")
         }
         progress.finish()
         let chosen = Set(rules.isEmpty ? FindingRules.all.map(\.id) : rules)

@@ -15,7 +15,7 @@ enum ReplayCommand: ReplCommand {
     static let usage = ["replay ID [--until DATE|#POS] [--step]"]
     static let example = "replay 5301241012010001 --until 2017-12-31 --step"
     static let reference = "the household rebuilt event by event: each event's line, then only the fields it changed, `before → after` "
-        + "(a correction shows as the change it makes); `--step` waits for Enter between events on a terminal (`q` and Enter stops); "
+        + "(a correction shows as the change it makes); `--step` waits for Enter between events on a terminal (`q` and Enter, Ctrl-C or Ctrl-D stop it); "
         + "scripts get every step; JSON: `[{\"position\",\"version\",\"type\",\"effective\",\"summary\",\"changes\":[{\"field\",\"before\",\"after\"}]}]`"
 
     /// Where the replay stops: after the last event effective on or before a date, or at
@@ -37,7 +37,7 @@ enum ReplayCommand: ReplCommand {
 
     static let until = CommandOption<Until>(name: "--until", valueName: "DATE|#POS", expects: "a date (2016-12-31) or a position (#1234)",
                                      help: "stop after the last event effective on or before DATE, or at position POS", parse: Until.init)
-    static let step = CommandFlag(name: "--step", help: "on a terminal, wait for Enter between events (q and Enter stops)")
+    static let step = CommandFlag(name: "--step", help: "on a terminal, wait for Enter between events (q and Enter, Ctrl-C or Ctrl-D stop)")
     static let syntax = CommandSyntax.words([.household], options: [until.declaration, step.declaration],
                                             misuse: "replay takes a household id: replay 5301241012010001 [--until DATE|#POS] [--step]")
 
@@ -53,11 +53,16 @@ enum ReplayCommand: ReplCommand {
         if steps.isEmpty { throw CommandError("household \(id) has no events to replay up to that point") }
         let json = JSONValue.array(steps.map(json))
         if call[step] && session.interactive && session.mode != .json {
-            for (k, s) in steps.enumerated() {
+            steps: for (k, s) in steps.enumerated() {
                 session.emit(render(s))
-                if k + 1 < steps.count {
-                    FileHandle.standardError.write(Data("-- \(k + 1)/\(steps.count): Enter for the next event, q and Enter to stop --".utf8))
-                    guard let answer = readLine(), answer.trimmingCharacters(in: .whitespaces) != "q" else { break }
+                guard k + 1 < steps.count else { break }
+                // Enter goes on; q and Enter, Ctrl-C or Ctrl-D stop, back at the prompt.
+                switch session.ask("-- \(k + 1)/\(steps.count): Enter for the next event, q and Enter to stop -- ") {
+                case .line(let answer) where answer.trimmingCharacters(in: .whitespaces) != "q": continue
+                case .line: break steps
+                case .interrupted, .end:
+                    FileHandle.standardOutput.write(Data("\n".utf8))
+                    break steps
                 }
             }
             return .nothing

@@ -23,7 +23,7 @@ enum OutputCommand: ReplCommand {
     static let usage = [".output FILE", ".output"]
     static let example = ".output households.csv"
     static let reference = "results go to FILE (created or emptied, mode 0600) until `.output` alone sends them back to stdout; errors always go to stderr"
-    static let syntax = CommandSyntax.words([Word("FILE", optional: true)], misuse: ".output takes a file, or nothing to return to stdout")
+    static let syntax = CommandSyntax.words([.file(optional: true)], misuse: ".output takes a file, or nothing to return to stdout")
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         try session.redirectOutput(to: call.words.first)
@@ -39,7 +39,7 @@ enum ReadCommand: ReplCommand {
     static let example = ".read monthly-check.fp"
     static let reference = "run a script's commands in this session (same store, mode, role and asof); its errors say `FILE:LINE:`; "
         + "with `--bail` the first stops everything; nesting stops at 16"
-    static let syntax = CommandSyntax.words([Word("FILE")], misuse: ".read takes one script file")
+    static let syntax = CommandSyntax.words([.file()], misuse: ".read takes one script file")
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         try session.read(script: call.words[0])
@@ -79,11 +79,11 @@ enum AsCommand: ReplCommand {
     }
 }
 
-/// `.quit` (or `.exit`, or Ctrl-D): leave fprepl.
+/// `.quit` (or `.exit`, `quit`, `exit`, or Ctrl-D): leave fprepl.
 enum QuitCommand: ReplCommand {
     static let name = ".quit"
-    static let aliases = [".exit"]
-    static let summary = "leave fprepl (also .exit, or Ctrl-D)"
+    static let aliases = [".exit", "quit", "exit"]
+    static let summary = "leave fprepl (also .exit, quit, exit, or Ctrl-D)"
     static let example = ".quit"
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {

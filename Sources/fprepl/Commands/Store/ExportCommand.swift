@@ -13,7 +13,7 @@ enum ExportCommand: ReplCommand {
 
     static let from = CommandOption.wholeNumber("--from", help: "the first position to write (default 0)")
     static let stream = CommandOption.text("--stream", "S", expects: "a stream name", help: "only this stream's events: household-5301241012010001")
-    static let syntax = CommandSyntax.words([Word("FILE")], options: [from.declaration, stream.declaration],
+    static let syntax = CommandSyntax.words([.file()], options: [from.declaration, stream.declaration],
                                             misuse: "export takes a file: export events.jsonl [--from N] [--stream S]")
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
@@ -39,7 +39,9 @@ enum ExportCommand: ReplCommand {
             records = try store.read(from: from, maxCount: Int.max)
         }
         var out = ""
-        for r in records {
+        for (k, r) in records.enumerated() {
+            // Ctrl-C: the file is written whole at the end (a temporary renamed), or not at all.
+            if k & 0xFFF == 0, Interruption.pending { throw CommandInterrupted("export", "\(path) was not written") }
             typeCache[r.position] = r.type
             var line = try CanonicalExport.line(r, typeOfPosition: typeAt)
             if !session.seesPersonalData { line = Masking.maskPersonalData(inExportLine: line, type: r.type) }

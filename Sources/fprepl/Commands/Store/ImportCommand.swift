@@ -10,7 +10,7 @@ enum ImportCommand: ReplCommand {
     static let usage = ["import FILE"]
     static let example = "import Events/samples/household-life.jsonl"
     static let reference = "append a canonical JSONL file, all or nothing (`import-export.md`)"
-    static let syntax = CommandSyntax.words([Word("FILE")], misuse: "import takes one file: import events.jsonl")
+    static let syntax = CommandSyntax.words([.file()], misuse: "import takes one file: import events.jsonl")
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         let path = call.words[0]
@@ -28,10 +28,12 @@ enum ImportCommand: ReplCommand {
                 try Importer.run(utf8: text, store: store) { done, total in
                     // Every line checked: what is left is the one append.
                     if done == total { progress.say("\(total) lines checked, writing them") } else {
-                        progress.update(done: done, total: total, unit: "lines")
+                        try progress.update(done: done, total: total, unit: "lines")
                     }
                 }
             }
+        } catch is Interrupted {
+            throw CommandInterrupted("import", "nothing was imported")
         } catch let e as ProjectionError {
             // A file that is not UTF-8 (a GBK export) is said as such, where it first is not.
             if let notUTF8 = TextFile.notUTF8(bytes, name: path) { throw CommandError(notUTF8.description) }

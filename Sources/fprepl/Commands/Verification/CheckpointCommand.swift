@@ -14,7 +14,7 @@ enum CheckpointCommand: ReplCommand {
     static let origin = CommandOption.text("--origin", "O", expects: "an origin line", help: "the log's name in the checkpoint (default: fp-ledger/ and the store's id)")
     static let out = CommandOption.text("--out", "FILE", expects: "a file", help: "write the checkpoint to FILE")
     static let syntax = CommandSyntax.words(
-        [Word("FILE", optional: true)], options: [sign.declaration, verify.declaration, origin.declaration, out.declaration],
+        [.file(optional: true)], options: [sign.declaration, verify.declaration, origin.declaration, out.declaration],
         misuse: "checkpoint takes options only: --sign KEY [--origin O] [--out FILE], or --verify PUBKEY FILE")
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {

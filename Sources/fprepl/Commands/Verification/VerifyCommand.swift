@@ -17,8 +17,11 @@ enum VerifyCommand: ReplCommand {
         let checkpoint = try SignedCheckpoint.given(call, checkpoint)
         let store = try session.store()
         let progress = Progress(label: "verifying", enabled: session.showsProgress)
-        let report = store.verify { done, total in progress.update(done: Int(done), total: Int(total), unit: "records") }
+        let report = store.verify { done, total in (try? progress.update(done: Int(done), total: Int(total), unit: "records")) != nil }
         progress.finish()
+        if report.stopped {
+            throw CommandInterrupted("verify", "stopped after \(counted(Int(report.records), "record")) of \(store.endPosition); nothing was concluded")
+        }
         if let damage = report.damage { throw CommandError("verify: \(damage)") }
         guard let digest = report.digest else { throw CommandError("verify: the Merkle tree could not be recomputed") }
         var fields: [(key: String, label: String, value: ResultValue)] = [

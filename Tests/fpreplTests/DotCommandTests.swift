@@ -8,7 +8,7 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: file) }
             let r = try fprepl(["--store", dir, "-c", ".mode csv; .output \(file); status; .output; .mode json; digest"])
             #expect(r.status == 0, "\(r.err)")
-            #expect(r.out.hasPrefix("{\"size\":4,"))
+            #expect(r.out.hasPrefix("{\"mode\":\"json\"}\n{\"size\":4,"), "\(r.out)")
             let written = try String(contentsOfFile: file, encoding: .utf8)
             #expect(written.hasPrefix("store,events,streams,segments,bytes,last_position,digest\r\n\(dir),4,"))
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -29,7 +29,7 @@ import Testing
             try "status\n".write(toFile: folder + "/checks/more.fp", atomically: true, encoding: .utf8)
             let r = try fprepl(["--store", dir, "-f", folder + "/main.fp"])
             #expect(r.status == 0, "\(r.err)")
-            #expect(r.out.hasPrefix("{\"size\":2,") && r.out.contains("\"events\":2"), "\(r.out)")
+            #expect(r.out.hasPrefix("{\"mode\":\"json\"}\n{\"size\":2,") && r.out.contains("\"events\":2"), "\(r.out)")
             // From -c, relative to the working folder (here: not where the scripts are).
             let top = try fprepl(["--store", dir, "-c", ".read main.fp"])
             #expect(top.status == 1 && top.err.hasPrefix("error: cannot read main.fp"), "\(top.err)")
@@ -59,7 +59,8 @@ import Testing
             // With --bail, the first error inside the script stops everything.
             let b = try fprepl(["--store", dir, "--bail", "-c", ".read \(script); status"])
             #expect(b.status == 1)
-            #expect(b.out.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+            // `.mode json` and the first digest; nothing after `bogus`.
+            #expect(b.out.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 2)
             // A script that reads itself stops, with one message.
             try ".read \(script)\n".write(toFile: script, atomically: true, encoding: .utf8)
             let loop = try fprepl(["--store", dir, "-c", ".read \(script)"])
@@ -73,7 +74,9 @@ import Testing
             let r = try fprepl(["--store", dir, "--format", "json", "-c", ".timer on; digest; .timer off; digest"])
             #expect(r.status == 0)
             #expect(r.err.components(separatedBy: "\n").filter { $0.hasPrefix("Run Time: ") && $0.hasSuffix(" s") }.count == 1)
-            #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{") }.count == 2)
+            // The two digests, and what .timer says it set (each command one JSON document).
+            #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\"") }.count == 2)
+            #expect(r.out.hasPrefix("{\"timer\":true}\n") && r.out.contains("{\"timer\":false}\n"), "\(r.out)")
         }
     }
 }

@@ -5,11 +5,11 @@ import Testing
     @Test func findingsSpeakREPLmdsKeysAndFilterByRuleAndHousehold() throws { try withSample { dir in
         let r = try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-06-30; findings funds-idle"])
         #expect(r.status == 0, "\(r.err)")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(lastDocument(r.out).utf8)) as? [[String: Any]])
         #expect(rows.count == 3)
         #expect(Set(rows[0].keys) == ["rule", "stream", "position", "effective", "detail"])
         #expect(rows.map { $0["position"] as? Int ?? -1 } == [12, 13, 14])
-        #expect(try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-03-31; findings funds-idle"]).out == "[]\n",
+        #expect(try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-03-31; findings funds-idle"]).out == "{\"asof\":\"effective 2016-03-31\"}\n[]\n",
                 "on 2016-03-31 the county's money had waited 30 days: no finding yet")
         // Rules chosen by name, and findings about households that match an expression.
         let exits = try fprepl(["--store", dir, "--format", "csv", "-c", "findings quick-return exit-income-below-line where status = 已脱贫(不再享受政策)"])

@@ -5,7 +5,7 @@ import Testing
     @Test func fundsSpeaksREPLmdsKeysAndSaysWhatIsMissing() throws { try withSample { dir in
         let r = try fprepl(["--store", dir, "--format", "json", "-c", "asof effective 2016-12-31; funds 2016-001"])
         #expect(r.status == 0, "\(r.err)")
-        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(lastDocument(r.out).utf8)) as? [String: Any])
         #expect(doc["fund"] as? String == "2016-001")
         #expect(doc["allocated_fen"] as? Int == 50_000_000)
         let units = try #require(doc["units"] as? [[String: Any]])

@@ -44,11 +44,11 @@ import EventStore
             let r = try fprepl(["--store", dir, "-f", script])
             #expect(r.status == 1)
             #expect(r.err.hasPrefix("\(script):3: error: unknown command 'statuss'; commands: status"))
-            #expect(r.out.hasPrefix("{\"store\""), "the commands after a failure still run")
+            #expect(r.out.hasPrefix("{\"mode\":\"json\"}\n{\"store\""), "the commands after a failure still run: \(r.out)")
 
             let bailed = try fprepl(["--store", dir, "--bail", "-f", script])
             #expect(bailed.status == 1)
-            #expect(bailed.out == "")
+            #expect(bailed.out == "{\"mode\":\"json\"}\n", "nothing after the failure runs")
 
             let piped = try fprepl(["--store", dir], stdin: "status\nnope\n")
             #expect(piped.status == 1)

@@ -62,3 +62,9 @@ func withSample<T>(_ body: (String) throws -> T) throws -> T {
     #expect(r.status == 0, "\(r.err)")
     return try body(dir)
 }
+
+/// The last JSON document a run printed (`--format json` prints one per command: an
+/// `asof` first gives its own).
+func lastDocument(_ out: String) -> String {
+    String(out.split(separator: "\n").last ?? "")
+}

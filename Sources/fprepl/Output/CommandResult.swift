@@ -3,9 +3,9 @@ import Projections
 /// What a command gives back: a typed result the formatter renders in the session's
 /// output mode. Commands never format for a mode themselves.
 indirect enum CommandResult {
-    /// Nothing to print (`.mode json`, `asof effective ...`).
+    /// Nothing to print (`.quit`, `.read`, whose commands print their own).
     case nothing
-    /// Text for a person, printed as is in every mode (`imported 46 events ...`).
+    /// Text for a person, printed as is in every mode (`help`'s list in table mode).
     case message(String)
     /// One record, field by field.
     case record(RecordResult)
@@ -31,5 +31,15 @@ indirect enum CommandResult {
         case .sections(let parts): return parts.map { $0.render(mode) }.joined(separator: "\n")
         case .document(let shown, let json): return mode == .json ? JSONWriter.write(json) + "\n" : shown.render(mode)
         }
+    }
+}
+
+extension CommandResult {
+    /// A sentence for people (nothing at all when it is empty, as for `.mode csv`) and,
+    /// in JSON mode, the object `fields` for scripts: with `--format json` every command
+    /// prints one JSON document (`imported 46 events ...` is
+    /// `{"file":...,"events":46,"first_position":0,"last_position":45}`).
+    static func said(_ text: String, json fields: [(String, JSONValue)]) -> CommandResult {
+        .document(.message(text), json: .object(JSONObject(fields)))
     }
 }

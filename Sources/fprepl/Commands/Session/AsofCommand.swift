@@ -17,7 +17,7 @@ enum AsofCommand: ReplCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         let args = call.words
-        guard let kind = args.first else { return .message("asof \(session.asOf)\n") }
+        guard let kind = args.first else { return .said("asof \(session.asOf)\n", json: [("asof", .string(session.asOf.description))]) }
         switch (kind, args.count) {
         case ("now", 1): session.asOf = .now
         case ("position", 2):
@@ -38,6 +38,6 @@ enum AsofCommand: ReplCommand {
             session.asOf = .effective(d)
         default: throw call.misuse
         }
-        return .nothing
+        return .said("", json: [("asof", .string(session.asOf.description))])
     }
 }

@@ -12,7 +12,8 @@ enum ModeCommand: ReplCommand {
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         guard let mode = OutputMode(rawValue: call.words[0]) else { throw call.misuse }
         session.mode = mode
-        return .nothing
+        // Shown in the mode it sets: `.mode json` answers in JSON, the others say nothing.
+        return .said("", json: [("mode", .string(mode.rawValue))])
     }
 }
 
@@ -27,7 +28,7 @@ enum OutputCommand: ReplCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         try session.redirectOutput(to: call.words.first)
-        return .nothing
+        return .said("", json: [("output", call.words.first.map { .string($0) } ?? .null)])
     }
 }
 
@@ -59,7 +60,7 @@ enum TimerCommand: ReplCommand {
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         guard ["on", "off"].contains(call.words[0]) else { throw call.misuse }
         session.timer = call.words[0] == "on"
-        return .nothing
+        return .said("", json: [("timer", .bool(session.timer))])
     }
 }
 
@@ -75,7 +76,7 @@ enum AsCommand: ReplCommand {
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         guard let role = Role(rawValue: call.words[0]) else { throw call.misuse }
         session.role = role
-        return .nothing
+        return .said("", json: [("role", .string(role.rawValue))])
     }
 }
 

@@ -1,3 +1,5 @@
+import Projections
+
 /// `help` and `.help`: every command with its summary, or one command's usage,
 /// options and example, all from the commands' declarations.
 enum HelpCommand: ReplCommand {
@@ -10,7 +12,31 @@ enum HelpCommand: ReplCommand {
                                             misuse: "help takes one command's name, or nothing: help replay")
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
-        .message(try text(for: call.words.first))
+        let text = try text(for: call.words.first)
+        guard let name = call.words.first else {
+            return .document(.message(text), json: .array(CommandRegistry.all.map { c in
+                .object(JSONObject([("name", .string(c.name)), ("summary", .string(c.summary))]))
+            }))
+        }
+        return .document(.message(text), json: try json(for: name))
+    }
+
+    /// One command's help for scripts: `{"name","summary","usage","options":[{"name",
+    /// "value","help"}],"example"}` (`value` is `null` for a flag).
+    static func json(for name: String) throws -> JSONValue {
+        guard let c = CommandRegistry.command(named: name.lowercased()) ?? CommandRegistry.command(named: "." + name.lowercased()) else {
+            throw CommandRegistry.unknown(name)
+        }
+        var options: [JSONValue] = []
+        if case .words(_, let declared, _) = c.syntax {
+            options = declared.map { o in
+                .object(JSONObject([("name", .string(o.name)), ("value", o.valueName.map { .string($0) } ?? .null), ("help", .string(o.help))]))
+            }
+        }
+        return .object(JSONObject([
+            ("name", .string(c.name)), ("summary", .string(c.summary)), ("usage", .array(c.usage.map { .string($0) })),
+            ("options", .array(options)), ("example", .string(c.example)),
+        ]))
     }
 
     /// The list of every command, or one command's help.

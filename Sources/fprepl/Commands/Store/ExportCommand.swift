@@ -48,6 +48,7 @@ enum ExportCommand: ReplCommand {
             out += line + "\n"
         }
         try writeFileForCommand(out, to: path)
-        return .message("exported \(counted(records.count, "event")) to \(path)" + (session.seesPersonalData ? "" : " (names and id numbers masked)") + "\n")
+        return .said("exported \(counted(records.count, "event")) to \(path)" + (session.seesPersonalData ? "" : " (names and id numbers masked)") + "\n",
+                     json: [("file", .string(path)), ("events", .integer(Int64(records.count))), ("masked", .bool(!session.seesPersonalData))])
     }
 }

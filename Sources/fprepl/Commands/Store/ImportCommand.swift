@@ -41,11 +41,17 @@ enum ImportCommand: ReplCommand {
         } catch let e as StoreError {
             throw CommandError("\(path): \(e); nothing was imported")
         }
-        if report.events == 0 { return .message("imported nothing: \(path) holds no events\n") }
+        if report.events == 0 {
+            return .said("imported nothing: \(path) holds no events\n",
+                         json: [("file", .string(path)), ("events", .integer(0)), ("first_position", .null), ("last_position", .null)])
+        }
         // The findings kept beside the log move on with it when that is cheap.
         FindingRules.moveOn(store)
         let positions = report.events == 1 ? "position \(report.positions.lowerBound)"
             : "positions \(report.positions.lowerBound)-\(report.positions.upperBound - 1)"
-        return .message("imported \(counted(report.events, "event")) from \(path) (\(positions))\n")
+        return .said("imported \(counted(report.events, "event")) from \(path) (\(positions))\n", json: [
+            ("file", .string(path)), ("events", .integer(Int64(report.events))),
+            ("first_position", .integer(Int64(report.positions.lowerBound))), ("last_position", .integer(Int64(report.positions.upperBound - 1))),
+        ])
     }
 }

@@ -43,7 +43,10 @@ enum CheckpointCommand: ReplCommand {
         let note = cp.signed(by: key)
         if let out = call[out] {
             try writeFileForCommand(note, to: out, mode: 0o644)
-            return .message("wrote the checkpoint of \(cp.size) records, signed by \(key.name), to \(out)\n")
+            return .said("wrote the checkpoint of \(cp.size) records, signed by \(key.name), to \(out)\n", json: [
+                ("file", .string(out)), ("origin", .string(cp.origin)), ("size", .integer(Int64(cp.size))),
+                ("root", .string(cp.root.base64)), ("key", .string(key.name)),
+            ])
         }
         let json = RecordResult(fields: [("origin", "origin", .text(cp.origin)), ("size", "size", .integer(Int64(cp.size))),
                                          ("root", "root", .text(cp.root.base64)), ("checkpoint", "checkpoint", .text(note))]).json

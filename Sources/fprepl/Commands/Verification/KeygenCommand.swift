@@ -16,6 +16,12 @@ enum KeygenCommand: ReplCommand {
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         let name = call.words[0]
         let dir = call[Self.dir] ?? "."
+        // A name, not a path: the folder is --dir's.
+        if name.contains("/") || name.hasPrefix(".") || name.isEmpty {
+            let slash = name.lastIndex(of: "/")
+            let hint = slash.map { "keygen \(name[name.index(after: $0)...]) --dir \(name[..<$0].isEmpty ? "/" : String(name[..<$0]))" } ?? "keygen inspector-2026"
+            throw CommandError("keygen: \(name) is not a key name (a name has no / and does not start with .); for another folder: \(hint)")
+        }
         let key: CheckpointSigningKey
         do { key = try CheckpointSigningKey.generate(name: name) } catch { throw CommandError("keygen: \(error)") }
         let keyPath = dir + "/" + name + ".key", pubPath = dir + "/" + name + ".pub"

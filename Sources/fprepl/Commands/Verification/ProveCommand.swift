@@ -34,7 +34,7 @@ enum ProveCommand: ReplCommand {
         }
         if let out = call[out] {
             try writeFileForCommand(JSONWriter.write(proof) + "\n", to: out, mode: 0o644)
-            return .message("wrote the \(kind) proof to \(out)\n")
+            return .said("wrote the \(kind) proof to \(out)\n", json: [("file", .string(out)), ("proof", .string(kind))])
         }
         return .json(proof)
     }

@@ -71,9 +71,16 @@ import Testing
                 do { _ = try Importer.run(line.replacingOccurrences(of: "VERSION", with: v), store: store); return "accepted" } catch { return "\(error)" }
             }
             // The village has four events: versions 0 to 3.
-            #expect(result("-1") == "line 1: field expected_version: village-530124101201 exists already (version 3)")
-            #expect(result("2") == "line 1: field expected_version: village-530124101201 is at version 3, not 2")
+            // Where the log is past the line (the file, or part of it, imported before),
+            // the error says so; where the line is past the log (events missing), not.
+            let again = "; the log holds this event's place already: was this file imported before? (status shows the log's end)"
+            #expect(result("-1") == "line 1: field expected_version: village-530124101201 exists already (version 3)" + again)
+            #expect(result("2") == "line 1: field expected_version: village-530124101201 is at version 3, not 2" + again)
+            #expect(result("7") == "line 1: field expected_version: village-530124101201 is at version 3, not 7")
             #expect(result("3") == "accepted")
+            // The whole sample again: refused at its first line, with the same question.
+            #expect(throws: ProjectionError.self) { _ = try Importer.run(try sampleText(), store: store) }
+            do { _ = try Importer.run(try sampleText(), store: store) } catch { #expect("\(error)".hasSuffix(again), "\(error)") }
         }
     }
 

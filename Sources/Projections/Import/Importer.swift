@@ -197,12 +197,16 @@ public enum Importer {
     /// Refuses an event whose `expected_version` is not its stream's version as of the
     /// lines before (`current`, `nil` when the stream does not exist).
     private static func checkExpectedVersion(_ event: CanonicalEvent, current: UInt64?, line lineNumber: Int) throws {
+        // The stream is past where the line expects it: most often this very file, or one
+        // that overlaps it, was imported before.
+        let again = "; the log holds this event's place already: was this file imported before? (status shows the log's end)"
         switch (event.expectedVersion, current) {
         case (.noStream, .some(let v)):
-            throw ProjectionError(.refused, "\(event.stream) exists already (version \(v))", line: lineNumber, field: "expected_version")
+            throw ProjectionError(.refused, "\(event.stream) exists already (version \(v))" + again, line: lineNumber, field: "expected_version")
         case (.exact(let e), let v) where v != e:
-            throw ProjectionError(.refused, "\(event.stream) is at " + (v.map { "version \($0)" } ?? "no version (it does not exist)") + ", not \(e)",
-                                  line: lineNumber, field: "expected_version")
+            let ahead = v.map { $0 > e } ?? false
+            throw ProjectionError(.refused, "\(event.stream) is at " + (v.map { "version \($0)" } ?? "no version (it does not exist)") + ", not \(e)"
+                                  + (ahead ? again : ""), line: lineNumber, field: "expected_version")
         default: break
         }
     }

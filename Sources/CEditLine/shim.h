@@ -43,4 +43,12 @@ static inline const char *fp_setlocale_ctype(void) {
 }
 static inline FILE *fp_stderr(void) { return stderr; }
 
+/* The width in cells of the terminal `fd` is, or 0 when it is not one. */
+#include <sys/ioctl.h>
+static inline int fp_terminal_columns(int fd) {
+    struct winsize w;
+    if (ioctl(fd, TIOCGWINSZ, &w) == 0 && w.ws_col > 0) return w.ws_col;
+    return 0;
+}
+
 #endif

@@ -23,6 +23,49 @@ import Testing
         #expect(TableResult.json(units) == #"[{"unit":"乡镇","held_fen":1250}]"#)
     }
 
+    /// On a terminal narrower than a table, each row is a block of `label  value` lines,
+    /// long values wrapped under themselves at a comma or space; a table that fits, or
+    /// output to a file or a pipe (no width), is the table as always.
+    @Test func aTableWiderThanTheTerminalIsShownARecordToABlock() {
+        let wide = TableResult(columns: [.text("area", "区划代码"), .number("people", "人数"), .text("causes", "致贫原因(户占比)")],
+                               rows: [[.text("530124"), .integer(8473), .text("缺技术 33.40%, 因病 26.34%, 自身发展动力不足 15.60%")],
+                                      [.text("530125"), .integer(12), .null]])
+        #expect(wide.tableWidth == 8 + 2 + 4 + 2 + 51)
+        #expect(wide.render(.table, width: 80) == wide.render(.table), "it fits in 80 cells")
+        #expect(wide.render(.table, width: nil) == wide.render(.table), "a pipe gets the table")
+        #expect(wide.render(.csv, width: 20) == wide.render(.csv), "only tables change")
+        #expect(wide.render(.table, width: 44) == """
+            -[ 1 ]--------------------------------------
+            区划代码          530124
+            人数              8473
+            致贫原因(户占比)  缺技术 33.40%,
+                              因病 26.34%,
+                              自身发展动力不足 15.60%
+            -[ 2 ]--------------------------------------
+            区划代码          530125
+            人数              12
+            致贫原因(户占比)  -
+            (2 rows)
+
+            """)
+        // Every line of it fits.
+        for width in [20, 30, 44, 60] {
+            #expect(wide.render(.table, width: width).split(separator: "\n").allSatisfy { displayWidth(String($0)) <= max(width, 16 + 2 + 10) })
+        }
+    }
+
+    @Test func wrappingCutsAtSpacesOrWhereTheWidthEnds() {
+        #expect(wrapped("a bb ccc", width: 4) == ["a bb", "ccc"])
+        #expect(wrapped("因病因残因学", width: 5) == ["因病", "因残", "因学"])
+        #expect(wrapped("5301241012010001", width: 6) == ["530124", "101201", "0001"])
+        #expect(wrapped("short", width: 10) == ["short"])
+        #expect(wrapped("no width", width: 0) == ["no width"])
+        // A long record value wraps too, on a terminal only.
+        let r = RecordResult(fields: [("summary", "摘要", .text("识别纳入：因病，3人，一般贫困户"))])
+        #expect(r.render(.table, width: 20) == "摘要  识别纳入：\n      因病，3人，\n      一般贫困户\n")
+        #expect(r.render(.table, width: nil) == r.render(.table))
+    }
+
     @Test func aDocumentGivesScriptsItsOwnJSON() {
         let doc = CommandResult.document(.message("for people\n"), json: .object(JSONObject([("verdict", .string("ok"))])))
         #expect(doc.render(.table) == "for people\n")

@@ -85,7 +85,8 @@ import Testing
         #expect(made.status == 0, "\(made.err)")
         _ = try tmux(["new-session", "-d", "-s", "t", "-x", String(width), "-y", "50",
                       "env HOME=\(home) LANG=C.UTF-8 \(try Self.binary()) --store \(home)/store"])
-        #expect(try waitFor("type help for the commands"))
+        // The banner may wrap on a narrow terminal.
+        #expect(try waitUntil { try screen().filter { !$0.isWhitespace }.contains("typehelpforthecommands") }, "\((try? screen()) ?? "")")
         try body(home)
     }
 
@@ -164,6 +165,25 @@ import Testing
             #expect(try waitFor("root"), "the prompt is back:\n\((try? screen()) ?? "")")
             #expect(try tmux(["has-session", "-t", "t"]).status == 0, "fprepl is still running")
         }
+    }
+
+    /// On an 80-column terminal a table wider than it (`history`) comes a record to a
+    /// block, each line within the 80 columns; the same command in a pipe gets the table.
+    @Test func aWideTableFitsAnEightyColumnTerminal() throws {
+        try withTerminalSession(width: 80) { home in
+            _ = try tmux(["send-keys", "-t", "t", "history 5301241012010001", "Enter"])
+            #expect(try waitFor("(21 rows)"), "\((try? screen()) ?? "")")
+            let shown = try tmux(["capture-pane", "-t", "t", "-p", "-S", "-200"]).out
+            #expect(shown.contains("-[ 1 ]---") && shown.contains("类型      HouseholdIdentified"), "\(shown)")
+            #expect(shown.split(separator: "\n").allSatisfy { displayWidthOf(String($0)) <= 80 })
+            let piped = try fprepl(["--store", home + "/store", "-c", "history 5301241012010001"])
+            #expect(!piped.out.contains("-[ 1 ]") && piped.out.hasPrefix("位置"), "\(piped.out)")
+        }
+    }
+
+    /// Display width as the terminal counts it (CJK two cells), for the check above.
+    func displayWidthOf(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { w, c in w + ((0x2E80...0x9FFF).contains(c.value) || (0xFF00...0xFF60).contains(c.value) ? 2 : 1) }
     }
 
     @Test func aTerminalSession() throws {

@@ -21,15 +21,19 @@ indirect enum CommandResult {
     case document(CommandResult, json: JSONValue)
 
     /// The text to print in `mode`; empty for nothing.
-    func render(_ mode: OutputMode) -> String {
+    ///
+    /// - Parameter width: The terminal's width in cells when results go to a terminal
+    ///   (tables wider than it are shown a record to a block, long values wrapped);
+    ///   `nil` for a file or a pipe, which get every table whole.
+    func render(_ mode: OutputMode, width: Int? = nil) -> String {
         switch self {
         case .nothing: return ""
         case .message(let text): return text
-        case .record(let r): return r.render(mode)
-        case .table(let t): return t.render(mode)
+        case .record(let r): return r.render(mode, width: width)
+        case .table(let t): return t.render(mode, width: width)
         case .json(let value): return JSONWriter.write(value) + "\n"
-        case .sections(let parts): return parts.map { $0.render(mode) }.joined(separator: "\n")
-        case .document(let shown, let json): return mode == .json ? JSONWriter.write(json) + "\n" : shown.render(mode)
+        case .sections(let parts): return parts.map { $0.render(mode, width: width) }.joined(separator: "\n")
+        case .document(let shown, let json): return mode == .json ? JSONWriter.write(json) + "\n" : shown.render(mode, width: width)
         }
     }
 }

@@ -42,3 +42,49 @@ func pad(_ s: String, to width: Int, right: Bool = false) -> String {
     let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
     return right ? fill + s : s + fill
 }
+
+/// `s` cut into lines of at most `width` cells: after the last `, ` or Chinese
+/// punctuation mark (，、；：。) that fits, else after the last space, else (a long id)
+/// where it reaches the width. A width under 1 leaves `s` whole.
+func wrapped(_ s: String, width: Int) -> [String] {
+    guard width > 0, displayWidth(s) > width else { return [s] }
+    var lines: [String] = []
+    var line = ""
+    var cells = 0
+    // Just after the last mark (or `, `), and the last space, in `line`.
+    var afterMark: String.Index?, afterSpace: String.Index?
+    for c in s {
+        let w = c.unicodeScalars.reduce(0) { $0 + cellWidth($1) }
+        if cells + w > width, !line.isEmpty {
+            if c == " " {
+                // The line is whole as it is; the space goes.
+                lines.append(line)
+                line = ""
+            } else if let b = afterMark ?? afterSpace, b > line.startIndex {
+                lines.append(String(line[..<b]).trimmingTrailingSpaces())
+                line = String(line[b...])
+            } else {
+                lines.append(line)
+                line = ""
+            }
+            cells = displayWidth(line)
+            afterMark = nil
+            afterSpace = nil
+            if c == " " { continue }
+        }
+        let previous = line.last
+        line.append(c)
+        cells += w
+        if "，、；：。".contains(c) || (c == " " && previous == ",") { afterMark = line.endIndex } else if c == " " { afterSpace = line.endIndex }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
+    }
+}

@@ -24,6 +24,20 @@ struct RecordResult {
         .object(JSONObject(fields.map { ($0.key, $0.value.json) }))
     }
 
+    /// Renders the record for a terminal `width` cells wide (`nil`: not a terminal): in
+    /// table mode a value wider than what is left of its line is wrapped under itself.
+    func render(_ mode: OutputMode, width: Int?) -> String {
+        guard mode == .table, let width else { return render(mode) }
+        let w = fields.map { displayWidth($0.label) }.max() ?? 0
+        let valueWidth = max(10, width - w - 2)
+        return fields.map { f in
+            let value = f.value.table.isEmpty ? "-" : f.value.table
+            return wrapped(value, width: valueWidth).enumerated().map { n, part in
+                pad(n == 0 ? f.label : "", to: w) + "  " + part + "\n"
+            }.joined()
+        }.joined()
+    }
+
     func render(_ mode: OutputMode) -> String {
         switch mode {
         case .json:

@@ -31,6 +31,47 @@ struct TableResult {
         .array(rows.map { row in .object(JSONObject(zip(columns, row).map { ($0.key, $1.json) })) })
     }
 
+    /// Renders the rows for a terminal `width` cells wide (`nil`: not a terminal). A
+    /// table wider than the terminal is shown one record to a block, as psql's
+    /// `\x auto` does, its long values wrapped; scripts and pipes get the full table.
+    func render(_ mode: OutputMode, width: Int?) -> String {
+        guard mode == .table, let width, tableWidth > width else { return render(mode) }
+        return expanded(width: width)
+    }
+
+    /// The widths of the columns: each the widest of its label and cells.
+    var columnWidths: [Int] {
+        var widths = columns.map { displayWidth($0.label) }
+        for row in rows { for (k, v) in row.enumerated() where k < widths.count { widths[k] = max(widths[k], displayWidth(v.table)) } }
+        return widths
+    }
+
+    /// How wide the table is: its columns and the two spaces between them.
+    var tableWidth: Int {
+        let widths = columnWidths
+        return widths.reduce(0, +) + 2 * max(0, widths.count - 1)
+    }
+
+    /// One block a row: `-[ 1 ]----`, then `label  value` a line, a value wider than
+    /// what is left of the line wrapped under itself; an empty cell is `-`.
+    func expanded(width: Int) -> String {
+        let labelWidth = columns.map { displayWidth($0.label) }.max() ?? 0
+        let valueWidth = max(10, width - labelWidth - 2)
+        var out = ""
+        for (k, row) in rows.enumerated() {
+            let head = "-[ \(k + 1) ]"
+            out += head + String(repeating: "-", count: max(0, min(width, labelWidth + 2 + valueWidth) - displayWidth(head))) + "\n"
+            for (column, value) in zip(columns, row) {
+                let text = value.table.isEmpty ? "-" : value.table
+                for (n, part) in wrapped(text, width: valueWidth).enumerated() {
+                    out += pad(n == 0 ? column.label : "", to: labelWidth) + "  " + part + "\n"
+                }
+            }
+        }
+        out += "(\(counted(rows.count, "row")))\n"
+        return out
+    }
+
     /// Renders the rows. JSON: an array of objects (values as their JSON); table: aligned
     /// columns, padded by display width, numbers right-aligned.
     func render(_ mode: OutputMode) -> String {
@@ -46,8 +87,7 @@ struct TableResult {
                 zip(columns, row).map { pad(plainKey($0.key), to: w) + " = " + $1.plain + "\n" }.joined()
             }.joined(separator: "\n")
         case .table:
-            var widths = columns.map { displayWidth($0.label) }
-            for row in rows { for (k, v) in row.enumerated() { widths[k] = max(widths[k], displayWidth(v.table)) } }
+            let widths = columnWidths
             func line(_ cells: [String], numeric: [Bool]) -> String {
                 var s = ""
                 for (k, c) in cells.enumerated() {

@@ -122,7 +122,7 @@ extension Session {
         do {
             call = try CommandParser.parse(text)
             guard let call else { return true }
-            let output = try call.command.run(call, in: self).render(mode)
+            let output = try call.command.run(call, in: self).render(mode, width: terminalWidth)
             if quitRequested || output.isEmpty { return true }
             emit(output)
             return true

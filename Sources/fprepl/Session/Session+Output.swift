@@ -1,3 +1,4 @@
+import CEditLine
 import Foundation
 
 /// Where results go, and scripts read from within a session.
@@ -13,6 +14,14 @@ extension Session {
             throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         outputFile = h
+    }
+
+    /// The width in cells of the terminal results go to, or `nil` when they go to a
+    /// file or a pipe (which get every table whole).
+    var terminalWidth: Int? {
+        guard outputFile == nil, isatty(1) == 1 else { return nil }
+        let columns = Int(fp_terminal_columns(1))
+        return columns > 0 ? columns : nil
     }
 
     /// Writes part of a result now, where results go (for commands that show their

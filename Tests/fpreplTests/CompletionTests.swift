@@ -3,6 +3,25 @@ import Testing
 @testable import fprepl
 
 @Suite struct CompletionTests {
+    /// Commands that take a file complete paths: a folder's files and folders (folders
+    /// with their `/`), the hidden ones only for a leading dot; options that take a file
+    /// or a key too; `count ... order by` its columns.
+    @Test func filesCompleteWhereAFileFits() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-complete-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/events", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in ["a.jsonl", "ab.fp", ".hidden", "k.pub"] { FileManager.default.createFile(atPath: dir + "/" + name, contents: Data()) }
+        #expect(Completion.candidates(before: "import \(dir)/a", word: "\(dir)/a") == ["\(dir)/a.jsonl", "\(dir)/ab.fp"])
+        #expect(Completion.candidates(before: "import \(dir)/", word: "\(dir)/") == ["\(dir)/a.jsonl", "\(dir)/ab.fp", "\(dir)/events/", "\(dir)/k.pub"])
+        #expect(Completion.candidates(before: "export \(dir)/e", word: "\(dir)/e") == ["\(dir)/events/"])
+        #expect(Completion.candidates(before: ".read \(dir)/.h", word: "\(dir)/.h") == ["\(dir)/.hidden"])
+        #expect(Completion.candidates(before: ".output \(dir)/k", word: "\(dir)/k") == ["\(dir)/k.pub"])
+        #expect(Completion.candidates(before: "verify --key \(dir)/k", word: "\(dir)/k") == ["\(dir)/k.pub"])
+        #expect(Completion.candidates(before: "asof \(dir)/k", word: "\(dir)/k") == [], "asof takes no file")
+        #expect(Completion.candidates(before: "import /nonexistent-folder/x", word: "/nonexistent-folder/x") == [])
+        #expect(Completion.candidates(before: "count households by town,status order by ", word: "") == ["town", "status", "households", "people"])
+    }
+
     @Test func householdIdsCompleteFromTheStoreWhereAnIdFits() {
         let ids = { (kind: Completion.IDKind) -> [String] in
             switch kind {

@@ -50,6 +50,8 @@ extension Session {
         var ok = true
         while !quitRequested {
             editor.prompt = asOf == .now ? "fp> " : "fp[asof \(asOf)]> "
+            // A Ctrl-C that came while nothing was read is not this line's.
+            Interruption.clear()
             switch editor.read() {
             case .end:
                 FileHandle.standardOutput.write(Data("\n".utf8))
@@ -77,7 +79,13 @@ extension Session {
     /// the end of input) `.end`.
     func ask(_ question: String) -> LineEditor.Input {
         if let lineEditor { return lineEditor.ask(question) }
-        FileHandle.standardOutput.write(Data(question.utf8))
+        return readPlainLine(prompt: question)
+    }
+
+    /// A prompt and a line read from standard input byte by byte (nothing read ahead),
+    /// without line editing.
+    private func readPlainLine(prompt: String) -> LineEditor.Input {
+        FileHandle.standardOutput.write(Data(prompt.utf8))
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while true {
@@ -89,17 +97,22 @@ extension Session {
         }
     }
 
-    /// Without libedit: a prompt and plain lines.
+    /// Without libedit: a prompt and plain lines; Ctrl-C cancels the line, Ctrl-D leaves.
     private func runPlainPrompt() -> Bool {
         var ok = true
         while !quitRequested {
-            FileHandle.standardOutput.write(Data("fp> ".utf8))
-            guard let line = readLine(strippingNewline: true) else {
+            Interruption.clear()
+            switch readPlainLine(prompt: "fp> ") {
+            case .end:
                 FileHandle.standardOutput.write(Data("\n".utf8))
-                break
-            }
-            for command in ScriptSplitter.split(line) where !execute(command.text, line: nil, source: nil) {
-                ok = false
+                return ok
+            case .interrupted:
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            case .line(let line):
+                for command in ScriptSplitter.split(line) {
+                    if Interruption.pending { break }
+                    if !execute(command.text, line: nil, source: nil) { ok = false }
+                }
             }
         }
         return ok

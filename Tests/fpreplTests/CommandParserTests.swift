@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import fprepl
 
@@ -50,5 +51,25 @@ import Testing
         let call = try #require(try CommandParser.parse("  households  where  cause = '因 病'"))
         #expect(call.rest == "  where  cause = '因 病'")
         #expect(call.words.isEmpty)
+    }
+
+    /// A quote that is not closed ends with its line: the command it is in fails, at its
+    /// column, and the lines after it run as they are (they used to be swallowed into
+    /// the quote, silently, with exit 0).
+    @Test func anUnclosedQuoteIsItsCommandsErrorAndSwallowsNothing() throws {
+        #expect(ScriptSplitter.split("households where town = 'x\nstatus; digest") == [
+            .init(text: "households where town = 'x", line: 1), .init(text: "status", line: 2), .init(text: "digest", line: 2),
+        ])
+        #expect(ScriptSplitter.split("a 'b;c' d\ne") == [.init(text: "a 'b;c' d", line: 1), .init(text: "e", line: 2)])
+        try withSample { store in
+            let script = FileManager.default.temporaryDirectory.path + "/quote-\(UUID().uuidString).fp"
+            defer { try? FileManager.default.removeItem(atPath: script) }
+            try "households where town = 'x\nexport \(store)-out.jsonl\n".write(toFile: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: store + "-out.jsonl") }
+            let r = try fprepl(["--store", store, "-f", script])
+            #expect(r.status == 1)
+            #expect(r.err == "\(script):1: error: column 25: the quoted text is not closed\n", "\(r.err)")
+            #expect(r.out.hasPrefix("exported 46 events"), "the next line ran: \(r.out)")
+        }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Splits a script into commands at `;` and line ends, outside single or double
-/// quotes. A comment runs from `--` to the end of the line, where `--` begins a command
+/// quotes; a quote ends with its line at the latest (an unclosed one is its command's
+/// error). A comment runs from `--` to the end of the line, where `--` begins a command
 /// or is followed by white space (so options such as `--from` are not comments).
 enum ScriptSplitter {
     struct Command: Equatable {
@@ -26,8 +27,17 @@ enum ScriptSplitter {
         while i < chars.count {
             let c = chars[i]
             if let q = quote {
+                if c == "\n" || c == "\r\n" {
+                    // Quoted text ends with its line: an unclosed quote is that command's
+                    // error (its parser says where), never a swallow of the lines after.
+                    quote = nil
+                    finish()
+                    line += 1
+                    startLine = line
+                    i += 1
+                    continue
+                }
                 if c == q { quote = nil }
-                if c == "\n" { line += 1 }
                 current.append(c)
             } else if c == "'" || c == "\"" {
                 if current.trimmingCharacters(in: .whitespaces).isEmpty { startLine = line }

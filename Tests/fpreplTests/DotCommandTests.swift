@@ -1,7 +1,30 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct DotCommandTests {
+    /// A full disk is an error line and exit 1, for results on stdout and for
+    /// `.output FILE`; the script stops at the first (it used to trap in FileHandle.write).
+    @Test func aFullDiskIsOneErrorAndExitOne() throws {
+        try withStore(events: 2) { dir in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: try InteractiveTests.binary())
+            p.arguments = ["--store", dir, "-c", "households; status; digest"]
+            p.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+            let err = Pipe()
+            p.standardError = err
+            try p.runWithCleanSignalMask()
+            let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 1)
+            #expect(said == "error: cannot write the results to standard output: No space left on device; the script stops here\n")
+
+            let file = try fprepl(["--store", dir, "-c", ".output /dev/full; digest; status"])
+            #expect(file.status == 1)
+            #expect(file.err == "error: cannot write the results to /dev/full: No space left on device; the script stops here\n")
+        }
+    }
+
     @Test func outputSendsResultsToAFileAndBack() throws {
         try withStore(events: 4) { dir in
             let file = dir + "-out.csv"

@@ -14,7 +14,7 @@ extension Session {
         defer { scriptFolders.removeLast() }
         var ok = true
         for command in ScriptSplitter.split(script) {
-            if quitRequested || interrupted { break }
+            if quitRequested || interrupted || outputFailed { break }
             if Interruption.pending {
                 // Ctrl-C during a command: the script stops here. At the prompt (a
                 // `.read`), the interrupt is left for the scripts around this one and
@@ -137,7 +137,7 @@ extension Session {
             guard let call else { return true }
             let output = try call.command.run(call, in: self).render(mode, width: terminalWidth)
             if quitRequested || output.isEmpty { return true }
-            emit(output)
+            try emit(output)
             return true
         } catch is SilentFailure {
             return false

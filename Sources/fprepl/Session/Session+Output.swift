@@ -14,6 +14,7 @@ extension Session {
             throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         outputFile = h
+        outputPath = path
     }
 
     /// The width in cells of the terminal results go to, or `nil` when they go to a
@@ -26,8 +27,23 @@ extension Session {
 
     /// Writes part of a result now, where results go (for commands that show their
     /// output step by step).
-    func emit(_ text: String) {
-        (outputFile ?? FileHandle.standardOutput).write(Data(text.utf8))
+    ///
+    /// - Throws: ``CommandError`` when the bytes cannot be written (a full disk, a
+    ///   closed descriptor); the script stops there (``outputFailed``).
+    func emit(_ text: String) throws {
+        let fd = outputFile?.fileDescriptor ?? 1
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + done }, bytes.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                outputFailed = true
+                let place = outputFile == nil ? "standard output" : outputPath ?? "the .output file"
+                throw CommandError("cannot write the results to \(place): \(String(cString: strerror(errno))); the script stops here")
+            }
+            done += n
+        }
     }
 
     /// `.read FILE`: runs a script's commands here, errors named `FILE:LINE`.

@@ -38,6 +38,10 @@ final class Session {
     var streamIDCache: (end: UInt64, ids: [String: [String]])?
     /// Where results go: stdout, or the file of `.output FILE`.
     var outputFile: FileHandle?
+    /// The path `.output` named, for errors.
+    var outputPath: String?
+    /// Whether results could not be written (a full disk): the script stops.
+    var outputFailed = false
     /// How deep `.read` is nested (a file that reads itself stops at 16).
     var readDepth = 0
 

@@ -54,7 +54,7 @@ enum ReplayCommand: ReplCommand {
         let json = JSONValue.array(steps.map(json))
         if call[step] && session.interactive && session.mode != .json {
             steps: for (k, s) in steps.enumerated() {
-                session.emit(render(s))
+                try session.emit(render(s))
                 guard k + 1 < steps.count else { break }
                 // Enter goes on; q and Enter, Ctrl-C or Ctrl-D stop, back at the prompt.
                 switch session.ask("-- \(k + 1)/\(steps.count): Enter for the next event, q and Enter to stop -- ") {

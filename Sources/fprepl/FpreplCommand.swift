@@ -31,7 +31,8 @@ struct FpreplCommand: ParsableCommand {
     @Flag(name: .long, help: "Open the demo store in the user's cache directory.")
     var demo = false
 
-    @Option(name: .customShort("c"), help: "Commands to run, separated by ';' or newlines.")
+    // Unconditional: the commands may begin with a dash (`-c '-- a note; status'`).
+    @Option(name: .customShort("c"), parsing: .unconditional, help: "Commands to run, separated by ';' or newlines.")
     var commands: String?
 
     @Option(name: .customShort("f"), help: "A script file to run.")

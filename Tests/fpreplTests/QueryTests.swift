@@ -61,6 +61,10 @@ import Testing
         #expect(error(" households by town order by income", count: true)?.message == "count orders by one of its columns: town, households, people")
         #expect(error(" households order households", count: true)?.message == "expected 'by'")
         #expect(error(" households limit -1", count: true)?.message == "limit takes a whole number")
+        // Numbers past what a row count can be are refused, not converted (that trapped).
+        #expect(error(" limit 1e19")?.message == "limit takes a whole number below 10^15")
+        #expect(error(" limit 18446744073709551616")?.message == "limit takes a whole number below 10^15")
+        #expect(error(" limit 999999999999999")?.message == nil)
     }
 
     @Test func valuesOfLabelledFieldsAreChecked() throws {

@@ -62,6 +62,9 @@ import EventStore
         #expect(try fprepl(["--store", "/tmp/x", "-f", "/nonexistent/script"]).status == 2)
         #expect(try fprepl(["-c", "status"]).err.contains("no store"))
         #expect(try fprepl(["--help"]).status == 0)
+        // -c takes what follows it, even text that starts with a dash (a comment).
+        let noted = try fprepl(["--store", "/tmp/x", "-c", "-- a note\nhelp replay"])
+        #expect(noted.status == 0 && noted.out.hasPrefix("replay: "), "\(noted.err)")
     }
 
     /// Said once, however many commands of the script needed the store; an import makes

@@ -239,9 +239,12 @@ struct QueryParser {
     mutating func limit() throws -> Int? {
         guard peekWord("limit") else { return nil }
         i += 1
-        guard case .number(let n)? = try? literal(), n >= 0, n == n.rounded(), n < 1e15 else {
-            throw QueryError(message: "limit takes a whole number", column: column)
+        let at = column
+        guard case .number(let n)? = try? literal(), n >= 0, n == n.rounded() else {
+            throw QueryError(message: "limit takes a whole number", column: at)
         }
+        // Any count of rows a store holds; a larger number is a slip, not a request.
+        guard n < 1e15 else { throw QueryError(message: "limit takes a whole number below 10^15", column: at) }
         return Int(n)
     }
 

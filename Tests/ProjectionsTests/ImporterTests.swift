@@ -63,6 +63,22 @@ import Testing
         }
     }
 
+    /// An amount larger than any event may carry (10^15 fen) is refused with its field;
+    /// 2^63-1 fen in an income or a fund made the projections' sums trap.
+    @Test func amountsAboveTheLargestAreRefusedWithTheirField() throws {
+        try withStore { store in
+            let fund = #"{"stream":"fund-2099-001","type":"FundAllocated","effective":"2016-03-01","actor":"op","data":{"document":"d","source":"中央财政专项","amount_fen":AMOUNT,"to":"county-530124","purpose":"产业帮扶"}}"#
+            func result(_ amount: String) -> String {
+                do { _ = try Importer.run(fund.replacingOccurrences(of: "AMOUNT", with: amount), store: store); return "accepted" } catch { return "\(error)" }
+            }
+            #expect(result("9223372036854775807")
+                == "line 1: field data.amount_fen: 9223372036854775807 fen is more than the largest amount an event may carry (10^15 fen, 10 trillion yuan)")
+            #expect(result("1000000000000001").hasPrefix("line 1: field data.amount_fen: 1000000000000001 fen is more than"))
+            #expect(store.endPosition == 0, "nothing was written")
+            #expect(result("1000000000000000") == "accepted")
+        }
+    }
+
     @Test func expectedVersionsAreCheckedPerLine() throws {
         try withStore { store in
             _ = try Importer.run(try sampleText(), store: store)

@@ -123,10 +123,13 @@ enum DataCodec {
         case .fen, .count, .position:
             let n = try integer()
             guard n >= 0 else { throw ProjectionError.field(path: path(), message: "must not be negative") }
+            if case .fen = f.kind, n > Fen.largest { throw ProjectionError.field(path: path(), message: Self.tooLarge(n)) }
             if case .count = f.kind, n > Int64(Int32.max) { throw ProjectionError.field(path: path(), message: "is too large") }
             return UInt64(n)
         case .signedFen, .integer:
-            return UInt64(bitPattern: try integer())
+            let n = try integer()
+            if case .signedFen = f.kind, n.magnitude > UInt64(Fen.largest) { throw ProjectionError.field(path: path(), message: Self.tooLarge(n)) }
+            return UInt64(bitPattern: n)
         case .year:
             let n = try integer()
             guard (1949...2100).contains(n) else { throw ProjectionError.field(path: path(), message: "\(n) is not a year between 1949 and 2100") }
@@ -233,5 +236,10 @@ enum DataCodec {
         case .count, .year: return .integer(Int64(Int32(truncatingIfNeeded: v)))
         default: return .integer(Int64(bitPattern: v))
         }
+    }
+
+    /// Why an amount is refused: more than any event may carry (``Fen/largest``).
+    static func tooLarge(_ n: Int64) -> String {
+        "\(n) fen is more than the largest amount an event may carry (10^15 fen, 10 trillion yuan)"
     }
 }

@@ -8,6 +8,11 @@ public struct Fen: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomStr
     public init(_ value: Int64) { self.value = value }
 
     public static let zero = Fen(0)
+
+    /// The largest amount one event may carry, either way: 10^15 fen (10 trillion yuan),
+    /// far beyond any fund, payment or income, and far below what the projections' sums
+    /// of millions of events can hold in 64 bits. The import refuses more.
+    public static let largest: Int64 = 1_000_000_000_000_000
     public static func + (a: Fen, b: Fen) -> Fen { Fen(a.value + b.value) }
     public static func - (a: Fen, b: Fen) -> Fen { Fen(a.value - b.value) }
     public static func < (a: Fen, b: Fen) -> Bool { a.value < b.value }

@@ -202,7 +202,7 @@ import TestSupport
             p.waitUntilExit()
             #expect(p.terminationStatus == 130, "\(err)")
             #expect(out == "")
-            #expect(err == "<stdin>:1: interrupted (Ctrl-C): the script stopped before this command\n")
+            #expect(err == "<stdin>:1: interrupted (Ctrl-C): the script stopped before `status`\n")
         }
     }
 }

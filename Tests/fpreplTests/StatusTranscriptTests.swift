@@ -77,6 +77,14 @@ import EventStore
 
         let dir = FileManager.default.temporaryDirectory.path + "/fprepl-missing-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        // An import that writes nothing (refused, or an empty file) makes no store there.
+        let bad = dir + "-bad.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        try "{bad\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        for file in [bad, "/dev/null"] {
+            _ = try fprepl(["--store", dir, "-c", "import \(file)"])
+            #expect(!FileManager.default.fileExists(atPath: dir), "import \(file) left \(dir)")
+        }
         let made = try fprepl(["--store", dir, "--format", "json", "-c", "status; import \(sampleLog); count households"])
         #expect(made.status == 1, "the status before the import failed")
         #expect(made.err.components(separatedBy: "no store at").count == 2, "\(made.err)")

@@ -34,4 +34,7 @@ struct CommandInterrupted: Error, CustomStringConvertible {
     init(_ command: String, _ consequence: String) {
         description = "\(command) interrupted (Ctrl-C): \(consequence)"
     }
+
+    /// A line said whole, for work that several commands share (folding the county).
+    init(whole: String) { description = whole }
 }

@@ -23,7 +23,8 @@ extension Session {
                     Interruption.clear()
                     interrupted = true
                 }
-                printError((source.map { "\($0):\(command.line): " } ?? "") + "interrupted (Ctrl-C): the script stopped before this command")
+                let shown = command.text.count > 60 ? String(command.text.prefix(60)) + "..." : command.text
+                printError((source.map { "\($0):\(command.line): " } ?? "") + "interrupted (Ctrl-C): the script stopped before `\(shown)`")
                 break
             }
             if !execute(command.text, line: command.line, source: source) {
@@ -62,9 +63,14 @@ extension Session {
                 continue
             case .line(let line):
                 editor.remember(line)
-                for command in ScriptSplitter.split(line) {
+                let commands = ScriptSplitter.split(line)
+                for (k, command) in commands.enumerated() {
                     // Ctrl-C stops what is left of the line; the prompt comes back.
-                    if Interruption.pending { break }
+                    if Interruption.pending {
+                        let left = commands.count - k
+                        printError("note: Ctrl-C: " + (left == 1 ? "the last command of the line was not run" : "the last \(left) commands of the line were not run"))
+                        break
+                    }
                     if !execute(command.text, line: nil, source: nil) { ok = false }
                 }
                 Interruption.clear()

@@ -11,13 +11,24 @@ extension Session {
         let store = try store()
         if let c = countyCache, c.asOf == asOf, c.end == store.endPosition { return c.state }
         let state: CountyState
-        if asOf == .now {
-            // From the snapshot beside the log when it is valid; refreshed when stale.
-            let (s, note) = try CountyBuilder.now(store, save: !readOnly)
-            if let note { printError("warning: " + note) }
-            state = s
-        } else {
-            state = try CountyBuilder.build(store, asOf: asOf)
+        // Folding the county can take seconds (10^5 households, or any asof point):
+        // a bar on a terminal, and a place where Ctrl-C stops the command.
+        let progress = Progress(label: "folding the county", enabled: showsProgress)
+        let update: (UInt64, UInt64) throws -> Void = { done, total in try progress.update(done: Int(done), total: Int(total), unit: "events") }
+        do {
+            if asOf == .now {
+                // From the snapshot beside the log when it is valid; refreshed when stale.
+                let (s, note) = try CountyBuilder.now(store, save: !readOnly, progress: update)
+                progress.finish()
+                if let note { printError("warning: " + note) }
+                state = s
+            } else {
+                state = try CountyBuilder.build(store, asOf: asOf, progress: update)
+                progress.finish()
+            }
+        } catch is Interrupted {
+            progress.finish()
+            throw CommandInterrupted(whole: "interrupted (Ctrl-C) while folding the county: nothing was shown")
         }
         countyCache = (asOf, store.endPosition, state)
         return state

@@ -43,6 +43,22 @@ extension Session {
         }
     }
 
+    /// Whether `--store` names a store directory that does not exist yet (the first
+    /// import makes it).
+    var storeIsMissing: Bool {
+        guard let storePath, !PostgresAddress.isAddress(storePath) else { return false }
+        return !FileManager.default.fileExists(atPath: storePath)
+    }
+
+    /// Removes the store a command made and then wrote nothing to (an import that
+    /// failed, or of an empty file): a mistyped `--store` leaves no directory behind.
+    func discardStoreMadeEmpty() {
+        guard let storePath, let s = openedStore, s.endPosition == 0 else { return }
+        try? s.close()
+        openedStore = nil
+        try? FileManager.default.removeItem(atPath: storePath)
+    }
+
     /// The store, opened for writing (taking the lock) for commands that append.
     func writableStore() throws -> any EventLog {
         if readOnly { throw CommandError("the store was opened with --read-only") }

@@ -18,7 +18,11 @@ enum ImportCommand: ReplCommand {
         // the whole file first, and copying it into a String, was a tenth of an import).
         let bytes: ArraySlice<UInt8>
         do { bytes = try TextFile.bytes(path) } catch { throw CommandError(error.description) }
+        let madeHere = session.storeIsMissing
         let store = try session.writableStore()
+        // A store this import made is removed again if nothing is written to it.
+        var written = false
+        defer { if madeHere, !written { session.discardStoreMadeEmpty() } }
         let report: ImportReport
         let progress = Progress(label: "importing \(path)", enabled: session.showsProgress)
         defer { progress.finish() }
@@ -41,6 +45,7 @@ enum ImportCommand: ReplCommand {
         } catch let e as StoreError {
             throw CommandError("\(path): \(e); nothing was imported")
         }
+        written = report.events > 0
         if report.events == 0 {
             return .said("imported nothing: \(path) holds no events\n",
                          json: [("file", .string(path)), ("events", .integer(0)), ("first_position", .null), ("last_position", .null)])

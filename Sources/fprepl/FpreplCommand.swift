@@ -17,9 +17,9 @@ struct FpreplCommand: ParsableCommand {
             postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?county=530124] (the password may come from PGPASSWORD instead).
 
             Also:
-              fprepl help                     the REPL's commands (as `help` at the prompt)
-              fprepl generate --store STORE   make a synthetic county (fprepl generate --help)
-              fprepl copy --from A --to B     copy a log between stores or backends (fprepl copy --help)
+              fprepl help [CMD]               the REPL's commands, as `help` at the prompt
+              fprepl generate --store STORE   make a synthetic county (see --help there)
+              fprepl copy --from A --to B     copy a log between stores (see --help there)
 
             Reference: docs/repl.md.
             """,
@@ -32,19 +32,20 @@ struct FpreplCommand: ParsableCommand {
     var demo = false
 
     // Unconditional: the commands may begin with a dash (`-c '-- a note; status'`).
-    @Option(name: .customShort("c"), parsing: .unconditional, help: "Commands to run, separated by ';' or newlines.")
+    @Option(name: .customShort("c"), parsing: .unconditional,
+            help: ArgumentHelp("Commands to run, separated by ';' or newlines.", valueName: "COMMANDS"))
     var commands: String?
 
-    @Option(name: .customShort("f"), help: "A script file to run.")
+    @Option(name: .customShort("f"), help: ArgumentHelp("A script file to run.", valueName: "FILE"))
     var file: String?
 
-    @Option(name: .long, help: "Initial output mode: table, json, csv or line.")
+    @Option(name: .long, help: ArgumentHelp("The output mode to start in.", valueName: "MODE"))
     var format: OutputMode?
 
     @Flag(name: .long, help: "Stop at the first failing command.")
     var bail = false
 
-    @Option(name: .customLong("as"), help: "Viewer role: auditor, analyst or inspector (default analyst).")
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who is looking: analysts see names and id numbers masked.", valueName: "ROLE"))
     var role: Role = .analyst
 
     @Flag(name: .long, help: "Open the store read-only.")
@@ -132,7 +133,7 @@ struct FpreplCommand: ParsableCommand {
                 let session = Session(storePath: nil, readOnly: true, role: .analyst, mode: .table, bail: false, interactive: false)
                 let ok = session.run(script: args.joined(separator: " "), source: nil)
                 fflush(nil)
-                Glibc.exit(ok ? 0 : 2)
+                Glibc.exit(ok ? 0 : 1)
             }
             var command = try parseAsRoot()
             try command.run()

@@ -56,10 +56,11 @@ import Testing
         #expect(error(" order income")?.message == "expected 'by'")
         #expect(error(" where members ! 3")?.message == "'!' is only used in '!='")
         #expect(error(" households main_cause", count: true)?.message
-            == "unexpected text; the form is: count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc]] [limit N]")
+            == "unexpected text; the form is: count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc|asc]] [limit N]")
         #expect(error(" households by", count: true)?.message.hasPrefix("expected a field") == true)
         #expect(error(" households by town order by income", count: true)?.message == "count orders by one of its columns: town, households, people")
         #expect(error(" households order households", count: true)?.message == "expected 'by'")
+        #expect(error(" households by status,status", count: true) == QueryError(message: "status is named twice after by", column: 23))
         #expect(error(" households limit -1", count: true)?.message == "limit takes a whole number")
         // Numbers past what a row count can be are refused, not converted (that trapped).
         #expect(error(" limit 1e19")?.message == "limit takes a whole number below 10^15")

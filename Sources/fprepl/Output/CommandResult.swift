@@ -19,6 +19,9 @@ indirect enum CommandResult {
     /// What people see in table, line and csv modes, and the JSON document scripts get
     /// in JSON mode, where its keys (those of docs/repl.md) differ from the rows people see.
     case document(CommandResult, json: JSONValue)
+    /// A sentence for people in table mode, the record in csv and line modes; nothing
+    /// at all when the sentence is empty (``said(_:json:)``).
+    case sentence(String, RecordResult)
 
     /// The text to print in `mode`; empty for nothing.
     ///
@@ -34,6 +37,9 @@ indirect enum CommandResult {
         case .json(let value): return JSONWriter.write(value) + "\n"
         case .sections(let parts): return parts.map { $0.render(mode, width: width) }.joined(separator: "\n")
         case .document(let shown, let json): return mode == .json ? JSONWriter.write(json) + "\n" : shown.render(mode, width: width)
+        case .sentence(let text, let record):
+            if text.isEmpty { return "" }
+            return mode == .csv || mode == .line ? record.render(mode) : text
         }
     }
 }
@@ -43,7 +49,22 @@ extension CommandResult {
     /// in JSON mode, the object `fields` for scripts: with `--format json` every command
     /// prints one JSON document (`imported 46 events ...` is
     /// `{"file":...,"events":46,"first_position":0,"last_position":45}`).
+    ///
+    /// In csv and line modes the fields are a record too (a header and a row, or
+    /// `key = value`), so a spreadsheet never gets a sentence; an empty sentence (a
+    /// setting changed) prints nothing there either.
     static func said(_ text: String, json fields: [(String, JSONValue)]) -> CommandResult {
-        .document(.message(text), json: .object(JSONObject(fields)))
+        let record = RecordResult(fields: fields.map { key, value in
+            let shown: ResultValue
+            switch value {
+            case .string(let s): shown = .text(s)
+            case .integer(let n): shown = .integer(n)
+            case .bool(let b): shown = .bool(b)
+            case .null: shown = .null
+            default: shown = .json(value, plain: JSONWriter.write(value))
+            }
+            return (key, key, shown)
+        })
+        return .document(.sentence(text, record), json: .object(JSONObject(fields)))
     }
 }

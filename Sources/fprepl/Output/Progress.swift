@@ -12,6 +12,8 @@ final class Progress {
 
     /// Where its lines go: stderr (a test reads them instead).
     private let write: (String) -> Void
+    /// Whether a line was shown (``finish()`` clears only what it wrote).
+    private var shown = false
 
     init(label: String, enabled: Bool, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.label = escapingControlCharacters(label)  // it names a file the user gave
@@ -38,6 +40,7 @@ final class Progress {
             if rate > 0 { line += ", \(Int(rate))/s, ETA \(Int(Double(total - done) / rate)) s" }
         }
         write(line + "\u{1B}[K")
+        shown = true
     }
 
     /// Says what it is doing now, in place of the count (a step that has no count of
@@ -45,10 +48,14 @@ final class Progress {
     func say(_ text: String) {
         guard enabled else { return }
         write("\r\(label): \(text)\u{1B}[K")
+        shown = true
     }
 
+    /// Clears the line it showed, if it showed one (work that ended within its first
+    /// 100 ms leaves the terminal as it was: the line being edited, for Tab).
     func finish() {
-        guard enabled else { return }
+        guard enabled, shown else { return }
         write("\r\u{1B}[K")
+        shown = false
     }
 }

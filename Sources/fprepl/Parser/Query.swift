@@ -199,18 +199,20 @@ struct QueryParser {
     /// [limit N]` after the word `count`; COLUMN is a grouping field, `households` or
     /// `people`.
     static func parseCount(_ text: String) throws -> HouseholdQuery {
-        let form = "count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc]] [limit N]"
+        let form = "count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc|asc]] [limit N]"
         var p = try QueryParser(text)
         try p.expectWord("households")
         var q = HouseholdQuery()
         if p.peekWord("where") { p.i += 1; q.filter = try p.expression() }
         if p.peekWord("by") {
             p.i += 1
-            q.groupBy.append(try p.field())
-            while p.i < p.tokens.count, p.tokens[p.i].token == .symbol(",") {
-                p.i += 1
-                q.groupBy.append(try p.field())
-            }
+            repeat {
+                if !q.groupBy.isEmpty { p.i += 1 }  // the comma
+                let at = p.column
+                let f = try p.field()
+                guard !q.groupBy.contains(f) else { throw QueryError(message: "\(f.rawValue) is named twice after by", column: at) }
+                q.groupBy.append(f)
+            } while p.i < p.tokens.count && p.tokens[p.i].token == .symbol(",")
         }
         if p.peekWord("order") {
             p.i += 1

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,7 +48,7 @@ extension Session {
         }
         lineEditor = editor
         defer { lineEditor = nil }
-        FileHandle.standardOutput.write(Data("fp-ledger \(storePath ?? "(no store)"): type help for the commands, .quit or Ctrl-D to leave\n".utf8))
+        FileHandle.standardOutput.write(Data("fp-ledger \(storePath.map { PostgresAddress.redacted($0) } ?? "(no store)")\ntype help for the commands, .quit or Ctrl-D to leave\n".utf8))
         var ok = true
         while !quitRequested {
             editor.prompt = asOf == .now ? "fp> " : "fp[asof \(asOf)]> "

@@ -82,6 +82,8 @@ extension Session {
 
     /// The ids Tab offers for a kind of stream.
     func completionIDs(_ kind: Completion.IDKind) -> [String] {
+        completing = true
+        defer { completing = false }
         switch kind {
         // The household projection (from the snapshot when there is one).
         case .household: return (try? county().households.keys.sorted()) ?? []

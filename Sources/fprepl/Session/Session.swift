@@ -59,7 +59,9 @@ final class Session {
 
     /// Whether long work shows a progress bar: only for a person at a terminal, never
     /// in a script whose output is read by a program.
-    var showsProgress: Bool { isatty(0) == 1 && isatty(2) == 1 }
+    var showsProgress: Bool { !completing && isatty(0) == 1 && isatty(2) == 1 }
+    /// Whether Tab is being answered: no progress line may cross the line being edited.
+    var completing = false
 
     /// Ends the loop after the command being run (`.quit`).
     func quit() { quitRequested = true }

@@ -1,12 +1,12 @@
 import EventStore
 import Projections
 
-/// `count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc]] [limit N]`:
+/// `count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc|asc]] [limit N]`:
 /// households and people, in all or per group.
 enum CountCommand: ReplCommand {
     static let name = "count"
     static let summary = "households and people, in all or per group: count households [where EXPR] [by FIELD[,FIELD]]"
-    static let usage = ["count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc]] [limit N]"]
+    static let usage = ["count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc|asc]] [limit N]"]
     static let example = "count households where status in (未脱贫, 返贫) by main_cause order by households desc"
     static let reference = "households and people matching EXPR: without `by` one row, the total; with `by`, one row per group "
         + "(a household with two causes counts in both), ordered by the grouping fields (labels in their code-table order, "
@@ -67,9 +67,10 @@ enum CountCommand: ReplCommand {
                 return false
             }
             .prefix(q.limit ?? Int.max)
-        let columns = q.groupBy.map { TableResult.Column.text($0.rawValue, $0.rawValue) }
-            + [.number("households", "households"), .number("people", "people")]
         let numericFields: Set<HouseholdField> = [.members, .identifiedYear, .exitYear]
+        let columns = q.groupBy.map { f in
+            numericFields.contains(f) || f == .income ? TableResult.Column.number(f.rawValue, f.rawValue) : .text(f.rawValue, f.rawValue)
+        } + [.number("households", "households"), .number("people", "people")]
         let rows = sorted.map { group -> [ResultValue] in
             let key = group.key
             return zip(q.groupBy, key).map { f, v -> ResultValue in

@@ -58,9 +58,12 @@ import Testing
     /// the quote, silently, with exit 0).
     @Test func anUnclosedQuoteIsItsCommandsErrorAndSwallowsNothing() throws {
         #expect(ScriptSplitter.split("households where town = 'x\nstatus; digest") == [
-            .init(text: "households where town = 'x", line: 1), .init(text: "status", line: 2), .init(text: "digest", line: 2),
+            .init(text: "households where town = 'x", line: 1), .init(text: "status", line: 2), .init(text: "digest", line: 2, column: 9),
         ])
         #expect(ScriptSplitter.split("a 'b;c' d\ne") == [.init(text: "a 'b;c' d", line: 1), .init(text: "e", line: 2)])
+        #expect(ScriptSplitter.split("  x;  'y'\n -- c\n\tz") == [
+            .init(text: "x", line: 1, column: 3), .init(text: "'y'", line: 1, column: 7), .init(text: "z", line: 3, column: 2),
+        ])
         try withSample { store in
             let script = FileManager.default.temporaryDirectory.path + "/quote-\(UUID().uuidString).fp"
             defer { try? FileManager.default.removeItem(atPath: script) }
@@ -70,6 +73,21 @@ import Testing
             #expect(r.status == 1)
             #expect(r.err == "\(script):1: error: column 25: the quoted text is not closed\n", "\(r.err)")
             #expect(r.out.hasPrefix("exported 46 events"), "the next line ran: \(r.out)")
+        }
+    }
+
+    /// A query's error names the column in the line, wherever the command starts in it
+    /// (after spaces, or after other commands on the line).
+    @Test func errorColumnsCountFromTheLine() throws {
+        try withSample { store in
+            let script = FileManager.default.temporaryDirectory.path + "/columns-\(UUID().uuidString).fp"
+            defer { try? FileManager.default.removeItem(atPath: script) }
+            try "  count households by bogus\ndigest;  households where statu = 1\n".write(toFile: script, atomically: true, encoding: .utf8)
+            let r = try fprepl(["--store", store, "-f", script])
+            let lines = r.err.split(separator: "\n").map(String.init)
+            #expect(lines.count == 2)
+            #expect(lines.first?.hasPrefix("\(script):1: error: column 23: unknown field 'bogus'") == true, "\(r.err)")
+            #expect(lines.last?.hasPrefix("\(script):2: error: column 27: unknown field 'statu'") == true, "\(r.err)")
         }
     }
 }

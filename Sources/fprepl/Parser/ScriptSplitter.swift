@@ -8,6 +8,9 @@ enum ScriptSplitter {
     struct Command: Equatable {
         var text: String
         var line: Int
+        /// The 1-based column of its first character in its line (errors that name a
+        /// column count from the line, not from the command).
+        var column = 1
     }
 
     static func split(_ script: String) -> [Command] {
@@ -15,13 +18,15 @@ enum ScriptSplitter {
         var current = ""
         var line = 1
         var startLine = 1
+        var startColumn = 1
+        var lineStart = 0  // the index of the line's first character
         var quote: Character?
         var chars = Array(script)
         chars.append("\n")
         var i = 0
         func finish() {
             let t = current.trimmingCharacters(in: .whitespaces)
-            if !t.isEmpty { out.append(Command(text: t, line: startLine)) }
+            if !t.isEmpty { out.append(Command(text: t, line: startLine, column: startColumn)) }
             current = ""
         }
         while i < chars.count {
@@ -35,12 +40,13 @@ enum ScriptSplitter {
                     line += 1
                     startLine = line
                     i += 1
+                    lineStart = i
                     continue
                 }
                 if c == q { quote = nil }
                 current.append(c)
             } else if c == "'" || c == "\"" {
-                if current.trimmingCharacters(in: .whitespaces).isEmpty { startLine = line }
+                if current.trimmingCharacters(in: .whitespaces).isEmpty { startLine = line; startColumn = i - lineStart + 1 }
                 quote = c
                 current.append(c)
             } else if c == "-" && i + 1 < chars.count && chars[i + 1] == "-"
@@ -51,10 +57,16 @@ enum ScriptSplitter {
                 continue
             } else if c == ";" || c == "\n" || c == "\r\n" {
                 finish()
-                if c != ";" { line += 1 }
+                if c != ";" {
+                    line += 1
+                    lineStart = i + 1
+                }
                 startLine = line
             } else {
-                if current.trimmingCharacters(in: .whitespaces).isEmpty && current.isEmpty { startLine = line }
+                if current.trimmingCharacters(in: .whitespaces).isEmpty {
+                    if current.isEmpty { startLine = line }
+                    if !c.isWhitespace { startColumn = i - lineStart + 1 }
+                }
                 current.append(c)
             }
             i += 1

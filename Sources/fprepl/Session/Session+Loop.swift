@@ -28,7 +28,7 @@ extension Session {
                 printError((source.map { "\($0):\(command.line): " } ?? "") + "interrupted (Ctrl-C): the script stopped before `\(shown)`")
                 break
             }
-            if !execute(command.text, line: command.line, source: source) {
+            if !execute(command.text, line: command.line, column: command.column, source: source) {
                 ok = false
                 if bail { break }
             }
@@ -72,7 +72,7 @@ extension Session {
                         printError("note: Ctrl-C: " + (left == 1 ? "the last command of the line was not run" : "the last \(left) commands of the line were not run"))
                         break
                     }
-                    if !execute(command.text, line: nil, source: nil) { ok = false }
+                    if !execute(command.text, line: nil, column: command.column, source: nil) { ok = false }
                 }
                 Interruption.clear()
             }
@@ -118,7 +118,7 @@ extension Session {
             case .line(let line):
                 for command in ScriptSplitter.split(line) {
                     if Interruption.pending { break }
-                    if !execute(command.text, line: nil, source: nil) { ok = false }
+                    if !execute(command.text, line: nil, column: command.column, source: nil) { ok = false }
                 }
             }
         }
@@ -130,7 +130,8 @@ extension Session {
     ///
     /// - Returns: Whether the command succeeded.
     @discardableResult
-    func execute(_ text: String, line: Int?, source: String?) -> Bool {
+    func execute(_ text: String, line: Int?, column: Int = 1, source: String?) -> Bool {
+        commandColumn = column
         let clock = ContinuousClock()
         let start = clock.now
         var call: CommandCall?

@@ -29,6 +29,9 @@ final class Session {
     /// The folders of the script files being run, innermost last ("" for a script
     /// from `-c`, standard input or one in the working folder).
     var scriptFolders: [String] = []
+    /// Where the command being run starts in its line (1-based): a query's errors give
+    /// their column in the line.
+    var commandColumn = 1
     /// Whether a command has said that `--store` names nothing (the next ones fail
     /// without saying it again).
     var missingStoreSaid = false

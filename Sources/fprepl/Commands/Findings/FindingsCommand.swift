@@ -17,7 +17,7 @@ enum FindingsCommand: ReplCommand {
     }
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
-        let (rules, filter) = try parse(call.rest)
+        let (rules, filter) = try parse(call.rest, column: session.commandColumn)
         let store = try session.store()
         let progress = Progress(label: "findings", enabled: session.showsProgress)
         // As of now: the findings saved beside the log while it has not grown since.
@@ -55,7 +55,8 @@ enum FindingsCommand: ReplCommand {
     }
 
     /// The rule names before `where`, and the expression after it (parsed as typed).
-    static func parse(_ rest: String) throws -> (rules: [String], filter: Expr?) {
+    /// - Parameter column: Where the command starts in its line, for the columns of errors.
+    static func parse(_ rest: String, column: Int = 1) throws -> (rules: [String], filter: Expr?) {
         let known = FindingRules.all.map(\.id)
         var rules: [String] = []
         var text = Substring(rest)
@@ -65,7 +66,7 @@ enum FindingsCommand: ReplCommand {
             let word = text.prefix { $0 != " " && $0 != "\t" }
             if word.lowercased() == "where" {
                 let offset = rest.distance(from: rest.startIndex, to: text.startIndex)
-                let query = try HouseholdQuery.parsed({ try QueryParser.parseWhere(String(text)) }, prefix: name.count + offset)
+                let query = try HouseholdQuery.parsed({ try QueryParser.parseWhere(String(text)) }, prefix: name.count + offset + column - 1)
                 return (rules, query.filter)
             }
             guard known.contains(String(word)) else {

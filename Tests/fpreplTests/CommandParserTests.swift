@@ -90,4 +90,16 @@ import Testing
             #expect(lines.last?.hasPrefix("\(script):2: error: column 27: unknown field 'statu'") == true, "\(r.err)")
         }
     }
+
+    /// A file name with spaces is given in quotes; `~/` is the home folder, for files.
+    @Test func quotedWordsAndTheHomeFolder() throws {
+        #expect(try CommandParser.words("a  'b c' \"d\"e\tf", command: "x") == ["a", "b c", "de", "f"])
+        #expect(throws: CommandError.self) { try CommandParser.words("export 'x", command: "export") }
+        let call = try #require(try CommandParser.parse("export 'my county.jsonl' --stream household-1"))
+        #expect(call.words == ["my county.jsonl"])
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        #expect(try #require(try CommandParser.parse("import ~/events.jsonl")).words == [home + "/events.jsonl"])
+        #expect(try #require(try CommandParser.parse("verify --checkpoint ~/c --key ~/k.pub"))[VerifyCommand.checkpoint] == home + "/c")
+        #expect(try #require(try CommandParser.parse("household ~/x")).words == ["~/x"], "not a file: as typed")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// One command line, parsed against its command's ``CommandSyntax``.
 struct CommandCall {
     /// The command the line starts with.
@@ -56,10 +57,12 @@ enum CommandParser {
         var words: [String] = []
         var values: [String: String] = [:]
         var flags: Set<String> = []
-        var pending = rest.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)[...]
+        var pending = try Self.words(rest, command: command.name)[...]
         while let word = pending.popFirst() {
             guard !options.isEmpty, word.hasPrefix("--") else {
-                words.append(word)
+                // A file is named as a shell would: `~/` is the home folder.
+                let slot = words.count < slots.count ? slots[words.count] : nil
+                if let slot, case .files = slot.completes { words.append(Self.home(word)) } else { words.append(word) }
                 continue
             }
             guard let option = options.first(where: { $0.name == word }) else {
@@ -74,11 +77,45 @@ enum CommandParser {
                 throw CommandError("\(command.name): \(word) takes \(option.expects)")
             }
             pending.removeFirst()
-            values[word] = value
+            values[word] = option.takesFile ? Self.home(value) : value
         }
         let call = CommandCall(command: command, calledAs: name, rest: rest, words: words, values: values, flags: flags)
         let required = slots.filter { !$0.optional }.count
         guard (required...slots.count).contains(words.count) else { throw call.misuse }
         return call
+    }
+
+    /// The words of a command line: runs of characters between spaces or tabs, where
+    /// text in single or double quotes is one word without its quotes (a file name with
+    /// spaces: `export 'county report.jsonl'`).
+    static func words(_ text: String, command: String) throws -> [String] {
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var quote: Character?
+        for c in text {
+            if let q = quote {
+                if c == q { quote = nil } else { word.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                inWord = true
+            } else if c == " " || c == "\t" {
+                if inWord { words.append(word) }
+                word = ""
+                inWord = false
+            } else {
+                word.append(c)
+                inWord = true
+            }
+        }
+        if quote != nil { throw CommandError("\(command): the quoted text is not closed") }
+        if inWord { words.append(word) }
+        return words
+    }
+
+    /// A path with a leading `~/` made the home folder's (`$HOME`); any other as it is.
+    static func home(_ path: String) -> String {
+        guard path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return path }
+        return home + path.dropFirst()
     }
 }

@@ -50,6 +50,12 @@ import Testing
             let mode = try FileManager.default.attributesOfItem(atPath: keys + "/inspector-2026.key")[.posixPermissions] as? Int
             #expect(mode == 0o600)
             #expect(try fprepl(["-c", "keygen inspector-2026 --dir \(keys)"]).err.contains("never overwritten"))
+            // A --dir that is not there yet is made, for the owner only; a file is not a folder.
+            let deeper = keys + "/new/inner"
+            #expect(try fprepl(["-c", "keygen k2 --dir \(deeper)"]).status == 0)
+            #expect(try FileManager.default.attributesOfItem(atPath: deeper)[.posixPermissions] as? Int == 0o700)
+            #expect(FileManager.default.fileExists(atPath: deeper + "/k2.key"))
+            #expect(try fprepl(["-c", "keygen k3 --dir \(keys)/inspector-2026.key"]).err == "error: keygen: \(keys)/inspector-2026.key is not a folder\n")
             let march = keys + "/march.checkpoint", pub = keys + "/inspector-2026.pub"
             let signed = try fprepl(["--store", dir, "-c", "checkpoint --sign \(keys)/inspector-2026.key --out \(march)"])
             #expect(signed.status == 0, "\(signed.err)")

@@ -9,7 +9,7 @@ enum KeygenCommand: ReplCommand {
     static let example = "keygen inspector-2026"
     static let reference = "an Ed25519 key pair for signing checkpoints (no store needed)"
 
-    static let dir = CommandOption.text("--dir", "DIR", expects: "a directory", help: "where to write the two files (default: here)")
+    static let dir = CommandOption.text("--dir", "DIR", expects: "a directory", help: "where to write the two files (default: here; made if missing, mode 0700)")
     static let syntax = CommandSyntax.words([Word("NAME")], options: [dir.declaration],
                                             misuse: "keygen takes a key name: keygen inspector-2026 [--dir DIR]")
 
@@ -24,6 +24,17 @@ enum KeygenCommand: ReplCommand {
         }
         let key: CheckpointSigningKey
         do { key = try CheckpointSigningKey.generate(name: name) } catch { throw CommandError("keygen: \(error)") }
+        // A folder that is not there yet is made (for the owner only: it holds a secret).
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder) {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw CommandError("keygen: cannot make the folder \(dir): \(String(cString: strerror(errno)))")
+            }
+        } else if !isFolder.boolValue {
+            throw CommandError("keygen: \(dir) is not a folder")
+        }
         let keyPath = dir + "/" + name + ".key", pubPath = dir + "/" + name + ".pub"
         for p in [keyPath, pubPath] where FileManager.default.fileExists(atPath: p) {
             throw CommandError("keygen: \(p) exists; a key is never overwritten")

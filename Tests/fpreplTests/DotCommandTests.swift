@@ -59,6 +59,28 @@ import Testing
         }
     }
 
+    /// A failed asof, .as, .mode, .output or .read stops a script (exit 1): the commands
+    /// after it would answer for another point or in another form. Other failures do not.
+    @Test func aFailedSettingStopsTheScript() throws {
+        try withSample { store in
+            let stops = "; the script stops here (the commands after it would answer for another point or in another form)\n"
+            for (setting, error) in [
+                ("asof position 99", "asof position 99: the log ends at position 45; asof now follows it as it grows"),
+                (".mode xml", ".mode takes one of: table, json, csv, line"),
+                (".as boss", ".as takes one of: auditor, analyst, inspector"),
+                (".output /nonexistent/x", "cannot write /nonexistent/x: No such file or directory"),
+                (".read /nonexistent.fp", "cannot read /nonexistent.fp: No such file or directory"),
+            ] {
+                let r = try fprepl(["--store", store, "-c", "\(setting); status"])
+                #expect(r.status == 1 && r.out == "", "\(setting): the status after it did not run: \(r.out)")
+                #expect(r.err == "error: " + error + stops, "\(setting): \(r.err)")
+            }
+            // A query that fails is not a setting: the script goes on.
+            let r = try fprepl(["--store", store, "-c", "household 1; digest"])
+            #expect(r.status == 1 && r.out.hasPrefix("size"), "\(r.out)")
+        }
+    }
+
     @Test func quitAndExitLeaveWithoutTheDot() throws {
         try withStore(events: 2) { dir in
             for word in ["quit", "exit", ".quit", ".exit"] {

@@ -25,6 +25,10 @@ protocol ReplCommand: Sendable {
     static var reference: String { get }
     /// What follows the name: words and options, or text it parses itself.
     static var syntax: CommandSyntax { get }
+    /// Whether it sets how the commands after it answer (`asof`, `.as`, `.mode`,
+    /// `.output`, `.read`): when it fails, a script stops, since what follows would
+    /// answer for another point, person or form than the one its author asked for.
+    static var setsWhatFollows: Bool { get }
 
     /// Runs the command in a session.
     ///
@@ -42,4 +46,5 @@ extension ReplCommand {
     static var reference: String { summary }
     static var usage: [String] { [name] }
     static var syntax: CommandSyntax { .none }
+    static var setsWhatFollows: Bool { false }
 }

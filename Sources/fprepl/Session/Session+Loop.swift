@@ -15,7 +15,7 @@ extension Session {
         defer { scriptFolders.removeLast() }
         var ok = true
         for command in ScriptSplitter.split(script) {
-            if quitRequested || interrupted || outputFailed { break }
+            if quitRequested || interrupted || outputFailed || settingFailed { break }
             if Interruption.pending {
                 // Ctrl-C during a command: the script stops here. At the prompt (a
                 // `.read`), the interrupt is left for the scripts around this one and
@@ -162,7 +162,16 @@ extension Session {
         } catch {
             var prefix = ""
             if let source, let line { prefix = "\(source):\(line): " }
-            printError(prefix + "error: " + CommandError.line(for: error))
+            var said = CommandError.line(for: error)
+            if let command = call?.command, command.setsWhatFollows {
+                if interactive {
+                    if command is AsofCommand.Type { said += "; the asof point is still \(asOf)" }
+                } else {
+                    settingFailed = true
+                    said += "; the script stops here (the commands after it would answer for another point or in another form)"
+                }
+            }
+            printError(prefix + "error: " + said)
             return false
         }
     }

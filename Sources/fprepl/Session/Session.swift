@@ -45,6 +45,9 @@ final class Session {
     var outputPath: String?
     /// Whether results could not be written (a full disk): the script stops.
     var outputFailed = false
+    /// Whether a command that sets how the next ones answer failed (`asof`, `.mode`):
+    /// the script stops.
+    var settingFailed = false
     /// How deep `.read` is nested (a file that reads itself stops at 16).
     var readDepth = 0
 

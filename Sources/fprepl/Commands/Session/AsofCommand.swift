@@ -4,6 +4,7 @@ import Projections
 /// `asof position N | recorded TIME | effective DATE | now`: the point in time every
 /// later query answers for; `asof` alone shows it.
 enum AsofCommand: ReplCommand {
+    static let setsWhatFollows = true
     static let name = "asof"
     static let summary = "set the point in time later queries answer for; alone, show it"
     static let usage = ["asof position N | recorded TIME | effective DATE | now", "asof"]

@@ -2,6 +2,7 @@ import Projections
 
 /// `.mode MODE`: the output mode for what follows.
 enum ModeCommand: ReplCommand {
+    static let setsWhatFollows = true
     static let name = ".mode"
     static let summary = "output mode for what follows: table, json, csv or line"
     static let usage = [".mode MODE"]
@@ -19,6 +20,7 @@ enum ModeCommand: ReplCommand {
 
 /// `.output FILE` and `.output`: where results go.
 enum OutputCommand: ReplCommand {
+    static let setsWhatFollows = true
     static let name = ".output"
     static let summary = "send results to a file (mode 0600); .output alone sends them back to stdout"
     static let usage = [".output FILE", ".output"]
@@ -34,6 +36,7 @@ enum OutputCommand: ReplCommand {
 
 /// `.read FILE`: a script's commands run in this session.
 enum ReadCommand: ReplCommand {
+    static let setsWhatFollows = true
     static let name = ".read"
     static let summary = "run the commands of a script file here; its errors name FILE:LINE"
     static let usage = [".read FILE"]
@@ -66,6 +69,7 @@ enum TimerCommand: ReplCommand {
 
 /// `.as ROLE`: who is looking, and so whether names and id numbers are shown.
 enum AsCommand: ReplCommand {
+    static let setsWhatFollows = true
     static let name = ".as"
     static let summary = "viewer role: auditor and inspector see names and id numbers, analyst sees them masked"
     static let usage = [".as ROLE"]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Projections
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -183,18 +184,7 @@ func writeFileForCommand(_ text: String, to path: String, mode: Int = 0o600) thr
         CommandError("cannot write \(what): \(String(cString: strerror(errno)))")
     }
     let bytes = Array(text.utf8)
-    func writeAll(_ fd: Int32) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = write(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
-    }
+    func writeAll(_ fd: Int32) -> Bool { bytes.withUnsafeBytes { FileBytes.writeAll(fd, $0) } }
     var info = stat()
     if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
         let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)

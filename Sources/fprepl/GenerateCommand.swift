@@ -61,7 +61,7 @@ struct GenerateCommand: ParsableCommand {
         // answered at once: the findings (judged: `docs/findings.md`) and the county.
         let judging = Progress(label: "judging the findings", enabled: isatty(2) == 1)
         let judgingStart = clock.now
-        let (findings, folded, _) = try FindingRules.now(target, save: true) { try judging.update(done: Int($0), total: Int($1), unit: "events") }
+        let (findings, folded, _) = try FindingRules.now(target, save: true, progress: judging.counting("events"))
         if let folded { try? CountySnapshot.save(folded, store: target) }
         judging.finish()
         try target.close()

@@ -7,17 +7,10 @@ import Testing
     /// `.output FILE`; the script stops at the first (it used to trap in FileHandle.write).
     @Test func aFullDiskIsOneErrorAndExitOne() throws {
         try withStore(events: 2) { dir in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: try InteractiveTests.binary())
-            p.arguments = ["--store", dir, "-c", "households; status; digest"]
-            p.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
-            let err = Pipe()
-            p.standardError = err
-            try p.runWithCleanSignalMask()
-            let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 1)
-            #expect(said == "error: cannot write the results to standard output: No space left on device; the script stops here\n")
+            let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+            let r = try fprepl(["--store", dir, "-c", "households; status; digest"], standardOutput: full)
+            #expect(r.status == 1)
+            #expect(r.err == "error: cannot write the results to standard output: No space left on device; the script stops here\n")
 
             let file = try fprepl(["--store", dir, "-c", ".output /dev/full; digest; status"])
             #expect(file.status == 1)

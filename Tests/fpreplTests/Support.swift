@@ -7,12 +7,15 @@ import EventStore
 // calls that is not in its own file.
 
 /// Runs the built `fprepl` with arguments and stdin; returns stdout, stderr, status.
-func fprepl(_ args: [String], stdin: String = "", environment: [String: String]? = nil) throws -> (out: String, err: String, status: Int32) {
-    try fprepl(args, stdinBytes: Array(stdin.utf8), environment: environment)
+/// With `standardOutput` (a file: `/dev/full`), results go there and `out` is empty.
+func fprepl(_ args: [String], stdin: String = "", environment: [String: String]? = nil,
+            standardOutput: FileHandle? = nil) throws -> (out: String, err: String, status: Int32) {
+    try fprepl(args, stdinBytes: Array(stdin.utf8), environment: environment, standardOutput: standardOutput)
 }
 
 /// Runs the built `fprepl` with arguments and stdin given as bytes (not necessarily UTF-8).
-func fprepl(_ args: [String], stdinBytes: [UInt8], environment: [String: String]? = nil) throws -> (out: String, err: String, status: Int32) {
+func fprepl(_ args: [String], stdinBytes: [UInt8], environment: [String: String]? = nil,
+            standardOutput: FileHandle? = nil) throws -> (out: String, err: String, status: Int32) {
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     var binary: String?
     for _ in 0..<4 {
@@ -26,12 +29,12 @@ func fprepl(_ args: [String], stdinBytes: [UInt8], environment: [String: String]
     if let environment { process.environment = environment }
     let input = Pipe(), output = Pipe(), error = Pipe()
     process.standardInput = input
-    process.standardOutput = output
+    process.standardOutput = standardOutput ?? output
     process.standardError = error
     try process.runWithCleanSignalMask()
     input.fileHandleForWriting.write(Data(stdinBytes))
     try input.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let out = standardOutput == nil ? output.fileHandleForReading.readDataToEndOfFile() : Data()
     let err = error.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self), process.terminationStatus)

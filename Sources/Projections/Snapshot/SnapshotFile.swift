@@ -46,7 +46,7 @@ enum SnapshotFile {
         fchmod(fd, 0o600)  // readable by the owner only, whatever an older file had
         var written = true
         for part in [header, body, trailer] where written {
-            written = part.withUnsafeBytes { writeAll(fd, $0) }
+            written = part.withUnsafeBytes { FileBytes.writeAll(fd, $0) }
         }
         let problem = written ? nil : errno
         close(fd)
@@ -73,20 +73,6 @@ enum SnapshotFile {
                 throw ProjectionError(.io, "cannot make the snapshots' directory", file: path, errno: errno)
             }
         }
-    }
-
-    /// Writes all of `bytes` to `fd`; false (errno set) when it cannot.
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            done += n
-        }
-        return true
     }
 
     /// `file`, or the file's name in older builds when only that one is there.

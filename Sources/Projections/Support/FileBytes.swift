@@ -47,4 +47,17 @@ public enum FileBytes {
         }
         return failed ? nil : bytes
     }
+
+    /// Writes all of `bytes` to `fd`, again after a short write or an interrupted one;
+    /// `false`, with `errno` set, when it cannot (a full disk, a closed descriptor).
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress.map { $0 + done }, bytes.count - done)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
+    }
 }

@@ -94,11 +94,10 @@ enum Completion {
         if ["where", "and", "or", "by", "(", ","].contains(last) || last.hasSuffix(",") { return fields }
         if last == "order" { return ["by"] }
         if let field = HouseholdField(rawValue: done.count >= 2 ? done[done.count - 2] : ""), ["=", "!=", "in"].contains(last) {
-            return values(of: field)
+            return field.labels
         }
         if HouseholdField(rawValue: last) != nil { return ["=", "!=", "<", "<=", ">", ">=", "in", "like"] }
         return ["where", "and", "or", "by", "order", "limit", "desc"]
     }
 
-    static func values(of field: HouseholdField) -> [String] { field.labels }
 }

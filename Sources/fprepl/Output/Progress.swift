@@ -43,6 +43,12 @@ final class Progress {
         shown = true
     }
 
+    /// ``update(done:total:unit:)`` as the projections and the store call a progress
+    /// closure: positions done and the total.
+    func counting(_ unit: String) -> (UInt64, UInt64) throws -> Void {
+        { done, total in try self.update(done: Int(done), total: Int(total), unit: unit) }
+    }
+
     /// Says what it is doing now, in place of the count (a step that has no count of
     /// its own, such as writing what was checked).
     func say(_ text: String) {

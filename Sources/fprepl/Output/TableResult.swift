@@ -35,8 +35,10 @@ struct TableResult {
     /// table wider than the terminal is shown one record to a block, as psql's
     /// `\x auto` does, its long values wrapped; scripts and pipes get the full table.
     func render(_ mode: OutputMode, width: Int?) -> String {
-        guard mode == .table, let width, tableWidth > width else { return render(mode) }
-        return expanded(width: width)
+        guard mode == .table else { return render(mode) }
+        let widths = columnWidths
+        if let width, Self.width(of: widths) > width { return expanded(width: width) }
+        return table(widths)
     }
 
     /// The widths of the columns: each the widest of its label and cells.
@@ -47,10 +49,10 @@ struct TableResult {
     }
 
     /// How wide the table is: its columns and the two spaces between them.
-    var tableWidth: Int {
-        let widths = columnWidths
-        return widths.reduce(0, +) + 2 * max(0, widths.count - 1)
-    }
+    var tableWidth: Int { Self.width(of: columnWidths) }
+
+    /// How wide columns `widths` wide are with two spaces between them.
+    static func width(of widths: [Int]) -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
 
     /// One block a row: `-[ 1 ]----`, then `label  value` a line, a value wider than
     /// what is left of the line wrapped under itself; an empty cell is `-`.
@@ -87,23 +89,27 @@ struct TableResult {
                 zip(columns, row).map { pad(plainKey($0.key), to: w) + " = " + $1.plain + "\n" }.joined()
             }.joined(separator: "\n")
         case .table:
-            let widths = columnWidths
-            func line(_ cells: [String], numeric: [Bool]) -> String {
-                var s = ""
-                for (k, c) in cells.enumerated() {
-                    if k > 0 { s += "  " }
-                    let last = k == cells.count - 1
-                    s += numeric[k] ? pad(c, to: widths[k], right: true) : (last ? c : pad(c, to: widths[k]))
-                }
-                while s.hasSuffix(" ") { s.removeLast() }
-                return s + "\n"
-            }
-            let numeric = columns.map(\.numeric)
-            var out = line(columns.map(\.label), numeric: numeric)
-            out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-            for row in rows { out += line(row.map(\.table), numeric: numeric) }
-            out += "(\(counted(rows.count, "row")))\n"
-            return out
+            return table(columnWidths)
         }
+    }
+
+    /// The aligned table, its columns `widths` wide.
+    private func table(_ widths: [Int]) -> String {
+        func line(_ cells: [String], numeric: [Bool]) -> String {
+            var s = ""
+            for (k, c) in cells.enumerated() {
+                if k > 0 { s += "  " }
+                let last = k == cells.count - 1
+                s += numeric[k] ? pad(c, to: widths[k], right: true) : (last ? c : pad(c, to: widths[k]))
+            }
+            while s.hasSuffix(" ") { s.removeLast() }
+            return s + "\n"
+        }
+        let numeric = columns.map(\.numeric)
+        var out = line(columns.map(\.label), numeric: numeric)
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { out += line(row.map(\.table), numeric: numeric) }
+        out += "(\(counted(rows.count, "row")))\n"
+        return out
     }
 }

@@ -59,24 +59,30 @@ extension Session {
                 FileHandle.standardOutput.write(Data("\n".utf8))
                 return ok
             case .interrupted:
-                Interruption.clear()
                 FileHandle.standardOutput.write(Data("\n".utf8))
                 continue
             case .line(let line):
                 editor.remember(line)
-                let commands = ScriptSplitter.split(line)
-                for (k, command) in commands.enumerated() {
-                    // Ctrl-C stops what is left of the line; the prompt comes back.
-                    if Interruption.pending {
-                        let left = commands.count - k
-                        printError("note: Ctrl-C: " + (left == 1 ? "the last command of the line was not run" : "the last \(left) commands of the line were not run"))
-                        break
-                    }
-                    if !execute(command.text, line: nil, column: command.column, source: nil) { ok = false }
-                }
-                Interruption.clear()
+                if !runTyped(line) { ok = false }
             }
         }
+        return ok
+    }
+
+    /// Runs the commands of a line typed at the prompt; Ctrl-C stops what is left of
+    /// it, saying so, and the prompt comes back.
+    private func runTyped(_ line: String) -> Bool {
+        var ok = true
+        let commands = ScriptSplitter.split(line)
+        for (k, command) in commands.enumerated() {
+            if Interruption.pending {
+                let left = commands.count - k
+                printError("note: Ctrl-C: " + (left == 1 ? "the last command of the line was not run" : "the last \(left) commands of the line were not run"))
+                break
+            }
+            if !execute(command.text, line: nil, column: command.column, source: nil) { ok = false }
+        }
+        Interruption.clear()
         return ok
     }
 
@@ -116,10 +122,7 @@ extension Session {
             case .interrupted:
                 FileHandle.standardOutput.write(Data("\n".utf8))
             case .line(let line):
-                for command in ScriptSplitter.split(line) {
-                    if Interruption.pending { break }
-                    if !execute(command.text, line: nil, column: command.column, source: nil) { ok = false }
-                }
+                if !runTyped(line) { ok = false }
             }
         }
         return ok
@@ -135,6 +138,8 @@ extension Session {
         let clock = ContinuousClock()
         let start = clock.now
         var call: CommandCall?
+        // Errors in a script name its file and line.
+        let prefix = source.flatMap { s in line.map { "\(s):\($0): " } } ?? ""
         defer {
             if timer, !(call?.command is TimerCommand.Type) {
                 printError(String(format: "Run Time: %.3f s", (clock.now - start).seconds))
@@ -155,13 +160,9 @@ extension Session {
                 Interruption.clear()
                 interrupted = true
             }
-            var prefix = ""
-            if let source, let line { prefix = "\(source):\(line): " }
             printError(prefix + "error: " + stopped.description)
             return false
         } catch {
-            var prefix = ""
-            if let source, let line { prefix = "\(source):\(line): " }
             var said = CommandError.line(for: error)
             if let command = call?.command, command.setsWhatFollows {
                 if interactive {

@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import Projections
 
 /// Where results go, and scripts read from within a session.
 extension Session {
@@ -32,18 +33,10 @@ extension Session {
     ///   closed descriptor); the script stops there (``outputFailed``).
     func emit(_ text: String) throws {
         let fd = outputFile?.fileDescriptor ?? 1
-        let bytes = Array(text.utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + done }, bytes.count - done) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                outputFailed = true
-                let place = outputFile == nil ? "standard output" : outputPath ?? "the .output file"
-                throw CommandError("cannot write the results to \(place): \(String(cString: strerror(errno))); the script stops here")
-            }
-            done += n
-        }
+        guard !Array(text.utf8).withUnsafeBytes({ FileBytes.writeAll(fd, $0) }) else { return }
+        outputFailed = true
+        let place = outputFile == nil ? "standard output" : outputPath ?? "the .output file"
+        throw CommandError("cannot write the results to \(place): \(String(cString: strerror(errno))); the script stops here")
     }
 
     /// `.read FILE`: runs a script's commands here, errors named `FILE:LINE`.

@@ -14,20 +14,18 @@ extension Session {
         // Folding the county can take seconds (10^5 households, or any asof point):
         // a bar on a terminal, and a place where Ctrl-C stops the command.
         let progress = Progress(label: "folding the county", enabled: showsProgress)
-        let update: (UInt64, UInt64) throws -> Void = { done, total in try progress.update(done: Int(done), total: Int(total), unit: "events") }
         do {
+            defer { progress.finish() }
             if asOf == .now {
                 // From the snapshot beside the log when it is valid; refreshed when stale.
-                let (s, note) = try CountyBuilder.now(store, save: !readOnly, progress: update)
+                let (s, note) = try CountyBuilder.now(store, save: !readOnly, progress: progress.counting("events"))
                 progress.finish()
                 if let note { printError("warning: " + note) }
                 state = s
             } else {
-                state = try CountyBuilder.build(store, asOf: asOf, progress: update)
-                progress.finish()
+                state = try CountyBuilder.build(store, asOf: asOf, progress: progress.counting("events"))
             }
         } catch is Interrupted {
-            progress.finish()
             throw CommandInterrupted(whole: "interrupted (Ctrl-C) while folding the county: nothing was shown")
         }
         countyCache = (asOf, store.endPosition, state)
@@ -43,9 +41,7 @@ extension Session {
         let start = clock.now
         let state: CountyState
         do {
-            state = try CountyBuilder.build(store, asOf: .now) { done, total in
-                try progress.update(done: Int(done), total: Int(total), unit: "events")
-            }
+            state = try CountyBuilder.build(store, asOf: .now, progress: progress.counting("events"))
         } catch is Interrupted {
             progress.finish()
             throw CommandInterrupted("rebuild", "the projections and the snapshot were left as they were")

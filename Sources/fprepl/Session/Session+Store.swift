@@ -13,7 +13,7 @@ extension Session {
     ///   open the store: ...`).
     func store() throws -> any EventLog {
         guard let storePath else { throw CommandError(Self.noStore) }
-        if openedStore == nil, !PostgresAddress.isAddress(storePath), !FileManager.default.fileExists(atPath: storePath) {
+        if openedStore == nil, storeIsMissing {
             // Said once: the commands after it would only repeat it.
             if missingStoreSaid, !interactive { throw SilentFailure() }
             missingStoreSaid = true

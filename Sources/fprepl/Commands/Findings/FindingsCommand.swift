@@ -21,7 +21,7 @@ enum FindingsCommand: ReplCommand {
         let store = try session.store()
         let progress = Progress(label: "findings", enabled: session.showsProgress)
         // As of now: the findings saved beside the log while it has not grown since.
-        let update: (UInt64, UInt64) throws -> Void = { done, total in try progress.update(done: Int(done), total: Int(total), unit: "events") }
+        let update = progress.counting("events")
         let judged: (findings: [Finding], county: CountyState?)
         do {
             if session.asOf == .now {

@@ -24,9 +24,7 @@ enum HelpCommand: ReplCommand {
     /// One command's help for scripts: `{"name","summary","usage","options":[{"name",
     /// "value","help"}],"example"}` (`value` is `null` for a flag).
     static func json(for name: String) throws -> JSONValue {
-        guard let c = CommandRegistry.command(named: name.lowercased()) ?? CommandRegistry.command(named: "." + name.lowercased()) else {
-            throw CommandRegistry.unknown(name)
-        }
+        let c = try command(name)
         var options: [JSONValue] = []
         if case .words(_, let declared, _) = c.syntax {
             options = declared.map { o in
@@ -47,11 +45,17 @@ enum HelpCommand: ReplCommand {
             let w = CommandRegistry.all.map { displayWidth($0.name) }.max() ?? 0
             return CommandRegistry.all.map { pad($0.name, to: w) + "  " + $0.summary + "\n" }.joined()
         }
-        // `.help mode` finds `.mode`.
+        return page(try command(name))
+    }
+
+    /// The command `help NAME` is about: `.help mode` finds `.mode`.
+    ///
+    /// - Throws: ``CommandError`` for a name that is no command's.
+    static func command(_ name: String) throws -> any ReplCommand.Type {
         guard let c = CommandRegistry.command(named: name.lowercased()) ?? CommandRegistry.command(named: "." + name.lowercased()) else {
             throw CommandRegistry.unknown(name)
         }
-        return page(c)
+        return c
     }
 
     /// One command's help: summary, usage, options, example.

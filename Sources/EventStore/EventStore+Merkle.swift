@@ -59,9 +59,10 @@ extension EventStore {
 
     /// Whether the Merkle tree kept on disk covers fewer records than the sealed
     /// segments hold (a store written before the tree existed, or whose tree files
-    /// were removed). A read-only open then hashes those records on every digest; one
-    /// open for writing hashes and persists them once.
-    public var merkleTreeIsBehind: Bool { tree.persistedSize() < sealedEnd }
+    /// were removed), or no longer described the records when the store was opened
+    /// (``RecoveryReport/treeRepairs``). A read-only open then hashes those records on
+    /// every digest; one open for writing hashes and persists them once.
+    public var merkleTreeNeedsWriting: Bool { tree.persistedSize() < sealedEnd || !tree.repairs.isEmpty }
 
     /// Brings the tree up to `size` records from the log.
     func currentTree(through size: UInt64) throws {

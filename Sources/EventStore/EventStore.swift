@@ -69,6 +69,9 @@ public final class EventStore: Sendable {
         public var rebuiltIndexes: [String] = []
         /// Damage found: the store reads up to it and refuses to write.
         public var damage: StoreError?
+        /// What of the kept Merkle tree no longer described the log and was rebuilt
+        /// from the records, one sentence each (a writer also records it in `REPAIRS`).
+        public var treeRepairs: [String] = []
     }
 
     /// Figures for `status`.
@@ -89,8 +92,20 @@ public final class EventStore: Sendable {
     public let directory: String
     /// How the store was opened.
     public let configuration: Configuration
-    /// What opening found and repaired.
-    public let recovery: RecoveryReport
+    /// What opening found and repaired: the log's tail and indexes, and the Merkle
+    /// tree, checked against the records on every open.
+    public var recovery: RecoveryReport {
+        var r = opening
+        r.treeRepairs = tree.repairs
+        return r
+    }
+
+    /// What opening found in the segments and indexes.
+    private let opening: RecoveryReport
+
+    /// The repairs writers have made to this store and recorded in its `REPAIRS` file,
+    /// oldest first, each stamped with its time.
+    public var recordedRepairs: [String] { RepairRecord.read(directory: directory) }
 
     let identity: StoreIdentity
     /// The write lock's file, held open (and so locked) until ``close()`` or deinit.
@@ -131,7 +146,7 @@ public final class EventStore: Sendable {
         self.lockFile = Mutex(lockFile)
         self.state = Mutex(state)
         self.writer = Mutex(WriterState(lastRecorded: lastRecorded))
-        self.recovery = recovery
+        self.opening = recovery
         self.tree = LogTree(directory: directory, storeID: identity.storeID, writable: !configuration.readOnly,
                             faults: configuration.faults)
     }
@@ -245,8 +260,11 @@ public final class EventStore: Sendable {
         }
         let next = active?.endPosition ?? logEnd
         let state = State(sealed: sealed, active: active, nextPosition: next, damage: report.damage)
-        return EventStore(directory: directory, configuration: configuration, identity: identity, lockFile: lock,
-                          state: state, lastRecorded: lastRecorded, recovery: report)
+        let store = EventStore(directory: directory, configuration: configuration, identity: identity, lockFile: lock,
+                               state: state, lastRecorded: lastRecorded, recovery: report)
+        // The kept tree is checked against the records before anything is answered from it.
+        store.tree.open(logSize: next, segmentFirsts: firsts, damaged: report.damage != nil, read: store.treeReader)
+        return store
     }
 
     /// The first positions of the directory's segment files, named by them, in log order.

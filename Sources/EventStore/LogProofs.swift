@@ -65,7 +65,7 @@ public enum ProofRequest {
     public static func consistency(from oldSize: UInt64, to newSize: UInt64?, end n: UInt64, place: String) throws -> UInt64 {
         let newSize = try size(newSize ?? n, end: n, place: place)
         guard oldSize > 0 else {
-            throw StoreError(.invalidArgument, "a consistency proof starts from a size of at least 1", path: place)
+            throw StoreError(.invalidArgument, "a consistency proof starts from a size of at least 1 (every log extends the empty one: there is nothing to prove from 0)", path: place)
         }
         guard oldSize <= newSize else {
             throw StoreError(.invalidArgument, "the old size \(oldSize) is larger than the new size \(newSize)", path: place)

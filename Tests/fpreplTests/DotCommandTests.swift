@@ -91,7 +91,7 @@ import Testing
             try ".mode json\n-- the size\ndigest\nbogus\ndigest\n".write(toFile: script, atomically: true, encoding: .utf8)
             let r = try fprepl(["--store", dir, "-c", ".read \(script); status"])
             #expect(r.status == 1)
-            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, ledger, projects, loans, findings, sample, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
+            #expect(r.err == "\(script):4: error: unknown command 'bogus'; commands: status, household, households, count, history, replay, exit-check, funds, ledger, projects, loans, findings, sample, stats, rates, asof, import, export, rebuild, digest, verify, checkpoint, keygen, prove, spot-check, check, help; dot commands: .help, .mode, .output, .read, .timer, .as, .quit\n")
             #expect(r.out.components(separatedBy: "\n").filter { $0.hasPrefix("{\"size\":2,") }.count == 2)
             #expect(r.out.contains("\"events\":2"), "the command after .read runs")
             // With --bail, the first error inside the script stops everything.

@@ -17,7 +17,8 @@ import Testing
             "stats", "rates --from 2016-01-01 --to 2016-12-31", "asof effective 2016-12-31", "import \(sampleLog)",
             "export \(dir)/out.jsonl", "rebuild", "digest", "verify", "keygen k --dir \(dir)", "checkpoint --sign \(dir)/k.key",
             "checkpoint --sign \(dir)/k.key --out \(dir)/cp", "checkpoint --verify \(dir)/k.pub \(dir)/cp",
-            "prove inclusion 3", "prove inclusion 3 --out \(dir)/p", "check inclusion \(dir)/p --root ROOT", "help", "help replay",
+            "prove inclusion 3", "prove inclusion 3 --out \(dir)/p", "check inclusion \(dir)/p --root ROOT",
+            "spot-check --seed s --count 3", "spot-check --seed s --count 3 --out \(dir)/s", "check spot-check \(dir)/s --root ROOT", "help", "help replay",
             ".help", ".help mode", ".mode json", ".output", ".timer off", ".as auditor", ".read \(dir)/one.fp",
         ]
     }

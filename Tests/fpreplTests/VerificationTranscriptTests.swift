@@ -71,7 +71,7 @@ import Testing
                 prove consistency 300 --out \(proof)
                 """])
             #expect(r.status == 0, "\(r.err)")
-            #expect(r.out.contains("holds these 300 records unchanged, and 40 more"))
+            #expect(r.out.contains("holds these 300 records unchanged (every one rehashed), and 40 more"))
             let check = try fprepl(["-c", "check consistency \(proof) --old-checkpoint \(march) --new-checkpoint \(today) --key \(pub)"])
             #expect(check.status == 0, "\(check.err)")
             #expect(check.out.hasPrefix("verdict   ok\nold size  300\nnew size  340\n"))
@@ -102,13 +102,13 @@ import Testing
             let v = try fprepl(["--store", rewritten, "-c", "verify --checkpoint \(march) --key \(pub)"])
             #expect(v.status == 1)
             #expect(v.out == "")
-            #expect(v.err.contains("the log was rewritten: its first 300 records have root"))
+            #expect(v.err.contains("the log was rewritten: its first 300 records, hashed from the records, have root"))
 
             // A checkpoint of another log.
             try withStore(events: 5) { other in
                 let o = try fprepl(["--store", other, "-c", "verify --checkpoint \(march) --key \(pub)"])
                 #expect(o.status == 1)
-                #expect(o.err.contains("the checkpoint is for the log fp-ledger/"))
+                #expect(o.err.contains("the checkpoint is for the log 'fp-ledger/"))
             }
         }
     }
@@ -155,6 +155,19 @@ import Testing
         }
     }
 
+    /// Runs a Python script: what it printed, and its exit status.
+    func python(_ script: String, _ arguments: String...) throws -> (String, Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.runWithCleanSignalMask()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (text, p.terminationStatus)
+    }
+
     /// The Python in docs/verification.md recomputes the same root from the files.
     @Test func thePythonInTheDocsRecomputesTheRoot() throws {
         let page = try String(contentsOf: DocExamplesTests.root.appendingPathComponent("docs/verification.md"), encoding: .utf8)
@@ -174,16 +187,31 @@ import Testing
         }
         let digest = try store.digest()
         try store.close()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, dir]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.runWithCleanSignalMask()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let (text, status) = try python(script, dir)
+        #expect(status == 0)
         #expect(text == "333 \(digest.root.hex)\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".seg") }.count > 5)
+    }
+
+    /// The Python in docs/verification.md draws the spot check's positions as fprepl does.
+    @Test func thePythonInTheDocsDrawsTheSpotCheckPositions() throws {
+        let page = try String(contentsOf: DocExamplesTests.root.appendingPathComponent("docs/verification.md"), encoding: .utf8)
+        let def = try #require(page.range(of: "def positions("))
+        let start = try #require(page.range(of: "```python\n", options: .backwards, range: page.startIndex..<def.lowerBound))
+        let end = try #require(page.range(of: "```", range: def.upperBound..<page.endIndex))
+        let script = FileManager.default.temporaryDirectory.path + "/positions-\(UUID().uuidString).py"
+        try (String(page[start.upperBound..<end.lowerBound]) + "\nprint(positions('2026-06-zhang', 40, 100))\n")
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let (text, status) = try python(script)
+        #expect(status == 0)
+        try withStore(events: 100) { dir in
+            let r = try fprepl(["--store", dir, "-c", "spot-check --seed 2026-06-zhang --count 40"])
+            #expect(r.status == 0, "\(r.err)")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+            let drawn = try #require(doc["records"] as? [[String: Any]]).compactMap { $0["position"] as? Int }
+            #expect(text == "[" + drawn.map(String.init).joined(separator: ", ") + "]\n")
+            #expect(drawn.count == 40)
+        }
     }
 }

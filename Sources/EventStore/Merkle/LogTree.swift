@@ -40,6 +40,9 @@ final class LogTree: Sendable {
         var levels: [Level] = []  // index k holds height k * levelStride
         /// What loading found wrong with the persisted tree (it is then rebuilt).
         var repairs: [String] = []
+        /// The store is damaged: the kept tree is read but never cut or written, so
+        /// that what it says about the damaged records is kept.
+        var frozen = false
     }
 
     /// Reads the canonical bytes of records `from..<to` in order, calling the closure
@@ -83,12 +86,24 @@ final class LogTree: Sendable {
     /// What loading found wrong and rebuilt, for the recovery report.
     var repairs: [String] { inner.withLock { $0.repairs } }
 
-    private func prepare(_ s: inout Inner, size: UInt64, sealedEnd: UInt64, read: RecordReader) throws {
-        if !s.loaded {
-            load(&s, logSize: size)
+    /// Loads the kept tree when the store is opened and checks it against the log
+    /// (``load(_:logSize:segmentFirsts:read:)``). `damaged`: the store found damage on
+    /// open, and the tree files are then left as they are.
+    func open(logSize: UInt64, segmentFirsts: [UInt64], damaged: Bool, read: RecordReader) {
+        inner.withLock { s in
+            guard !s.loaded else { return }
+            s.frozen = damaged
+            load(&s, logSize: logSize, segmentFirsts: segmentFirsts, read: read)
             s.loaded = true
         }
-        if writable, s.frontier.size < sealedEnd, sealedEnd <= size {
+    }
+
+    private func prepare(_ s: inout Inner, size: UInt64, sealedEnd: UInt64, read: RecordReader) throws {
+        if !s.loaded {
+            load(&s, logSize: size, segmentFirsts: [], read: read)
+            s.loaded = true
+        }
+        if writable, !s.frozen, s.frontier.size < sealedEnd, sealedEnd <= size {
             try extend(&s, to: sealedEnd, durableEnd: sealedEnd, read: read)
             try? persist(&s)
         }
@@ -134,9 +149,17 @@ final class LogTree: Sendable {
 
     // MARK: Loading and persisting
 
-    /// Takes the persisted tree as far as its head vouches for it; anything doubtful
-    /// is dropped (and for a writer, cut from the files) to be rehashed from the log.
-    private func load(_ s: inout Inner, logSize: UInt64) {
+    /// Takes the persisted tree as far as its head vouches for it and the log agrees
+    /// with it; anything doubtful is dropped (and for a writer, cut from the files and
+    /// the head written again) to be rehashed from the log.
+    ///
+    /// The check against the log is cheap: the head covers no more records than the
+    /// log holds, its stored hashes give its root, and the kept leaf hash of the last
+    /// record it covers and of the first record of every segment it covers equal the
+    /// hashes of those records as they are now. When one differs, the records from the
+    /// start of the segment before it are hashed and compared with the kept leaves to
+    /// find the first that differs; the tree is kept up to it and rebuilt from there.
+    private func load(_ s: inout Inner, logSize: UInt64, segmentFirsts: [UInt64], read: RecordReader) {
         let headPath = path(TreeHead.fileName)
         var size: UInt64 = 0
         var root = MerkleHash.emptyTree
@@ -144,8 +167,6 @@ final class LogTree: Sendable {
             if let head = try readHead() {
                 if head.storeID != storeID {
                     s.repairs.append("\(headPath): belongs to another store; the tree is rebuilt from the log")
-                } else if head.treeSize > logSize {
-                    s.repairs.append("\(headPath): covers \(head.treeSize) records but the log has \(logSize); the tree is rebuilt from the log")
                 } else {
                     size = head.treeSize
                     root = head.root
@@ -193,7 +214,30 @@ final class LogTree: Sendable {
                 take(0)
             }
         }
-        if writable {
+        let headSize = size
+        if s.frozen {
+            // Damage: the records past it cannot be read to check the tree against, and
+            // what the tree kept of them is evidence. Answers stop at the log's end.
+        } else if headSize > 0 || logSize > 0 {
+            // Records cut from the log's end leave what the tree kept of those before.
+            var checked = min(size, logSize)
+            let disagreement = checked > 0 ? firstDisagreement(s, size: checked, segmentFirsts: segmentFirsts, read: read) : nil
+            if let p = disagreement { checked = p }
+            let covered = headSize > logSize ? "covered \(headSize) records (the log has \(logSize))" : "covered \(headSize) records"
+            if let p = disagreement {
+                s.repairs.append("the kept Merkle tree \(covered), but the records from position \(p) on are not those it hashed "
+                    + "(changed, or cut and written again, after they were appended); the tree is rebuilt from the records from there")
+            } else if headSize > logSize {
+                s.repairs.append("the kept Merkle tree \(covered): records were cut from the log's end; the tree is kept for the \(logSize) it holds")
+            } else if headSize == 0, logSize > 0, !FileSystem.exists(headPath) {
+                s.repairs.append("there is no kept Merkle tree (\(headPath) is missing) for the \(logSize) records; it is built from the records as they are now")
+            }
+            if checked != size {
+                size = checked
+                take(size)
+            }
+        }
+        if writable, !s.frozen {
             for k in s.levels.indices {
                 try? s.levels[k].handle?.truncate(to: Int64(s.levels[k].persisted) * Int64(MerkleHash.byteCount))
             }
@@ -204,10 +248,57 @@ final class LogTree: Sendable {
             take(0)
             s.frontier = MerkleFrontier()
         }
+        if !s.repairs.isEmpty, writable, !s.frozen {
+            // The head must not vouch for what was dropped, and the repair stays on record.
+            if size != headSize { try? persist(&s) }
+            RepairRecord.append(s.repairs, directory: directory, faults: faults)
+        }
+    }
+
+    /// The first position from which the kept tree of `size` records does not describe
+    /// the log as it is now, or `nil` when every probe agrees (or the log cannot be
+    /// read there: damage is reported by the reads, not here).
+    private func firstDisagreement(_ s: Inner, size: UInt64, segmentFirsts: [UInt64], read: RecordReader) -> UInt64? {
+        func recordLeaf(_ p: UInt64) -> MerkleHash? {
+            var leaf: MerkleHash?
+            guard (try? read(p, p + 1) { leaf = MerkleHash.leaf($0) }) != nil else { return nil }
+            return leaf
+        }
+        var probes = segmentFirsts.filter { $0 < size }
+        if probes.last != size - 1 { probes.append(size - 1) }
+        var from: UInt64 = 0  // the last segment start that agreed
+        var failing: UInt64?
+        for p in probes {
+            guard let now = recordLeaf(p), let kept = try? perfect(0, p, s) else { return nil }
+            if now != kept {
+                failing = p
+                break
+            }
+            if segmentFirsts.contains(p) { from = p }
+        }
+        guard let failing else { return nil }
+        // Find the first record that differs, from the last segment start that agreed.
+        var position = from
+        var first: UInt64?
+        let chunk: UInt64 = 4096
+        var kept: [MerkleHash] = []
+        var keptFrom: UInt64 = from
+        try? read(from, size) { bytes in
+            guard first == nil else { return }
+            if position >= keptFrom + UInt64(kept.count) {
+                keptFrom = position
+                kept = (try? stored(0, position..<min(size, position + chunk), s)) ?? []
+            }
+            if position - keptFrom >= UInt64(kept.count) || MerkleHash.leaf(bytes) != kept[Int(position - keptFrom)] {
+                first = position
+            }
+            position += 1
+        }
+        return first ?? failing
     }
 
     private func persist(_ s: inout Inner) throws {
-        guard writable else { return }
+        guard writable, !s.frozen else { return }
         for k in s.levels.indices where !s.levels[k].pending.isEmpty {
             let height = k * Self.levelStride
             if s.levels[k].handle == nil {

@@ -7,7 +7,7 @@ enum CommandRegistry {
         ReplayCommand.self, ExitCheckCommand.self, FundsCommand.self, LedgerCommand.self, ProjectsCommand.self,
         LoansCommand.self, FindingsCommand.self, SampleCommand.self, StatsCommand.self, RatesCommand.self,
         AsofCommand.self, ImportCommand.self, ExportCommand.self, RebuildCommand.self, DigestCommand.self,
-        VerifyCommand.self, CheckpointCommand.self, KeygenCommand.self, ProveCommand.self, CheckCommand.self,
+        VerifyCommand.self, CheckpointCommand.self, KeygenCommand.self, ProveCommand.self, SpotCheckCommand.self, CheckCommand.self,
         HelpCommand.self,
         DotHelpCommand.self, ModeCommand.self, OutputCommand.self, ReadCommand.self, TimerCommand.self,
         AsCommand.self, QuitCommand.self,

@@ -27,6 +27,26 @@ func escapingControlCharacters(_ text: String) -> String {
     return out
 }
 
+/// A value echoed in a message: in single quotes, its control characters (newlines
+/// too) written out, and cut to its first `limit` characters with the number of those
+/// left out, so that a value from a file or a command line cannot split the message
+/// over lines or make it megabytes long.
+func echoed(_ value: some StringProtocol, limit: Int = 60) -> String {
+    let text = String(value)
+    let n = text.count
+    var out = "'"
+    for c in text.prefix(limit) {
+        switch c {
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r\n": out += "\\r\\n"
+        default: out += escapingControlCharacters(String(c))
+        }
+    }
+    out += "'"
+    return n > limit ? out + "... (\(n - limit) more characters)" : out
+}
+
 /// C0 controls but newline and tab, DEL, and the C1 controls.
 private func isEscaped(_ u: Unicode.Scalar) -> Bool {
     (u.value < 0x20 && u != "\n" && u != "\t") || (0x7F...0x9F).contains(u.value)

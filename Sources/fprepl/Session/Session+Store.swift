@@ -32,11 +32,13 @@ extension Session {
             var c = EventStore.Configuration()
             c.readOnly = true
             var s = try EventStore.open(storePath, configuration: c)
-            if s.merkleTreeIsBehind, !readOnly, s.damage == nil, let upgraded = persistMerkleTree(storePath) {
+            // Said from this open: the writer that persists a rebuilt tree finds the same.
+            let warnings = Self.warnings(s.recovery)
+            if s.merkleTreeNeedsWriting, !readOnly, s.damage == nil, let upgraded = persistMerkleTree(storePath) {
                 s = upgraded
             }
             openedStore = s
-            for line in Self.warnings(s.recovery) { printError("warning: " + line) }
+            noteOpening(warnings)
             return s
         } catch let e as StoreError {
             throw CommandError("cannot open the store: \(e)")
@@ -74,7 +76,7 @@ extension Session {
             }
             let s = try EventStore.open(storePath)
             openedStore = s
-            for line in Self.warnings(s.recovery) { printError("warning: " + line) }
+            noteOpening(Self.warnings(s.recovery))
             return s
         } catch let e as StoreError {
             throw CommandError("cannot open the store for writing: \(e)")
@@ -95,6 +97,14 @@ extension Session {
         return try? EventStore.open(path, configuration: c)
     }
 
+    /// Says what opening the store found, each once per session, and keeps it for `status`.
+    private func noteOpening(_ warnings: [String]) {
+        for line in warnings where !openingWarnings.contains(line) {
+            openingWarnings.append(line)
+            printError("warning: " + line)
+        }
+    }
+
     /// What opening found, one line each: nothing repaired or damaged goes unmentioned.
     static func warnings(_ r: EventStore.RecoveryReport) -> [String] {
         var out: [String] = []
@@ -105,6 +115,7 @@ extension Session {
         for index in r.rebuiltIndexes {
             out.append("the index \(index) was missing or unreadable; rebuilt from its segment")
         }
+        out += r.treeRepairs
         if let d = r.damage {
             out.append("the store is damaged: \(d); records before it read, appends are refused")
         }

@@ -35,6 +35,8 @@ final class Session {
     /// Whether a command has said that `--store` names nothing (the next ones fail
     /// without saying it again).
     var missingStoreSaid = false
+    /// What opening the store found and said (repairs, damage), for `status` to show again.
+    var openingWarnings: [String] = []
     /// Whether Ctrl-C stopped the script (fprepl then exits 130).
     var interrupted = false
     var countyCache: (asOf: AsOf, end: UInt64, state: CountyState)?

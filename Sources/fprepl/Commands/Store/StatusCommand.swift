@@ -26,6 +26,13 @@ enum StatusCommand: ReplCommand {
         if let damage = store.damage {
             fields.append(("damage", "damage", .text("\(damage)")))
         }
+        if !session.openingWarnings.isEmpty {
+            fields.append(("found_on_open", "found on open", .text(session.openingWarnings.joined(separator: "; "))))
+        }
+        let recorded = store.recordedRepairs
+        if let last = recorded.last {
+            fields.append(("repairs", "repairs", .text("\(counted(recorded.count, "repair")) on record in REPAIRS; the last: \(last)")))
+        }
         return .record(RecordResult(fields: fields))
     }
 

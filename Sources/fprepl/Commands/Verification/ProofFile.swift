@@ -8,6 +8,16 @@ enum ProofFile {
     enum Parsed {
         case inclusion(InclusionProof)
         case consistency(ConsistencyProof)
+        case spotCheck(SpotCheckFile)
+    }
+
+    /// What `spot-check` writes: the seed and tree size the positions were drawn for,
+    /// the root the office claims, and each drawn record with its proof.
+    struct SpotCheckFile {
+        var seed: String
+        var size: UInt64
+        var root: MerkleHash
+        var records: [InclusionProof]
     }
 
     /// An inclusion proof as JSON.
@@ -49,11 +59,11 @@ enum ProofFile {
             }
             return h
         }
-        func hashes() throws -> [MerkleHash] {
-            guard case .array(let items) = try field("hashes") else { throw CommandError("\(path): field hashes must be an array") }
+        func hashes(_ o: JSONObject = o, at place: String = "") throws -> [MerkleHash] {
+            guard case .array(let items) = o["hashes"] ?? .null else { throw CommandError("\(path): field \(place)hashes must be an array") }
             return try items.enumerated().map { i, v in
                 guard case .string(let s) = v, let h = MerkleHash(hex: s) else {
-                    throw CommandError("\(path): hashes[\(i)] must be a 64-digit hex hash")
+                    throw CommandError("\(path): \(place)hashes[\(i)] must be a 64-digit hex hash")
                 }
                 return h
             }
@@ -71,8 +81,28 @@ enum ProofFile {
         case "consistency":
             return .consistency(ConsistencyProof(oldSize: try number("old_size"), newSize: try number("new_size"),
                                                             oldRoot: try hash("old_root"), newRoot: try hash("new_root"), hashes: try hashes()))
+        case "spot-check":
+            guard case .string(let seed) = try field("seed") else { throw CommandError("\(path): field seed must be a string") }
+            guard case .array(let items) = try field("records") else { throw CommandError("\(path): field records must be an array") }
+            let size = try number("size"), root = try hash("root")
+            let records = try items.enumerated().map { i, item -> InclusionProof in
+                let place = "records[\(i)]."
+                guard case .object(let r) = item else { throw CommandError("\(path): records[\(i)] must be an object") }
+                guard case .integer(let p) = r["position"] ?? .null, p >= 0 else {
+                    throw CommandError("\(path): field \(place)position must be a whole number")
+                }
+                guard case .string(let l) = r["leaf_hash"] ?? .null, let leaf = MerkleHash(hex: l) else {
+                    throw CommandError("\(path): field \(place)leaf_hash must be a 64-digit hex hash")
+                }
+                guard case .string(let b) = r["record"] ?? .null, let bytes = Base64.decode(b) else {
+                    throw CommandError("\(path): field \(place)record must be base64")
+                }
+                return InclusionProof(position: UInt64(p), size: size, leafHash: leaf, root: root, hashes: try hashes(r, at: place),
+                                      canonicalBytes: bytes)
+            }
+            return .spotCheck(SpotCheckFile(seed: seed, size: size, root: root, records: records))
         default:
-            throw CommandError("\(path): field proof must be inclusion or consistency, not '\(kind)'")
+            throw CommandError("\(path): field proof must be inclusion, consistency or spot-check, not \(echoed(kind))")
         }
     }
 }

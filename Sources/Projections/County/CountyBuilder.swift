@@ -41,14 +41,17 @@ public enum CountyBuilder {
     /// - Parameters:
     ///   - store: The store.
     ///   - asOf: The point in time.
+    ///   - through: Also leaves out events effective after this day (with `asOf` a
+    ///     position or a recorded time: what the ledger then knew of that day).
     ///   - progress: Called with positions done and the total.
     /// - Complexity: two passes over the records up to the point; the first decodes only
     ///   corrections.
-    public static func build(_ store: any EventLog, asOf: AsOf = .now, observer: Observer = Observer(),
+    public static func build(_ store: any EventLog, asOf: AsOf = .now, through: EffectiveDate? = nil, observer: Observer = Observer(),
                              progress: ((UInt64, UInt64) throws -> Void)? = nil, from snapshot: CountyState? = nil) throws -> CountyState {
         // Without hooks, a whole fold of a file store is shared by two threads.
         let lanes = observer.beforeEvent == nil && observer.cadreEvent == nil && snapshot == nil ? 2 : 1
-        return try build(store, asOf: asOf, observers: Array(repeating: observer, count: lanes), progress: progress, from: snapshot)
+        return try build(store, asOf: asOf, through: through, observers: Array(repeating: observer, count: lanes), progress: progress,
+                         from: snapshot)
     }
 
     /// Folds the store as of a point in one lane per observer (at most two): each lane
@@ -60,12 +63,12 @@ public enum CountyBuilder {
     /// every lane would fetch every row), runs in one lane with the first observer.
     ///
     /// - Complexity: as ``build(_:asOf:observer:progress:from:)``, the second pass shared.
-    static func build(_ store: any EventLog, asOf: AsOf, observers: [Observer], progress: ((UInt64, UInt64) throws -> Void)?,
-                      from snapshot: CountyState?) throws -> CountyState {
+    static func build(_ store: any EventLog, asOf: AsOf, through: EffectiveDate? = nil, observers: [Observer],
+                      progress: ((UInt64, UInt64) throws -> Void)?, from snapshot: CountyState?) throws -> CountyState {
         let end = store.endPosition
         guard end > 0 else { return CountyState() }
         // A snapshot serves only "now": fold the records after it.
-        let resume = asOf == .now ? snapshot : nil
+        let resume = asOf == .now && through == nil ? snapshot : nil
         let first = resume?.position.map { $0 + 1 } ?? 0
         if let resume, first >= end { return resume }
         var limit = end - 1
@@ -74,6 +77,7 @@ public enum CountyBuilder {
         if case .recorded(let t) = asOf { recordedLimit = t }
         var effectiveLimit: EffectiveDate?
         if case .effective(let d) = asOf { effectiveLimit = d }
+        if let through { effectiveLimit = min(effectiveLimit ?? through, through) }
 
         // Pass 1: corrections, in recording order (a later one wins). Those after a
         // snapshot that name an event before it mark their stream for a refold.
@@ -133,7 +137,7 @@ public enum CountyBuilder {
                 state.villages[id] = nil
                 for e in try Corrections.apply(try store.readStream(stream).map(LoggedEvent.init)) { try foldVillage(&state, id, e) }
             case .policy:
-                return try build(store, asOf: asOf, observers: observers, progress: progress, from: nil)
+                return try build(store, asOf: asOf, through: through, observers: observers, progress: progress, from: nil)
             default: break
             }
         }

@@ -29,9 +29,12 @@ public enum Rates {
     ///
     /// - Complexity: four passes over the log: two builds (start and end of the
     ///   period) of two passes each (corrections, then events).
-    public static func compute(_ store: any EventLog, from: EffectiveDate, to: EffectiveDate) throws -> RatesReport {
+    ///
+    /// `asOf`: what the ledger knew at a point (a position or a recorded time: only the
+    /// records it then held count; an effective date: the period must end by it).
+    public static func compute(_ store: any EventLog, from: EffectiveDate, to: EffectiveDate, asOf: AsOf = .now) throws -> RatesReport {
         let dayBefore = from.previousDay
-        let start = try CountyBuilder.build(store, asOf: .effective(dayBefore))
+        let start = try CountyBuilder.build(store, asOf: asOf, through: dayBefore)
         var registered = 0, exitedPeople = 0, poorPeople = 0
         for h in start.households.values where h.status != .removed {
             registered += h.people
@@ -63,7 +66,7 @@ public enum Rates {
             default: break
             }
         }
-        _ = try CountyBuilder.build(store, asOf: .effective(to), observer: observer)
+        _ = try CountyBuilder.build(store, asOf: asOf, through: to, observer: observer)
         let approving = surveyed.values.filter(\.approves).count
         return RatesReport(
             from: from, to: to,

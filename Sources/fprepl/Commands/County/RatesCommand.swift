@@ -17,13 +17,17 @@ enum RatesCommand: ReplCommand {
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
         let store = try session.store()
-        // Default: up to the latest effective date in the log.
-        guard let end = try call[to] ?? AsOf.now.endOfRecord(in: store) else {
-            throw CommandError("the store is empty: there is no period to measure")
+        // Default: up to the latest effective date the ledger knows at the asof point.
+        guard let end = try call[to] ?? session.asOf.endOfRecord(in: store) else {
+            throw CommandError(session.asOf == .now ? "the store is empty: there is no period to measure"
+                : "the ledger held no record at \(session.asOf): there is no period to measure")
+        }
+        if case .effective(let d) = session.asOf, end > d {
+            throw CommandError("--to \(end) is after the asof date \(d): the ledger as of then knows nothing later (asof now, or --to \(d))")
         }
         let start = call[from] ?? EffectiveDate(year: end.year, month: 1, day: 1) ?? end
         guard start <= end else { throw CommandError("--from \(start) is after --to \(end)") }
-        let r = try Rates.compute(store, from: start, to: end)
+        let r = try Rates.compute(store, from: start, to: end, asOf: session.asOf)
         // The first four count people, 群众认可度 households.
         let metrics: [(key: String, label: String, ratio: Ratio, unit: String)] = [
             ("wrong_inclusion", "错评率", r.wrongInclusion, "人"), ("omission", "漏评率", r.omission, "人"),

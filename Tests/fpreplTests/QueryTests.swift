@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Projections
 @testable import fprepl
 
 @Suite struct QueryParserTests {
@@ -47,7 +48,8 @@ import Testing
             do { _ = count ? try QueryParser.parseCount(text) : try QueryParser.parseHouseholds(text); return nil } catch { return error as? QueryError }
         }
         #expect(error(" where statu = 1")?.message.hasPrefix("unknown field 'statu'; fields: id, village, town") == true)
-        #expect(error(" where status = 1")?.message == nil)
+        // The parser checks values as it reads them, at their column (a status is a label).
+        #expect(error(" where status = 1") == QueryError(message: "'1' is not a status; one of: 未脱贫, 已脱贫, 已脱贫(不再享受政策), 返贫, 已剔除", column: 17))
         #expect(error(" where status")?.message == "expected a comparison (= != < <= > >=), 'in' or 'like' after status")
         #expect(error(" where (status = 返贫")?.message == "expected ')'")
         #expect(error(" where village = 'abc")?.message == "the quoted text is not closed")
@@ -69,13 +71,50 @@ import Testing
     }
 
     @Test func valuesOfLabelledFieldsAreChecked() throws {
-        #expect(try QueryEvaluator.normalize(.compare(.mainCause, .eq, .text("01"))) == .compare(.mainCause, .eq, .text("因病")))
-        #expect(try QueryEvaluator.normalize(.compare(.cause, .eq, .number(7))) == .compare(.cause, .eq, .text("缺技术")))
-        #expect(try QueryEvaluator.normalize(.compare(.attribute, .eq, .text("五保户"))) == .compare(.attribute, .eq, .text("特困供养贫困户")))
-        #expect(throws: QueryError.self) { try QueryEvaluator.normalize(.compare(.status, .eq, .text("脱贫"))) }
-        #expect(throws: QueryError.self) { try QueryEvaluator.normalize(.compare(.mainCause, .eq, .text("因懒"))) }
-        #expect(throws: QueryError.self) { try QueryEvaluator.normalize(.compare(.income, .lt, .text("low"))) }
-        #expect(try QueryEvaluator.normalize(.compare(.monitored, .eq, .text("是"))) == .compare(.monitored, .eq, .text("true")))
+        func filter(_ text: String) throws -> Expr? { try QueryParser.parseWhere("where " + text).filter }
+        #expect(try filter("main_cause = 01") == .compare(.mainCause, .eq, .text("因病")))
+        #expect(try filter("cause = 7") == .compare(.cause, .eq, .text("缺技术")))
+        #expect(try filter("attribute = 五保户") == .compare(.attribute, .eq, .text("特困供养贫困户")))
+        #expect(try filter("monitored = 是") == .compare(.monitored, .eq, .text("true")))
+        #expect(throws: QueryError.self) { try filter("status = 脱贫") }
+        #expect(throws: QueryError.self) { try filter("main_cause = 因懒") }
+        #expect(throws: QueryError.self) { try filter("income < low") }
+    }
+
+    /// A value that can never match is an error at its column, never `(0 rows)`.
+    @Test func aValueThatCanNeverMatchIsAnErrorAtItsColumn() throws {
+        func error(_ text: String, villages: [VillageState]? = nil) -> QueryError? {
+            do {
+                _ = try QueryParser.parseWhere("where " + text, villages: villages.map { v in { v } })
+                return nil
+            } catch { return error as? QueryError }
+        }
+        #expect(error("village = 53012410120") == QueryError(message: "a village code has 12 digits; '53012410120' has 11", column: 17))
+        #expect(error("status = 未脱贫 and town = 5301241") == QueryError(message: "a town code has 9 digits; '5301241' has 7", column: 31))
+        #expect(error("county = 53012") == QueryError(message: "a county code has 6 digits; '53012' has 5", column: 16))
+        #expect(error("id in (5301241012010001, 12)") == QueryError(message: "a household id has 16 digits; '12' has 2", column: 32))
+        #expect(error("id = household-5301241012010001") == nil)
+        #expect(error("status = 退出")?.column == 16)
+        #expect(error("exit_year = 16") == QueryError(message: "exit_year is a year (such as 2016), not 16", column: 19))
+        #expect(error("members = 2.5")?.message == "members is a whole number of people, not 2.5")
+        #expect(error("village = 和平村") == QueryError(message: "a village is given by its 12-digit code here, not '和平村'", column: 17))
+        // A value echoed in an error is quoted, its control characters written out, cut.
+        #expect(error("main_cause = '因\n病'")?.message.hasPrefix("'因\\n病' is not a value of main_cause") == true)
+        #expect(error("main_cause = " + String(repeating: "x", count: 10_000))?.message
+            .hasPrefix("'" + String(repeating: "x", count: 60) + "'... (9940 more characters) is not a value") == true)
+
+        // With the county's villages, a name is its code; a name several share lists them.
+        func village(_ code: String, _ name: String, town: String) -> VillageState {
+            VillageState(code: code, name: name, town: town, county: "富民县", households: 1, population: 1, designatedPoor: false, exitYear: nil)
+        }
+        let villages = [village("530124101201", "和平村", town: "永定镇"), village("530124102201", "团结村", town: "罗免镇"),
+                        village("530124103201", "团结村", town: "赤鹫镇")]
+        #expect(try QueryParser.parseWhere("where village = 和平村", villages: { villages }).filter == .compare(.village, .eq, .text("530124101201")))
+        #expect(try QueryParser.parseWhere("where town = 罗免镇", villages: { villages }).filter == .compare(.town, .eq, .text("530124102")))
+        #expect(error("village = 团结村", villages: villages)
+            == QueryError(message: "2 villages are named '团结村': 530124102201, 530124103201; give the code of the one you mean", column: 17))
+        #expect(error("village in (和平村, 胜利村)", villages: villages)
+            == QueryError(message: "no village is named '胜利村' in this county; give its 12-digit code", column: 24))
     }
 
     @Test func likeIsSQLLike() {
@@ -121,6 +160,25 @@ import Testing
 
                 """)
             #expect(bad.out == "")
+        }
+    }
+
+    /// Ids in their stream's form, and village names, on a real store.
+    @Test func idsInStreamFormAndVillageNames() throws {
+        try withSample { dir in
+            let plain = try fprepl(["--store", dir, "--format", "json", "-c", "household 5301241012010001"])
+            for command in ["household household-5301241012010001", "history household-5301241012010001"] {
+                let r = try fprepl(["--store", dir, "--format", "json", "-c", command])
+                #expect(r.status == 0, "\(command): \(r.err)")
+            }
+            #expect(try fprepl(["--store", dir, "--format", "json", "-c", "household household-5301241012010001"]).out == plain.out)
+            let named = try fprepl(["--store", dir, "--format", "json", "-c", "count households where village = 和平村"])
+            let coded = try fprepl(["--store", dir, "--format", "json", "-c", "count households where village = 530124101201"])
+            #expect(named.status == 0, "\(named.err)")
+            #expect(named.out == coded.out)
+            let missing = try fprepl(["--store", dir, "-c", "households where village = 幸福村"])
+            #expect(missing.status == 1)
+            #expect(missing.err == "error: column 28: no village is named '幸福村' in this county; give its 12-digit code\n")
         }
     }
 }

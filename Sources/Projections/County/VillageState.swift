@@ -9,4 +9,16 @@ public struct VillageState: Sendable, Equatable {
     public var population: Int
     public var designatedPoor: Bool
     public var exitYear: Int?
+
+    public init(code: String, name: String, town: String, county: String, households: Int, population: Int,
+                designatedPoor: Bool, exitYear: Int?) {
+        self.code = code
+        self.name = name
+        self.town = town
+        self.county = county
+        self.households = households
+        self.population = population
+        self.designatedPoor = designatedPoor
+        self.exitYear = exitYear
+    }
 }

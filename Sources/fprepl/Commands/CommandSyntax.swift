@@ -54,6 +54,15 @@ indirect enum Completer: Sendable {
     case files
     /// All of these, in order.
     case all([Completer])
+
+    /// The kinds of id it offers.
+    var idKinds: [Completion.IDKind] {
+        switch self {
+        case .ids(let kind): return [kind]
+        case .all(let parts): return parts.flatMap(\.idKinds)
+        default: return []
+        }
+    }
 }
 
 /// An option with a value: `--from DATE`. `Value` is what its text parses to; the

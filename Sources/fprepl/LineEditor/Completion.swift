@@ -8,7 +8,19 @@ import Projections
 /// in the query language, its keywords, field names and labels.
 enum Completion {
     /// The kinds of stream id that complete.
-    enum IDKind: Sendable { case household, fund, project }
+    enum IDKind: Sendable {
+        case household, fund, project
+
+        /// How its streams are named before the id: an id typed in its stream's form
+        /// (`household-5301241012010001`) is taken as the id.
+        var streamPrefix: String {
+            switch self {
+            case .household: return "household-"
+            case .fund: return "fund-"
+            case .project: return "project-"
+            }
+        }
+    }
 
     /// - Parameters:
     ///   - before: The line up to the cursor.

@@ -62,7 +62,14 @@ enum CommandParser {
             guard !options.isEmpty, word.hasPrefix("--") else {
                 // A file is named as a shell would: `~/` is the home folder.
                 let slot = words.count < slots.count ? slots[words.count] : nil
-                if let slot, case .files = slot.completes { words.append(Self.home(word)) } else { words.append(word) }
+                // An id may be typed in its stream's form: household-5301241012010001.
+                if let slot, case .files = slot.completes {
+                    words.append(Self.home(word))
+                } else if let kind = slot?.completes.idKinds.first(where: { word.hasPrefix($0.streamPrefix) }), word.count > kind.streamPrefix.count {
+                    words.append(String(word.dropFirst(kind.streamPrefix.count)))
+                } else {
+                    words.append(word)
+                }
                 continue
             }
             guard let option = options.first(where: { $0.name == word }) else {

@@ -89,8 +89,13 @@ struct QueryParser {
     var tokens: [(token: Token, column: Int)] = []
     var i = 0
     let end: Int
+    /// The county's villages, to turn a village or town name into its code, asked for
+    /// only when a name is given; `nil` when they are not known (then only codes are
+    /// taken).
+    var villages: (() -> [VillageState])?
 
-    init(_ text: String) throws {
+    init(_ text: String, villages: (() -> [VillageState])? = nil) throws {
+        self.villages = villages
         let chars = Array(text)
         var k = 0
         func isSymbolStart(_ c: Character) -> Bool { "=!<>(),".contains(c) }
@@ -170,8 +175,8 @@ struct QueryParser {
     }
 
     /// `households [where EXPR] [order by FIELD [desc|asc]] [limit N]` after the command word.
-    static func parseHouseholds(_ text: String) throws -> HouseholdQuery {
-        var p = try QueryParser(text)
+    static func parseHouseholds(_ text: String, villages: (() -> [VillageState])? = nil) throws -> HouseholdQuery {
+        var p = try QueryParser(text, villages: villages)
         var q = HouseholdQuery()
         if p.peekWord("where") { p.i += 1; q.filter = try p.expression() }
         if p.peekWord("order") {
@@ -186,8 +191,8 @@ struct QueryParser {
     }
 
     /// `where EXPR` and nothing after it (`findings ... where EXPR`).
-    static func parseWhere(_ text: String) throws -> HouseholdQuery {
-        var p = try QueryParser(text)
+    static func parseWhere(_ text: String, villages: (() -> [VillageState])? = nil) throws -> HouseholdQuery {
+        var p = try QueryParser(text, villages: villages)
         var q = HouseholdQuery()
         try p.expectWord("where")
         q.filter = try p.expression()
@@ -198,9 +203,9 @@ struct QueryParser {
     /// `count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc|asc]]
     /// [limit N]` after the word `count`; COLUMN is a grouping field, `households` or
     /// `people`.
-    static func parseCount(_ text: String) throws -> HouseholdQuery {
+    static func parseCount(_ text: String, villages: (() -> [VillageState])? = nil) throws -> HouseholdQuery {
         let form = "count households [where EXPR] [by FIELD[,FIELD]] [order by COLUMN [desc|asc]] [limit N]"
-        var p = try QueryParser(text)
+        var p = try QueryParser(text, villages: villages)
         try p.expectWord("households")
         var q = HouseholdQuery()
         if p.peekWord("where") { p.i += 1; q.filter = try p.expression() }
@@ -276,8 +281,8 @@ struct QueryParser {
             i += 1
             guard i < tokens.count, tokens[i].token == .symbol("(") else { throw QueryError(message: "'in' takes a list: in (a, b)", column: column) }
             i += 1
-            var values = [try literal()]
-            while i < tokens.count, tokens[i].token == .symbol(",") { i += 1; values.append(try literal()) }
+            var values = [try checkedLiteral(f)]
+            while i < tokens.count, tokens[i].token == .symbol(",") { i += 1; values.append(try checkedLiteral(f)) }
             guard i < tokens.count, tokens[i].token == .symbol(")") else { throw QueryError(message: "expected ')' to close the list", column: column) }
             i += 1
             return .isIn(f, values)
@@ -290,6 +295,19 @@ struct QueryParser {
             throw QueryError(message: "expected a comparison (= != < <= > >=), 'in' or 'like' after \(f.rawValue)", column: column)
         }
         i += 1
-        return .compare(f, op, try literal())
+        return .compare(f, op, try checkedLiteral(f))
+    }
+
+    /// A value for `f`, checked (a label in its code table, a code of the right length,
+    /// a village name made its code): a value that can never match is an error at its
+    /// column, not an empty answer.
+    mutating func checkedLiteral(_ f: HouseholdField) throws -> Literal {
+        let at = column
+        let v = try literal()
+        do {
+            return try QueryEvaluator.normalize(f, v, villages: villages)
+        } catch let e as QueryError {
+            throw QueryError(message: e.message, column: at)
+        }
     }
 }

@@ -2,30 +2,31 @@ import Projections
 
 /// Evaluates household queries against the household projection.
 enum QueryEvaluator {
-    /// Checks the values of labelled fields and normalises codes to labels
-    /// (`main_cause = 01` -> `因病`), so a typo is an error rather than an empty answer.
-    static func normalize(_ e: Expr) throws -> Expr {
-        switch e {
-        case .and(let a, let b): return .and(try normalize(a), try normalize(b))
-        case .or(let a, let b): return .or(try normalize(a), try normalize(b))
-        case .compare(let f, let op, let v): return .compare(f, op, try normalize(f, v))
-        case .isIn(let f, let vs): return .isIn(f, try vs.map { try normalize(f, $0) })
-        case .like: return e
-        }
-    }
-
-    static func normalize(_ f: HouseholdField, _ v: Literal) throws -> Literal {
+    /// Checks the value a condition compares `f` with, so that a value that can never
+    /// match is an error rather than an empty answer: a label must be in its code table
+    /// (a code becomes its label: `main_cause = 01` -> `因病`), a code must have its
+    /// length (16 digits for `id`, 12 for `village`, 9 for `town`, 6 for `county`; a
+    /// household id may be in its stream's form), a village or town name becomes its
+    /// code when `villages` are known and it is one's, numbers must be numbers (whole,
+    /// for `members` and the years). The error has no column: the parser adds it.
+    static func normalize(_ f: HouseholdField, _ v: Literal, villages: (() -> [VillageState])? = nil) throws -> Literal {
+        func fail(_ message: String) -> QueryError { QueryError(message: message, column: 0) }
         func label(_ set: LabelSet) throws -> Literal {
             let text = v.description.count == 1 && v.description.first?.isNumber == true ? "0" + v.description : v.description
             guard let n = set.number(for: text), let l = set.label(for: n) else {
-                throw QueryError(message: "'\(v)' is not a value of \(f.rawValue); one of: " + set.labels.joined(separator: ", "), column: 0)
+                throw fail("\(echoed(v.description)) is not a value of \(f.rawValue); one of: " + set.labels.joined(separator: ", "))
             }
             return .text(l)
+        }
+        func whole(_ range: ClosedRange<Double>, _ what: String) throws -> Literal {
+            guard case .number(let n) = v else { throw fail("\(f.rawValue) takes a number, not \(echoed(v.description))") }
+            guard n == n.rounded(), range.contains(n) else { throw fail("\(f.rawValue) is \(what), not \(v.description)") }
+            return v
         }
         switch f {
         case .status:
             guard HouseholdStatus(rawValue: v.description) != nil else {
-                throw QueryError(message: "'\(v)' is not a status; one of: " + HouseholdStatus.allCases.map(\.label).joined(separator: ", "), column: 0)
+                throw fail("\(echoed(v.description)) is not a status; one of: " + HouseholdStatus.allCases.map(\.label).joined(separator: ", "))
             }
             return .text(v.description)
         case .attribute: return try label(Labels.attribute)
@@ -34,12 +35,50 @@ enum QueryEvaluator {
             switch v.description.lowercased() {
             case "true", "是", "yes", "1": return .text("true")
             case "false", "否", "no", "0": return .text("false")
-            default: throw QueryError(message: "monitored is true or false (是 or 否), not '\(v)'", column: 0)
+            default: throw fail("monitored is true or false (是 or 否), not \(echoed(v.description))")
             }
-        case .members, .income, .identifiedYear, .exitYear:
-            guard case .number = v else { throw QueryError(message: "\(f.rawValue) takes a number, not '\(v)'", column: 0) }
+        case .income:
+            guard case .number = v else { throw fail("income takes a number, not \(echoed(v.description))") }
             return v
-        default: return .text(v.description)
+        case .members: return try whole(0...1_000, "a whole number of people")
+        case .identifiedYear, .exitYear: return try whole(1949...2100, "a year (such as 2016)")
+        case .id:
+            let text = v.description.hasPrefix("household-") ? String(v.description.dropFirst(10)) : v.description
+            return .text(try code(text, digits: 16, of: "a household id"))
+        case .village: return .text(try area(v.description, digits: 12, of: "village", villages: villages))
+        case .town: return .text(try area(v.description, digits: 9, of: "town", villages: villages))
+        case .county: return .text(try code(v.description, digits: 6, of: "a county code"))
+        case .helper: return .text(v.description)
+        }
+    }
+
+    /// `text` if it is `digits` digits; the error says how many it has.
+    static func code(_ text: String, digits: Int, of what: String) throws -> String {
+        guard text.count != digits || !text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return text }
+        if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw QueryError(message: "\(what) has \(digits) digits; \(echoed(text)) has \(text.count)", column: 0)
+        }
+        throw QueryError(message: "\(what) is \(digits) digits, not \(echoed(text))", column: 0)
+    }
+
+    /// A village or town: its code, or its name made its code when exactly one has it
+    /// (several: the error lists their codes).
+    static func area(_ text: String, digits: Int, of what: String, villages known: (() -> [VillageState])?) throws -> String {
+        if text.allSatisfy({ $0.isASCII && $0.isNumber }) { return try code(text, digits: digits, of: "a \(what) code") }
+        guard let villages = known?() else {
+            throw QueryError(message: "a \(what) is given by its \(digits)-digit code here, not \(echoed(text))", column: 0)
+        }
+        // Village names are the villages' own; a town is named by its villages' town field.
+        let named = what == "village" ? villages.filter { $0.name == text }.map(\.code) : []
+        let towns = what == "town" ? Set(villages.filter { $0.town == text }.map { String($0.code.prefix(9)) }) : []
+        let codes = Array(Set(named).union(towns)).sorted()
+        switch codes.count {
+        case 1: return codes[0]
+        case 0:
+            throw QueryError(message: "no \(what) is named \(echoed(text)) in this county; give its \(digits)-digit code", column: 0)
+        default:
+            throw QueryError(message: "\(codes.count) \(what)s are named \(echoed(text)): \(codes.joined(separator: ", ")); give the code of the one you mean",
+                             column: 0)
         }
     }
 

@@ -17,7 +17,7 @@ enum FindingsCommand: ReplCommand {
     }
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
-        let (rules, filter) = try parse(call.rest, column: session.commandColumn)
+        let (rules, filter) = try parse(call.rest, column: session.commandColumn, villages: session.villagesForQuery)
         let store = try session.store()
         let progress = Progress(label: "findings", enabled: session.showsProgress)
         // As of now: the findings saved beside the log while it has not grown since.
@@ -55,8 +55,10 @@ enum FindingsCommand: ReplCommand {
     }
 
     /// The rule names before `where`, and the expression after it (parsed as typed).
-    /// - Parameter column: Where the command starts in its line, for the columns of errors.
-    static func parse(_ rest: String, column: Int = 1) throws -> (rules: [String], filter: Expr?) {
+    /// - Parameters:
+    ///   - column: Where the command starts in its line, for the columns of errors.
+    ///   - villages: The county's villages, for a village or town named by name.
+    static func parse(_ rest: String, column: Int = 1, villages: (() -> [VillageState])? = nil) throws -> (rules: [String], filter: Expr?) {
         let known = FindingRules.all.map(\.id)
         var rules: [String] = []
         var text = Substring(rest)
@@ -66,11 +68,11 @@ enum FindingsCommand: ReplCommand {
             let word = text.prefix { $0 != " " && $0 != "\t" }
             if word.lowercased() == "where" {
                 let offset = rest.distance(from: rest.startIndex, to: text.startIndex)
-                let query = try HouseholdQuery.parsed({ try QueryParser.parseWhere(String(text)) }, prefix: name.count + offset + column - 1)
+                let query = try HouseholdQuery.parsed({ try QueryParser.parseWhere(String(text), villages: villages) }, prefix: name.count + offset + column - 1)
                 return (rules, query.filter)
             }
             guard known.contains(String(word)) else {
-                throw CommandError("findings: unknown rule '\(word)'; rules: " + known.joined(separator: ", "))
+                throw CommandError("findings: unknown rule \(echoed(word)); rules: " + known.joined(separator: ", "))
             }
             rules.append(String(word))
             text = text.dropFirst(word.count)

@@ -28,7 +28,7 @@ enum CountCommand: ReplCommand {
     }
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
-        let q = try HouseholdQuery.parsed({ try QueryParser.parseCount(call.rest) }, prefix: name.count + session.commandColumn - 1)
+        let q = try HouseholdQuery.parsed({ try QueryParser.parseCount(call.rest, villages: session.villagesForQuery) }, prefix: name.count + session.commandColumn - 1)
         var groups: [[String]: (households: Int, people: Int)] = [:]
         for h in try session.county().households.values where q.filter.map({ QueryEvaluator.matches($0, h) }) ?? true {
             // A household counts once in each combination of its values (cause and

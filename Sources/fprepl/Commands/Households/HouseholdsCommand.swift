@@ -12,7 +12,7 @@ enum HouseholdsCommand: ReplCommand {
     static let syntax = CommandSyntax.text { done, word, _ in Completion.queryWords(done, word: word) }
 
     static func run(_ call: CommandCall, in session: Session) throws -> CommandResult {
-        let q = try HouseholdQuery.parsed({ try QueryParser.parseHouseholds(call.rest) }, prefix: name.count + session.commandColumn - 1)
+        let q = try HouseholdQuery.parsed({ try QueryParser.parseHouseholds(call.rest, villages: session.villagesForQuery) }, prefix: name.count + session.commandColumn - 1)
         var rows = try session.county().households.values.filter { h in q.filter.map { QueryEvaluator.matches($0, h) } ?? true }
         rows.sort { $0.id < $1.id }
         if let (field, desc) = q.orderBy {

@@ -61,4 +61,26 @@ import Testing
             #expect(after.err.contains("--to 2016-12-31 is after the asof date 2016-06-30"), "\(after.err)")
         }
     }
+
+    /// A year's exits are the exits approved in it: the year-end table and today's agree,
+    /// also for households that returned and exited again, or were removed later.
+    @Test func aYearsExitsAreTheSameAtItsEndAndToday() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-exits-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #require(try fprepl(["generate", "--store", dir, "--households", "1500", "--seed", "11"]).status == 0)
+        func exits(_ prefix: String) throws -> [String: Int] {
+            let r = try fprepl(["--store", dir, "--format", "json", "-c", prefix + "stats"])
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(lastDocument(r.out).utf8)) as? [[String: Any]])
+            return try #require(rows.first?["exits_by_year"] as? [String: Int])
+        }
+        let today = try exits("")
+        for year in 2016...2020 {
+            let then = try exits("asof effective \(year)-12-31; ")
+            #expect(then["\(year)"] == today["\(year)"], "\(year): \(then) / \(today)")
+        }
+        // Some households exited more than once: the check above could tell.
+        let households = try fprepl(["--store", dir, "--format", "json", "-c", "count households where exit_year >= 2016"])
+        let exited = try #require(try JSONSerialization.jsonObject(with: Data(lastDocument(households.out).utf8)) as? [[String: Any]]).first?["households"] as? Int
+        #expect(today.values.reduce(0, +) > exited ?? .max)
+    }
 }

@@ -35,8 +35,10 @@ public struct AreaStatistics: Sendable, Equatable {
     public var incidence: Ratio { Ratio(numerator: poorPeople, denominator: ruralPopulation) }
     /// Main causes of the poor households: label, households, in label order.
     public var causes: [(label: String, households: Int)]
-    /// Households by the year of their latest exit (脱贫年度), in year order; removed
-    /// households are not counted.
+    /// Exits approved, by 脱贫年度, in year order: every exit of the ledger as of the
+    /// point counts in its year, so a household that returned and exited again counts
+    /// in both years, and one removed later still counts in the year it exited (a
+    /// year's figure does not change when a later year's events are added).
     public var exitsByYear: [(year: Int, households: Int)] = []
 
     public static func == (a: AreaStatistics, b: AreaStatistics) -> Bool {
@@ -76,12 +78,13 @@ public enum Statistics {
             a.ruralPopulation += v.population
             out[code] = a
         }
-        for h in state.households.values where h.status != .removed {
+        for h in state.households.values {
             let code = level.code(ofVillage: h.village)
+            for y in h.exitYears { exitCounts[code, default: [:]][y, default: 0] += 1 }
+            guard h.status != .removed else { continue }
             var a = entry(code, "")
             a.households += 1
             a.people += h.people
-            if let y = h.exitYear { exitCounts[code, default: [:]][y, default: 0] += 1 }
             if h.status.isPoor {
                 a.poorHouseholds += 1
                 a.poorPeople += h.people

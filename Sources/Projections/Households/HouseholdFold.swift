@@ -131,6 +131,7 @@ public enum HouseholdFold {
             guard status.isPoor else { break }
             let m = try event.decode(Fp_ExitApproved.self)
             s?.status = .exited
+            if let earlier = s?.exitYear { s?.earlierExitYears.append(earlier) }
             s?.exitYear = Int(m.exitYear)
             s?.exitedOn = event.effective
         case .returnedToPoverty:

@@ -72,6 +72,13 @@ public struct HouseholdState: Sendable, Equatable {
     /// 脱贫年度 and the exit's effective date, of the latest exit; `nil` before any.
     public var exitYear: Int?
     public var exitedOn: EffectiveDate?
+    /// 脱贫年度 of the exits before the latest, oldest first: a household that returned
+    /// to poverty and exited again has one for each earlier exit (`stats` counts every
+    /// approved exit in its year, `docs/metrics.md`).
+    public var earlierExitYears: [Int] = []
+
+    /// 脱贫年度 of every exit approved, oldest first.
+    public var exitYears: [Int] { earlierExitYears + (exitYear.map { [$0] } ?? []) }
     /// The latest income assessment, `nil` before any.
     public var income: IncomeSummary?
     /// The latest 两不愁三保障 assessment, `nil` before any.

@@ -12,7 +12,7 @@ import Foundation
 public enum CountySnapshot {
     static let magic = Array("FPLCKPT1".utf8)
     /// Bumped whenever the fold or this layout changes: an older snapshot is rebuilt.
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2  // 2: the years of earlier exits (field 23)
 
     /// Where the snapshot of a store lives.
     public static func path(for store: any EventLog) -> String { store.projectionsDirectory + "/county.snapshot" }
@@ -81,6 +81,7 @@ public enum CountySnapshot {
             if let d = h.monitoredSince { m.varintField(19, UInt64(d.rawValue)) }
             if let d = h.relocationDebt { m.varintField(20, UInt64(bitPattern: d.value)) }
             m.varintField(21, h.version); m.varintField(22, h.position)
+            for y in h.earlierExitYears { m.varintField(23, UInt64(y)) }
             w.lengthDelimited(1, m.bytes)
         }
         for code in s.villages.keys.sorted() {
@@ -206,6 +207,7 @@ public enum CountySnapshot {
             case (20, .varint(let i)): h.relocationDebt = Fen(Int64(bitPattern: i))
             case (21, .varint(let i)): h.version = i
             case (22, .varint(let i)): h.position = i
+            case (23, .varint(let i)): h.earlierExitYears.append(Int(i))
             default: break
             }
         }

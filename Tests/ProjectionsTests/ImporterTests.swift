@@ -74,6 +74,9 @@ import Testing
             #expect(result("9223372036854775807")
                 == "line 1: field data.amount_fen: 9223372036854775807 fen is more than the largest amount an event may carry (10^15 fen, 10 trillion yuan)")
             #expect(result("1000000000000001").hasPrefix("line 1: field data.amount_fen: 1000000000000001 fen is more than"))
+            // Past 64 bits: too large too, not "not a whole number".
+            #expect(result("9223372036854775808")
+                == "line 1: field data.amount_fen: 9223372036854775808 fen is more than the largest amount an event may carry (10^15 fen, 10 trillion yuan)")
             #expect(store.endPosition == 0, "nothing was written")
             #expect(result("1000000000000000") == "accepted")
         }

@@ -36,8 +36,11 @@ import Testing
         #expect(error("household") == "household takes one household id: household 5301241012010001")
         #expect(error("household 1 2") == "household takes one household id: household 5301241012010001")
         #expect(error("sample --size 3") == "sample: unknown option --size; options: --towns, --villages, --households, --seed")
-        #expect(error("sample --towns") == "sample: --towns takes a whole number")
-        #expect(error("sample --towns x") == "sample: --towns takes a whole number")
+        #expect(error("sample --towns") == "sample: --towns takes a whole number below 10^15")
+        #expect(error("sample --towns x") == "sample: --towns takes a whole number below 10^15")
+        // Past 2^63 (which converting to a count trapped on) and past 2^64.
+        #expect(error("sample --towns 9223372036854775808") == "sample: --towns takes a whole number below 10^15")
+        #expect(error("prove inclusion 3 --size 99999999999999999999") == "prove: --size takes a whole number below 10^15")
         #expect(error("rates --from 2016-02-30") == "rates: --from takes a date YYYY-MM-DD")
         #expect(error("export f.jsonl --stream --from 3") == "export: --stream takes a stream name",
                 "another option is not a value")

@@ -11,8 +11,8 @@ import Testing
         #expect(rows.count == 1)
         #expect(Set(rows[0].keys) == ["town", "village", "band", "poverty_incidence", "household", "status", "main_cause", "people"])
         #expect(rows[0]["household"] as? String == "5301241012010001" && rows[0]["band"] as? String == "第1档")
-        for (bad, message) in [("sample --towns", "error: sample: --towns takes a whole number\n"),
-                               ("sample --towns -1", "error: sample: --towns takes a whole number\n"),
+        for (bad, message) in [("sample --towns", "error: sample: --towns takes a whole number below 10^15\n"),
+                               ("sample --towns -1", "error: sample: --towns takes a whole number below 10^15\n"),
                                ("sample --households 0", "error: sample: --towns, --villages and --households take at least 1\n"),
                                ("sample --size 3", "error: sample: unknown option --size; options: --towns, --villages, --households, --seed\n")] {
             let r = try fprepl(["--store", dir, "-c", bad])

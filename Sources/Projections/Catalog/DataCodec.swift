@@ -111,7 +111,14 @@ enum DataCodec {
         func integer() throws -> Int64 {
             switch value {
             case .integer(let n): return n
-            case .number(let t): throw ProjectionError.field(path: path(), message: "must be a whole number, not \(t)")
+            case .number(let t):
+                // A whole number past what 64 bits hold reads as a number of another kind.
+                let digits = t.hasPrefix("-") ? t.dropFirst() : Substring(t)
+                if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    if case .fen = f.kind { throw ProjectionError.field(path: path(), message: Self.tooLarge(t)) }
+                    throw ProjectionError.field(path: path(), message: "\(t) is too large")
+                }
+                throw ProjectionError.field(path: path(), message: "must be a whole number, not \(t)")
             default: throw ProjectionError.field(path: path(), message: "must be a number, not \(value.kindName)")
             }
         }
@@ -239,7 +246,7 @@ enum DataCodec {
     }
 
     /// Why an amount is refused: more than any event may carry (``Fen/largest``).
-    static func tooLarge(_ n: Int64) -> String {
+    static func tooLarge(_ n: some CustomStringConvertible) -> String {
         "\(n) fen is more than the largest amount an event may carry (10^15 fen, 10 trillion yuan)"
     }
 }

@@ -88,7 +88,9 @@ struct CommandOption<Value>: Sendable {
 extension CommandOption where Value == UInt64 {
     /// A whole number (a count, a position, a size).
     static func wholeNumber(_ name: String, _ valueName: String = "N", help: String) -> CommandOption {
-        CommandOption(name: name, valueName: valueName, expects: "a whole number", help: help, parse: { UInt64($0) })
+        // Any count or position a store holds is below 10^15; a larger number is a slip.
+        CommandOption(name: name, valueName: valueName, expects: "a whole number below 10^15", help: help,
+                      parse: { UInt64($0).flatMap { $0 < 1_000_000_000_000_000 ? $0 : nil } })
     }
 }
 

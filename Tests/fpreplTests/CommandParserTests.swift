@@ -30,12 +30,21 @@ import Testing
         #expect(same(try CommandParser.parse("STATUS")?.command, StatusCommand.self), "names are not case-sensitive")
     }
 
-    @Test func aLineThatDoesNotFitIsRefusedNamingWhatIsWrong() {
+    @Test func aLineThatDoesNotFitIsRefusedNamingWhatIsWrong() throws {
         #expect(error("statuss")?.hasPrefix("unknown command 'statuss'; commands: status, household,") == true)
         #expect(error("status now") == "status takes no arguments")
         #expect(error("household") == "household takes one household id: household 5301241012010001")
         #expect(error("household 1 2") == "household takes one household id: household 5301241012010001")
         #expect(error("sample --size 3") == "sample: unknown option --size; options: --towns, --villages, --households, --seed")
+        // A command has at most 1 MiB; deeper parentheses than 64 are refused (they
+        // overflowed the stack), not parsed.
+        #expect(error("households where id = " + String(repeating: "5", count: 1 << 20))
+            == "a command of \((1 << 20) + 22) bytes is longer than the 1048576 a command may have")
+        #expect(throws: QueryError(message: "parentheses nest more than 64 deep", column: 71)) {
+            try QueryParser.parseWhere("where " + String(repeating: "(", count: 100_000) + "status = 返贫" + String(repeating: ")", count: 100_000))
+        }
+        #expect(try QueryParser.parseWhere("where " + String(repeating: "(", count: 64) + "status = 返贫" + String(repeating: ")", count: 64)).filter
+            == .compare(.status, .eq, .text("返贫")))
         #expect(error("sample --towns") == "sample: --towns takes a whole number below 10^15")
         #expect(error("sample --towns x") == "sample: --towns takes a whole number below 10^15")
         // Past 2^63 (which converting to a count trapped on) and past 2^64.

@@ -135,7 +135,7 @@ import Testing
             let stops = "; the script stops here (the commands after it would answer for another point or in another form)"
             let r = try fprepl(["--store", dir, "-c", "household 999\nasof effective 2016-02-30\nasof effective 2014-01-01\nhousehold 5301241012010001"])
             #expect(r.err == """
-                error: no household 999: the stream household-999 is empty
+                error: '999' is not a household id: an id is 16 digits (5301241012010001)
                 error: 2016-02-30 is not a date; asof takes: position N | recorded YYYY-MM-DDTHH:MM:SS[.ffffff]Z | effective YYYY-MM-DD | now\(stops)
 
                 """)

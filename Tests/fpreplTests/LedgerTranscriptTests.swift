@@ -26,11 +26,11 @@ import Testing
         let p = try fprepl(["--store", dir, "--format", "json", "-c", "projects p2016-07"])
         let projects = try #require(try JSONSerialization.jsonObject(with: Data(p.out.utf8)) as? [[String: Any]])
         #expect(projects.first?["received_fen"] as? Int == 1_800_000 && projects.first?["accepted"] as? String == "2016-09-12")
-        #expect(try fprepl(["--store", dir, "-c", "projects p-none"]).err == "error: no project p-none: the stream project-p-none is empty\n")
+        #expect(try fprepl(["--store", dir, "-c", "projects p-none"]).err == "error: no project 'p-none': the log holds no stream 'project-p-none'\n")
 
         let l = try fprepl(["--store", dir, "--format", "line", "-c", "asof effective 2017-12-31; loans 5301241012010001"])
         #expect(l.out.contains("status           = 逾期") && l.out.contains("overdue_since    = 2017-06-01")
                 && l.out.contains("outstanding_yuan = "), "\(l.out)")
-        #expect(try fprepl(["--store", dir, "-c", "loans 999"]).err == "error: no household 999: the stream household-999 is empty\n")
+        #expect(try fprepl(["--store", dir, "-c", "loans 999"]).err == "error: '999' is not a household id: an id is 16 digits (5301241012010001)\n")
     } }
 }

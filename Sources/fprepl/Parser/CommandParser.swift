@@ -40,10 +40,16 @@ struct CommandCall {
 /// Parses one command line: finds its command in the registry, then its words and
 /// options by the command's ``CommandSyntax``.
 enum CommandParser {
+    /// The longest command line taken, in bytes of UTF-8 (an `in (...)` list of 10,000
+    /// household ids is 180 kB).
+    static let longestCommand = 1 << 20
     /// - Returns: `nil` for a line of white space only.
     /// - Throws: ``CommandError`` for an unknown command (listing the valid ones), too
     ///   few or too many words, an unknown option, or an option value that does not parse.
     static func parse(_ text: String) throws -> CommandCall? {
+        guard text.utf8.count <= longestCommand else {
+            throw CommandError("a command of \(text.utf8.count) bytes is longer than the \(longestCommand) a command may have")
+        }
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
         let name = String(trimmed.prefix { $0 != " " && $0 != "\t" })
         guard !name.isEmpty else { return nil }

@@ -93,6 +93,10 @@ struct QueryParser {
     /// only when a name is given; `nil` when they are not known (then only codes are
     /// taken).
     var villages: (() -> [VillageState])?
+    /// How deep the parentheses open now; past ``deepest`` an expression is refused
+    /// (each level is a call: 100,000 of them overflowed the stack).
+    var depth = 0
+    static let deepest = 64
 
     init(_ text: String, villages: (() -> [VillageState])? = nil) throws {
         self.villages = villages
@@ -270,7 +274,12 @@ struct QueryParser {
 
     mutating func factor() throws -> Expr {
         if i < tokens.count, tokens[i].token == .symbol("(") {
+            guard depth < Self.deepest else {
+                throw QueryError(message: "parentheses nest more than \(Self.deepest) deep", column: column)
+            }
             i += 1
+            depth += 1
+            defer { depth -= 1 }
             let e = try expression()
             guard i < tokens.count, tokens[i].token == .symbol(")") else { throw QueryError(message: "expected ')'", column: column) }
             i += 1

@@ -24,10 +24,17 @@ enum ScriptSplitter {
         var chars = Array(script)
         chars.append("\n")
         var i = 0
+        // Whether `current` holds only white space so far: kept as characters are added,
+        // so that splitting stays linear in the script's length.
+        var blank = true
+        func append(_ c: Character) {
+            current.append(c)
+            if blank, !c.unicodeScalars.allSatisfy({ CharacterSet.whitespaces.contains($0) }) { blank = false }
+        }
         func finish() {
-            let t = current.trimmingCharacters(in: .whitespaces)
-            if !t.isEmpty { out.append(Command(text: t, line: startLine, column: startColumn)) }
+            if !blank { out.append(Command(text: current.trimmingCharacters(in: .whitespaces), line: startLine, column: startColumn)) }
             current = ""
+            blank = true
         }
         while i < chars.count {
             let c = chars[i]
@@ -44,13 +51,13 @@ enum ScriptSplitter {
                     continue
                 }
                 if c == q { quote = nil }
-                current.append(c)
+                append(c)
             } else if c == "'" || c == "\"" {
-                if current.trimmingCharacters(in: .whitespaces).isEmpty { startLine = line; startColumn = i - lineStart + 1 }
+                if blank { startLine = line; startColumn = i - lineStart + 1 }
                 quote = c
-                current.append(c)
+                append(c)
             } else if c == "-" && i + 1 < chars.count && chars[i + 1] == "-"
-                        && (current.trimmingCharacters(in: .whitespaces).isEmpty || i + 2 >= chars.count || chars[i + 2].isWhitespace) {
+                        && (blank || i + 2 >= chars.count || chars[i + 2].isWhitespace) {
                 // A comment: `--` at the start of a command, or `--` followed by white
                 // space. `--stream` and `--from` are options, not comments.
                 while i < chars.count && chars[i] != "\n" { i += 1 }
@@ -63,11 +70,11 @@ enum ScriptSplitter {
                 }
                 startLine = line
             } else {
-                if current.trimmingCharacters(in: .whitespaces).isEmpty {
+                if blank {
                     if current.isEmpty { startLine = line }
                     if !c.isWhitespace { startColumn = i - lineStart + 1 }
                 }
-                current.append(c)
+                append(c)
             }
             i += 1
         }

@@ -35,7 +35,7 @@ enum FundsCommand: ReplCommand {
 
     static func fund(_ fundID: String, _ store: any EventLog, _ session: Session) throws -> CommandResult {
         guard let t = try FundLedger.trail(store, fund: fundID, asOf: session.asOf) else {
-            throw CommandError("no fund \(fundID): the stream \(StreamCategory.fund.stream(fundID)) is empty")
+            throw CommandError("no fund \(echoed(fundID)): the log holds no stream \(echoed(StreamCategory.fund.stream(fundID)))")
         }
         let head = RecordResult(fields: [
             ("fund", "资金", .text(t.fund)), ("document", "文号", .text(t.document)), ("source", "资金来源", .text(t.source)),

@@ -17,7 +17,7 @@ enum ProjectsCommand: ReplCommand {
         var projects = reading.projects.values.sorted { $0.id < $1.id }
         if let id = call.words.first.map({ StreamCategory.project.id(typed: $0) }) {
             projects = projects.filter { $0.id == id }
-            if projects.isEmpty { throw CommandError("no project \(id): the stream \(StreamCategory.project.stream(id)) is empty") }
+            if projects.isEmpty { throw CommandError("no project \(echoed(id)): the log holds no stream \(echoed(StreamCategory.project.stream(id)))") }
         }
         let columns: [TableResult.Column] = [
             .text("project", "项目"), .text("village", "行政村"), .text("name", "名称"), .text("kind", "类别"),

@@ -8,6 +8,9 @@ enum HouseholdView {
     ///
     /// - Throws: ``CommandError`` when the log holds no such household.
     static func events(_ id: String, _ session: Session) throws -> [LoggedEvent] {
+        guard id.utf8.count == 16, id.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw CommandError("\(echoed(id)) is not a household id: an id is 16 digits (5301241012010001)")
+        }
         let stream = StreamCategory.household.stream(id)
         let events = try session.store().readStream(stream).map(LoggedEvent.init)
         guard !events.isEmpty else { throw CommandError("no household \(id): the stream \(stream) is empty") }

@@ -82,6 +82,23 @@ import Testing
         }
     }
 
+    /// Control characters are refused in every text of an event, naming the field and
+    /// where: an actor `op\nINJECTED-LINE` showed a forged row in `history`.
+    @Test func controlCharactersAreRefusedWithTheirField() throws {
+        try withStore { store in
+            let line = #"{"stream":"village-530124101201","type":"VillageRegistered","effective":"2014-03-01","actor":"ACTOR","data":{"name":"NAME","town":"永定镇","county":"富民县","households":420,"population":1630}}"#
+            func result(actor: String = "op", name: String = "和平村") -> String {
+                let text = line.replacingOccurrences(of: "ACTOR", with: actor).replacingOccurrences(of: "NAME", with: name)
+                do { _ = try Importer.run(text, store: store); return "accepted" } catch { return "\(error)" }
+            }
+            #expect(result(actor: #"op\nINJECTED-LINE"#) == "line 1: field actor: holds the control character U+000A at character 3")
+            #expect(result(name: #"和平\u001b[2J村"#) == "line 1: field data.name: holds the control character U+001B at character 3")
+            #expect(result(name: #"和平\u0085村"#).hasSuffix("U+0085 at character 3"))
+            #expect(store.endPosition == 0, "nothing was written")
+            #expect(result() == "accepted")
+        }
+    }
+
     @Test func expectedVersionsAreCheckedPerLine() throws {
         try withStore { store in
             _ = try Importer.run(try sampleText(), store: store)

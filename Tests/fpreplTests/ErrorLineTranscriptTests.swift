@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EventStore
 @testable import fprepl
 
 /// What fprepl echoes back in an error (a command, an id, a file name) is written with
@@ -25,5 +26,30 @@ import Testing
         }
         #expect(escapingControlCharacters("户主\t张三\nline 2") == "户主\t张三\nline 2")
         #expect(escapingControlCharacters("a\u{0}b\u{7F}c\r") == "a\\x00b\\x7Fc\\x0D")
+    }
+
+    /// Text a store holds from before control characters were refused is shown on one
+    /// line, escaped, in tables and line mode; JSON escapes it as JSON does.
+    @Test func controlCharactersInTheLedgerAreWrittenOutInEveryTextOutput() throws {
+        try withSample { dir in
+            let store = try EventStore.open(dir)
+            let visit = try #require(try store.readStream("household-5301241012010001").last { $0.type == "VisitRecorded" })
+            _ = try store.append([ProposedEvent(type: visit.type, effective: visit.effective, actor: "op\nINJECTED-LINE\u{1B}[2J",
+                                                payload: Array(visit.payload))], to: "household-5301241012010001")
+            try store.close()
+            for mode in ["table", "line", "csv"] {
+                let r = try fprepl(["--store", dir, "--as", "auditor", "--format", mode, "-c", "history 5301241012010001"])
+                #expect(r.status == 0, "\(mode): \(r.err)")
+                #expect(!r.out.unicodeScalars.contains { $0.value == 0x1B }, "\(mode)")
+                #expect(!r.out.split(separator: "\n").contains { $0.hasPrefix("INJECTED") }, "\(mode): a forged row")
+                #expect(r.out.contains("op\\nINJECTED-LINE\\x1B[2J"), "\(mode): \(r.out)")
+            }
+            let json = try fprepl(["--store", dir, "--as", "auditor", "--format", "json", "-c", "history 5301241012010001"])
+            #expect(json.out.contains(#"op\nINJECTED-LINE\u001b[2J"#) || json.out.contains(#"op\nINJECTED-LINE\u001B[2J"#), "\(json.out)")
+        }
+        #expect(oneLine("op\nINJECTED-LINE\u{1B}[2J\t") == "op\\nINJECTED-LINE\\x1B[2J\\t")
+        #expect(ResultValue.text("a\nb").plain == "a\\nb")
+        #expect(ResultValue.list(["x\u{7}"]).plain == "x\\x07")
+        #expect(ResultValue.text("户主 张三").plain == "户主 张三")
     }
 }

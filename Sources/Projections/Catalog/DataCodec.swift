@@ -93,6 +93,10 @@ enum DataCodec {
     private static func text(_ value: JSONValue, _ f: FieldSpec, path: @autoclosure () -> String) throws -> String {
         guard case .string(let s) = value else { throw ProjectionError.field(path: path(), message: "must be a string, not \(value.kindName)") }
         if f.required && s.isEmpty { throw ProjectionError.field(path: path(), message: "must not be empty") }
+        // No text an event carries holds control characters: each shows on one line.
+        if let p = ControlCharacters.problem(in: s, allowingLineBreaks: false) {
+            throw ProjectionError.field(path: path(), message: p)
+        }
         switch f.kind {
         case .village:
             guard VillageCode(s) != nil else { throw ProjectionError.field(path: path(), message: "\"\(s)\" is not a 12-digit village code") }

@@ -88,6 +88,11 @@ public struct CanonicalEvent: Sendable {
             }
             guard case .string(let s) = v else { throw ProjectionError.field(path: key, message: "must be a string, not \(v.kindName)") }
             if required && s.isEmpty { throw ProjectionError.field(path: key, message: "must not be empty") }
+            // An audit trail shows these as they are: a newline or an escape sequence in
+            // an actor or a stream would forge a row.
+            if let p = ControlCharacters.problem(in: s, allowingLineBreaks: false) {
+                throw ProjectionError.field(path: key, message: p)
+            }
             return s
         }
         let type = try string(typeValue, "type", required: true) ?? ""

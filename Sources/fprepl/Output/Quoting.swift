@@ -27,6 +27,24 @@ func escapingControlCharacters(_ text: String) -> String {
     return out
 }
 
+/// Text of the ledger as one table cell or `key = value` line shows it: every control
+/// character written out, newlines and tabs too (`\n`, `\t`, `\x1B`), so that a value
+/// imported before control characters were refused cannot forge a row, split a line or
+/// drive the terminal. Text without any is returned as it is.
+func oneLine(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return text }
+    var out = ""
+    for u in text.unicodeScalars {
+        switch u {
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        default: out += escapingControlCharacters(String(u))
+        }
+    }
+    return out
+}
+
 /// A value echoed in a message: in single quotes, its control characters (newlines
 /// too) written out, and cut to its first `limit` characters with the number of those
 /// left out, so that a value from a file or a command line cannot split the message

@@ -26,14 +26,15 @@ enum ResultValue {
         return plain
     }
 
-    /// As a line mode value.
+    /// As a line mode value (and a table cell's, a CSV field's text): the ledger's text
+    /// on one line, its control characters written out (``oneLine(_:)``).
     var plain: String {
         switch self {
-        case .text(let s): return s
+        case .text(let s): return oneLine(s)
         case .integer(let n): return String(n)
         case .fen(let f): return f.yuan
         case .bool(let b): return b ? "是" : "否"
-        case .list(let items): return items.joined(separator: ", ")
+        case .list(let items): return items.map(oneLine).joined(separator: ", ")
         case .rate(let r): return r.map(percent) ?? "-"
         case .json(_, let plain): return plain
         case .labelled(_, let plain): return plain

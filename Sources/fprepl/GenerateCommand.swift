@@ -29,6 +29,11 @@ struct GenerateCommand: ParsableCommand {
         }
         guard households > 0 else { throw ValidationError("--households must be at least 1") }
         let parameters = SyntheticCounty.Parameters(households: households, seed: seed, years: parts[0]...parts[1])
+        // A new directory is built beside its path and renamed there at the end, so a
+        // generate that fails or is killed leaves no plausible partial county behind.
+        let isDirectory = !PostgresAddress.isAddress(store)
+        let building = isDirectory && !FileManager.default.fileExists(atPath: store)
+            ? store.trimmingTrailingSlashes + ".generating-\(getpid())" : nil
         let target: any EventLog
         do {
             // A new directory is written without a sync per batch (synced at the end).
@@ -38,7 +43,7 @@ struct GenerateCommand: ParsableCommand {
                 throw StoreError(.invalidArgument, "the generated county's code is \(parameters.county), not \(named): "
                     + "use ?county=\(parameters.county) or leave it out")
             }
-            target = try StoreOpener.open(store, readOnly: false, durability: .none, county: { parameters.county })
+            target = try StoreOpener.open(building ?? store, readOnly: false, durability: .none, county: { parameters.county })
         } catch let e as StoreError {
             printError("error: cannot open the store: \(e)")
             throw ExitCode(1)
@@ -47,6 +52,20 @@ struct GenerateCommand: ParsableCommand {
             printError("error: \(store) already holds \(target.endPosition) events; generate into a new store")
             throw ExitCode(1)
         }
+        do {
+            try generate(parameters, into: target, finishing: building)
+        } catch {
+            try? target.close()
+            if let building { try? FileManager.default.removeItem(atPath: building) }
+            let kept = building != nil ? "nothing was kept" : "the store holds what was written before the failure"
+            printError("error: generate: \(error); \(kept)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Writes the county, saves its projections, and (for a new directory built beside
+    /// its path) renames the store into place.
+    private func generate(_ parameters: SyntheticCounty.Parameters, into target: any EventLog, finishing building: String?) throws {
         let progress = Progress(label: "generating", enabled: isatty(2) == 1)
         let clock = ContinuousClock()
         let start = clock.now
@@ -56,7 +75,7 @@ struct GenerateCommand: ParsableCommand {
         try (target as? EventStore)?.sync()
         progress.finish()
         let seconds = (clock.now - start).seconds
-        print("generated \(households) households, \(written) events into \(target.location) in \(String(format: "%.1f", seconds)) s")
+        print("generated \(households) households, \(written) events into \(building == nil ? target.location : store) in \(String(format: "%.1f", seconds)) s")
         // The projections kept beside the log, built now so that the first question is
         // answered at once: the findings (judged: `docs/findings.md`) and the county.
         let judging = Progress(label: "judging the findings", enabled: isatty(2) == 1)
@@ -65,7 +84,24 @@ struct GenerateCommand: ParsableCommand {
         if let folded { try? CountySnapshot.save(folded, store: target) }
         judging.finish()
         try target.close()
+        if let building {
+            guard rename(building, store) == 0 else {
+                throw StoreError(.io, "cannot rename the finished store from \(building): \(String(cString: strerror(errno)))", path: store, errno: errno)
+            }
+            let parent = (store.trimmingTrailingSlashes as NSString).deletingLastPathComponent
+            let fd = open(parent.isEmpty ? "." : parent, O_RDONLY)
+            if fd >= 0 { _ = fsync(fd); _ = Glibc.close(fd) }
+        }
         print("judged \(findings.count) findings and saved them with the county beside the log in "
             + String(format: "%.1f", (clock.now - judgingStart).seconds) + " s")
+    }
+}
+
+extension String {
+    /// The path without the slashes it may end in (`county/` is `county`).
+    fileprivate var trimmingTrailingSlashes: String {
+        var s = Substring(self)
+        while s.count > 1, s.hasSuffix("/") { s = s.dropLast() }
+        return String(s)
     }
 }

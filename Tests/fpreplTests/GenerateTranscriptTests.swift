@@ -43,4 +43,40 @@ import Testing
         let again = try fprepl(["generate", "--store", dir, "--households", "10"])
         #expect(again.status == 1 && again.err.contains("already holds"))
     }
+
+    /// A generate that fails (here: the file size limit, as a full disk) or is killed
+    /// leaves nothing at the store's path: it builds beside it and renames at the end.
+    /// A failure exits 1, not 2 (the usage code).
+    @Test func aFailedOrKilledGenerateLeavesNoCountyBehind() throws {
+        let base = FileManager.default.temporaryDirectory.path + "/fprepl-gen-fail-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let binary = try fpreplExecutable()
+        func limited(_ shell: String, store: String) throws -> (err: String, status: Int32) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", shell + "; ulimit -f 1024; exec \"$0\" generate --store \"$1\" --households 300 --seed 4", binary, store]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.runWithCleanSignalMask()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (text, p.terminationStatus)
+        }
+        // Writes past the limit fail (SIGXFSZ ignored): one error, exit 1, nothing kept.
+        let failed = try limited("trap '' XFSZ", store: base + "/failed")
+        #expect(failed.status == 1, "\(failed.err)")
+        #expect(failed.err.hasPrefix("error: generate: ") && failed.err.hasSuffix("; nothing was kept\n"), "\(failed.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).isEmpty)
+        // Killed by the signal: no store at the path (what was half built lies beside it, named so).
+        let killed = try limited("true", store: base + "/killed")
+        #expect(killed.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: base + "/killed"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).allSatisfy { $0.hasPrefix("killed.generating-") })
+        // Unlimited, the same command makes the store at its path and nothing else.
+        let made = try fprepl(["generate", "--store", base + "/made", "--households", "30", "--seed", "4"])
+        #expect(made.status == 0, "\(made.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).filter { !$0.hasPrefix("killed.") } == ["made"])
+    }
 }

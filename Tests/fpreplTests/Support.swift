@@ -13,18 +13,22 @@ func fprepl(_ args: [String], stdin: String = "", environment: [String: String]?
     try fprepl(args, stdinBytes: Array(stdin.utf8), environment: environment, standardOutput: standardOutput)
 }
 
+/// The path of the built `fprepl`, beside the tests.
+func fpreplExecutable() throws -> String {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("fprepl").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return try #require(nil as String?, "fprepl is built beside the tests")
+}
+
 /// Runs the built `fprepl` with arguments and stdin given as bytes (not necessarily UTF-8).
 func fprepl(_ args: [String], stdinBytes: [UInt8], environment: [String: String]? = nil,
             standardOutput: FileHandle? = nil) throws -> (out: String, err: String, status: Int32) {
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var binary: String?
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("fprepl").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { binary = candidate; break }
-        dir = dir.deletingLastPathComponent()
-    }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(binary, "fprepl is built beside the tests"))
+    process.executableURL = URL(fileURLWithPath: try fpreplExecutable())
     process.arguments = args
     if let environment { process.environment = environment }
     let input = Pipe(), output = Pipe(), error = Pipe()

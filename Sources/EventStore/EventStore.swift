@@ -356,7 +356,9 @@ public final class EventStore: Sendable {
         var index = ActiveIndex()
         for e in scan.entries { index.add(e) }
         report.damage = scan.damage
-        if scan.damage == nil && scan.committedEnd < size {
+        // A reader that finds records after the last commit while a writer holds the
+        // lock sees a batch being written, which commits a moment later: not reported.
+        if scan.damage == nil && scan.committedEnd < size && !(readOnly && writerHoldsLock(FileSystem.parentPath(segPath) ?? ".")) {
             report.truncatedBytes = size - scan.committedEnd
             report.discardedRecords = scan.uncommittedRecords
             if !readOnly {
@@ -365,6 +367,13 @@ public final class EventStore: Sendable {
             }
         }
         return (ActiveSegment(file: file, committedBytes: scan.committedEnd, index: index), scan.lastRecorded)
+    }
+
+    /// Whether a writer holds the store's lock now: its lock file cannot be locked.
+    static func writerHoldsLock(_ directory: String) -> Bool {
+        guard let h = try? FileHandle.open(directory + "/" + StoreFiles.lock, O_RDONLY) else { return false }
+        defer { h.close() }  // closing lets go of a lock taken here
+        return (try? h.tryLockExclusive()) != true
     }
 
     static func readHeader(_ h: FileHandle) throws -> SegmentHeader {

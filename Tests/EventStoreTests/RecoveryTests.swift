@@ -57,6 +57,31 @@ import Testing
         }
     }
 
+    /// A reader finding records after the last commit while a writer holds the lock is
+    /// looking at a batch being written: it says nothing (the batch commits a moment
+    /// later). Once no writer holds the lock, the same tail is reported.
+    @Test func aReaderReportsAnUnfinishedBatchOnlyWhenNoWriterHoldsTheLock() throws {
+        try withTemporaryDirectory { dir in
+            do {
+                let store = try EventStore.open(dir)
+                _ = try store.append([event(0)], to: "a")
+                _ = try store.append([event(1), event(2), event(3)], to: "b")
+                try store.close()
+            }
+            let segment = dir + "/00000000000000000000.seg"
+            try truncateFile(segment, to: try fileSize(segment) - 3)
+            let lock = try FileHandle.open(dir + "/LOCK", O_RDWR)
+            #expect(try lock.tryLockExclusive())  // as a writer holds it
+            let during = try EventStore.open(dir, configuration: config(readOnly: true))
+            #expect(during.recovery.truncatedBytes == 0 && during.recovery.discardedRecords == 0)
+            #expect(during.endPosition == 1)
+            lock.close()
+            let after = try EventStore.open(dir, configuration: config(readOnly: true))
+            #expect(after.recovery.discardedRecords == 2)
+            #expect(after.recovery.truncatedBytes > 0)
+        }
+    }
+
     @Test func aFlippedByteInASealedSegmentIsReportedWithItsPosition() throws {
         try withTemporaryDirectory { dir in
             let cfg = config(segmentSize: 2048)

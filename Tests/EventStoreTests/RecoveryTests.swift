@@ -5,6 +5,18 @@ import Testing
 @_spi(Testing) @testable import EventStore
 
 @Suite struct RecoveryTests {
+    /// A store of one event, then a batch of three cut inside its last record.
+    func cutTheLastBatchShort(in dir: String) throws {
+        do {
+            let store = try EventStore.open(dir)
+            _ = try store.append([event(0)], to: "a")
+            _ = try store.append([event(1), event(2), event(3)], to: "b")
+            try store.close()
+        }
+        let segment = dir + "/00000000000000000000.seg"
+        try truncateFile(segment, to: try fileSize(segment) - 3)  // inside the batch's last record
+    }
+
     /// Cuts the active segment at every byte offset inside its last record: each time
     /// the store reopens with exactly the records before it, says what it cut, and
     /// appends again at the right position.
@@ -41,14 +53,7 @@ import Testing
 
     @Test func aBatchCutShortDisappearsWhole() throws {
         try withTemporaryDirectory { dir in
-            do {
-                let store = try EventStore.open(dir)
-                _ = try store.append([event(0)], to: "a")
-                _ = try store.append([event(1), event(2), event(3)], to: "b")
-                try store.close()
-            }
-            let segment = dir + "/00000000000000000000.seg"
-            try truncateFile(segment, to: try fileSize(segment) - 3)  // inside the batch's last record
+            try cutTheLastBatchShort(in: dir)
             let store = try EventStore.open(dir)
             #expect(store.endPosition == 1)
             #expect(store.recovery.discardedRecords == 2)
@@ -62,14 +67,7 @@ import Testing
     /// later). Once no writer holds the lock, the same tail is reported.
     @Test func aReaderReportsAnUnfinishedBatchOnlyWhenNoWriterHoldsTheLock() throws {
         try withTemporaryDirectory { dir in
-            do {
-                let store = try EventStore.open(dir)
-                _ = try store.append([event(0)], to: "a")
-                _ = try store.append([event(1), event(2), event(3)], to: "b")
-                try store.close()
-            }
-            let segment = dir + "/00000000000000000000.seg"
-            try truncateFile(segment, to: try fileSize(segment) - 3)
+            try cutTheLastBatchShort(in: dir)
             let lock = try FileHandle.open(dir + "/LOCK", O_RDWR)
             #expect(try lock.tryLockExclusive())  // as a writer holds it
             let during = try EventStore.open(dir, configuration: config(readOnly: true))

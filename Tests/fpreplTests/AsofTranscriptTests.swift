@@ -7,13 +7,6 @@ import Testing
 @Suite struct AsofTranscriptTests {
     typealias SegmentFile = TamperTranscriptTests.SegmentFile
 
-    /// The stream name of a record body (at body offset 40, its length at 30: the frame's
-    /// 48 and 38, less the 8 bytes of checksum and length).
-    static func stream(_ body: [UInt8]) -> String {
-        let length = Int(body[30]) | Int(body[31]) << 8
-        return String(decoding: body[40..<(40 + length)], as: UTF8.self)
-    }
-
     @Test func everyCommandAtThreePositionsAnswersAsTheLogCutThere() throws {
         let base = FileManager.default.temporaryDirectory.path + "/fprepl-asof-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: base) }
@@ -22,7 +15,7 @@ import Testing
         try #require(made.status == 0, "\(made.err)")
         let seg = try SegmentFile(whole)
         let n = seg.bodies.count
-        let streams = seg.bodies.map(Self.stream)
+        let streams = seg.bodies.indices.map(seg.stream)
         let fund = try #require(streams.first { $0.hasPrefix("fund-") }).dropFirst(5)
         let paid = try #require(streams.enumerated().first { $0.element.hasPrefix("household-") && n / 2 < $0.offset }).element.dropFirst(10)
         let project = streams.first { $0.hasPrefix("project-") }?.dropFirst(8)

@@ -30,6 +30,13 @@ import Testing
         /// Whether the record is the last of its batch (flags bit 0, at body offset 28).
         func commits(_ i: Int) -> Bool { bodies[i][28] & 1 == 1 }
 
+        /// Record `i`'s stream name (at body offset 40, its length at 30: the frame's 48
+        /// and 38, less the 8 bytes of checksum and length).
+        func stream(_ i: Int) -> String {
+            let length = Int(bodies[i][30]) | Int(bodies[i][31]) << 8
+            return String(decoding: bodies[i][40..<(40 + length)], as: UTF8.self)
+        }
+
         /// The byte offset where record `i` starts.
         func offset(of i: Int) -> Int { 64 + bodies[0..<i].reduce(0) { $0 + 8 + $1.count } }
 

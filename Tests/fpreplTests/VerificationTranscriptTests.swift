@@ -9,15 +9,9 @@ import Testing
     /// Rewrites one record's last payload byte and fixes its CRC, as someone covering
     /// their tracks would, then removes the tree files they could not fix either.
     func rewrite(position: Int, in dir: String) throws {
-        let seg = dir + "/" + (try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".seg") }.sorted()[0])
-        var data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: seg)))
-        var at = 64
-        for _ in 0..<position { at += 8 + (Int(data[at + 4]) | Int(data[at + 5]) << 8) }
-        let length = Int(data[at + 4]) | Int(data[at + 5]) << 8
-        data[at + 8 + length - 1] ^= 1
-        let crc = data[(at + 4)..<(at + 8 + length)].withUnsafeBytes { CRC32C.checksum($0) }
-        withUnsafeBytes(of: crc.littleEndian) { for k in 0..<4 { data[at + k] = $0[k] } }
-        try Data(data).write(to: URL(fileURLWithPath: seg))
+        var seg = try TamperTranscriptTests.SegmentFile(dir)
+        seg.bodies[position][seg.bodies[position].count - 1] ^= 1
+        try seg.write()
         for f in try FileManager.default.contentsOfDirectory(atPath: dir) where f == "TREE" || f.hasPrefix("tree-") {
             try FileManager.default.removeItem(atPath: dir + "/" + f)
         }

@@ -94,7 +94,7 @@ enum DataCodec {
         guard case .string(let s) = value else { throw ProjectionError.field(path: path(), message: "must be a string, not \(value.kindName)") }
         if f.required && s.isEmpty { throw ProjectionError.field(path: path(), message: "must not be empty") }
         // No text an event carries holds control characters: each shows on one line.
-        if let p = ControlCharacters.problem(in: s, allowingLineBreaks: false) {
+        if let p = ControlCharacters.problem(in: s) {
             throw ProjectionError.field(path: path(), message: p)
         }
         switch f.kind {

@@ -90,7 +90,7 @@ public struct CanonicalEvent: Sendable {
             if required && s.isEmpty { throw ProjectionError.field(path: key, message: "must not be empty") }
             // An audit trail shows these as they are: a newline or an escape sequence in
             // an actor or a stream would forge a row.
-            if let p = ControlCharacters.problem(in: s, allowingLineBreaks: false) {
+            if let p = ControlCharacters.problem(in: s) {
                 throw ProjectionError.field(path: key, message: p)
             }
             return s

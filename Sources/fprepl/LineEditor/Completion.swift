@@ -11,13 +11,13 @@ enum Completion {
     enum IDKind: Sendable {
         case household, fund, project
 
-        /// How its streams are named before the id: an id typed in its stream's form
+        /// The category of its streams: an id typed in its stream's form
         /// (`household-5301241012010001`) is taken as the id.
-        var streamPrefix: String {
+        var category: StreamCategory {
             switch self {
-            case .household: return "household-"
-            case .fund: return "fund-"
-            case .project: return "project-"
+            case .household: return .household
+            case .fund: return .fund
+            case .project: return .project
             }
         }
     }

@@ -1,3 +1,5 @@
+import Projections
+
 /// A key as csv and line modes show it: there amounts are yuan, so `amount_fen` is
 /// `amount_yuan` (JSON keeps the key and integer fen).
 func plainKey(_ key: String) -> String {
@@ -32,7 +34,7 @@ func escapingControlCharacters(_ text: String) -> String {
 /// imported before control characters were refused cannot forge a row, split a line or
 /// drive the terminal. Text without any is returned as it is.
 func oneLine(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return text }
+    guard text.unicodeScalars.contains(where: ControlCharacters.isControl) else { return text }
     var out = ""
     for u in text.unicodeScalars {
         switch u {
@@ -50,19 +52,9 @@ func oneLine(_ text: String) -> String {
 /// left out, so that a value from a file or a command line cannot split the message
 /// over lines or make it megabytes long.
 func echoed(_ value: some StringProtocol, limit: Int = 60) -> String {
-    let text = String(value)
-    let n = text.count
-    var out = "'"
-    for c in text.prefix(limit) {
-        switch c {
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r\n": out += "\\r\\n"
-        default: out += escapingControlCharacters(String(c))
-        }
-    }
-    out += "'"
-    return n > limit ? out + "... (\(n - limit) more characters)" : out
+    let n = value.count
+    let shown = "'" + oneLine(String(value.prefix(limit))) + "'"
+    return n > limit ? shown + "... (\(n - limit) more characters)" : shown
 }
 
 /// C0 controls but newline and tab, DEL, and the C1 controls.

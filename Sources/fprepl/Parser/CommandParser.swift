@@ -1,4 +1,5 @@
 import Foundation
+import Projections
 /// One command line, parsed against its command's ``CommandSyntax``.
 struct CommandCall {
     /// The command the line starts with.
@@ -71,8 +72,8 @@ enum CommandParser {
                 // An id may be typed in its stream's form: household-5301241012010001.
                 if let slot, case .files = slot.completes {
                     words.append(Self.home(word))
-                } else if let kind = slot?.completes.idKinds.first(where: { word.hasPrefix($0.streamPrefix) }), word.count > kind.streamPrefix.count {
-                    words.append(String(word.dropFirst(kind.streamPrefix.count)))
+                } else if let id = slot?.completes.idKinds.lazy.compactMap({ $0.category.id(of: word) }).first {
+                    words.append(id)
                 } else {
                     words.append(word)
                 }

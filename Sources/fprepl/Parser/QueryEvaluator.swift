@@ -43,8 +43,7 @@ enum QueryEvaluator {
         case .members: return try whole(0...1_000, "a whole number of people")
         case .identifiedYear, .exitYear: return try whole(1949...2100, "a year (such as 2016)")
         case .id:
-            let text = v.description.hasPrefix("household-") ? String(v.description.dropFirst(10)) : v.description
-            return .text(try code(text, digits: 16, of: "a household id"))
+            return .text(try code(StreamCategory.household.id(typed: v.description), digits: 16, of: "a household id"))
         case .village: return .text(try area(v.description, digits: 12, of: "village", villages: villages))
         case .town: return .text(try area(v.description, digits: 9, of: "town", villages: villages))
         case .county: return .text(try code(v.description, digits: 6, of: "a county code"))

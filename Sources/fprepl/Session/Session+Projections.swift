@@ -83,8 +83,7 @@ extension Session {
         switch kind {
         // The household projection (from the snapshot when there is one).
         case .household: return (try? county().households.keys.sorted()) ?? []
-        case .fund: return streamIDs(.fund)
-        case .project: return streamIDs(.project)
+        case .fund, .project: return streamIDs(kind.category)
         }
     }
 }

@@ -18,7 +18,7 @@ public struct ProjectionError: Error, Sendable, Equatable, CustomStringConvertib
     /// What kind of failure this is. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case syntax, invalid, refused, undecodable, notFound, io
+            case syntax, invalid, refused, undecodable, notFound, io, tooLarge
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -36,6 +36,8 @@ public struct ProjectionError: Error, Sendable, Equatable, CustomStringConvertib
         public static let notFound = Code(.notFound)
         /// The file system failed (``ProjectionError/errno`` says how).
         public static let io = Code(.io)
+        /// A sum of amounts that does not fit in 64 bits of fen (see ``Fen/+(_:_:)``).
+        public static let tooLarge = Code(.tooLarge)
 
         public var description: String { base.rawValue }
     }
@@ -83,6 +85,12 @@ public struct ProjectionError: Error, Sendable, Equatable, CustomStringConvertib
     /// A field's error: `field data.village: ...`.
     public static func field(path: String, message: String) -> ProjectionError {
         ProjectionError(.invalid, message, field: path)
+    }
+
+    /// Two amounts whose sum or difference does not fit in 64 bits of fen.
+    static func sumTooLarge(_ a: Fen, _ b: Fen) -> ProjectionError {
+        ProjectionError(.tooLarge, "adding \(a.value) fen and \(b.value) fen passes the largest sum 64 bits hold "
+                        + "(9,223,372,036,854,775,807 fen): the store's amounts add up to more than any projection can count")
     }
 
     /// The same error at a line of a file or text (what an import reports).

@@ -16,7 +16,7 @@ import Testing
     }
 
     func ledger(_ store: EventStore, by g: TwoLedgers.Grouping, asOf: AsOf = .now) throws -> [TwoLedgers.Row] {
-        TwoLedgers.rows(try FundLedger.read(store, asOf: asOf), county: try CountyBuilder.build(store, asOf: asOf), by: g)
+        try TwoLedgers.rows(try FundLedger.read(store, asOf: asOf), county: try CountyBuilder.build(store, asOf: asOf), by: g)
     }
 
     @Test func theHouseholdLifeCounty() throws {
@@ -28,11 +28,11 @@ import Testing
             #expect(county.group == "530124" && county.moneyIn?.value == 50_000_000)
             #expect(county.toVillages.value == 1_800_000 && county.toHouseholds.value == 300_000)
             #expect(county.held?.value == 42_000_000 + 4_800_000 + 900_000 && county.returned?.value == 200_000)
-            #expect(county.moneyIn == county.held! + county.returned! + county.toVillages + county.toHouseholds)
+            #expect(try county.moneyIn == county.held! + county.returned! + county.toVillages + county.toHouseholds)
             // 0001 exited last on 2018-12-18 (已脱贫, no longer entitled): 3,000 + half the project's 18,000.
-            #expect(county.exitedHouseholds == TwoLedgers.Spread([Fen(1_200_000)]))
+            #expect(try county.exitedHouseholds == TwoLedgers.Spread([Fen(1_200_000)]))
             // The village left in 2018: 18,000 + 3,000.
-            #expect(county.exitedVillages == TwoLedgers.Spread([Fen(2_100_000)]))
+            #expect(try county.exitedVillages == TwoLedgers.Spread([Fen(2_100_000)]))
 
             let years = try ledger(store, by: .year)
             #expect(years.map(\.group) == ["2016", "2018"])
@@ -59,20 +59,22 @@ import Testing
             // Exited now: 0001 (3,000 + a third of the 150,000 project) and 0003 (its third);
             // 0002 returned to poverty.
             let county = try #require(try ledger(store, by: .county).first)
-            #expect(county.exitedHouseholds == TwoLedgers.Spread([Fen(5_300_000), Fen(5_000_000)]))
+            #expect(try county.exitedHouseholds == TwoLedgers.Spread([Fen(5_300_000), Fen(5_000_000)]))
             #expect(county.exitedHouseholds.lowest?.value == 5_000_000 && county.exitedHouseholds.mean?.value == 5_150_000
                     && county.exitedHouseholds.highest?.value == 5_300_000)
             // The village overdrew 1,000: paid out exceeds what came in by that much.
-            #expect((county.toVillages + county.toHouseholds - county.moneyIn!).value == 100_000)
+            #expect(try (county.toVillages + county.toHouseholds - county.moneyIn!).value == 100_000)
             let channels = try ledger(store, by: .channel)
             #expect(channels.map(\.group) == ["county-530124"])
         }
     }
 
-    @Test func meansRoundHalfUpToTheFen() {
-        #expect(TwoLedgers.Spread([Fen(1), Fen(2)]).mean?.value == 2)
-        #expect(TwoLedgers.Spread([Fen(1), Fen(1), Fen(2)]).mean?.value == 1)
-        #expect(TwoLedgers.Spread([]).mean == nil && TwoLedgers.Spread([]).count == 0)
+    @Test func meansRoundHalfUpToTheFen() throws {
+        #expect(try TwoLedgers.Spread([Fen(1), Fen(2)]).mean?.value == 2)
+        #expect(try TwoLedgers.Spread([Fen(1), Fen(1), Fen(2)]).mean?.value == 1)
+        #expect(try TwoLedgers.Spread([]).mean == nil && TwoLedgers.Spread([]).count == 0)
+        // A total near the 64-bit limit is divided without being doubled first.
+        #expect(try TwoLedgers.Spread([Fen(Int64.max - 2), Fen(1)]).mean?.value == Int64.max / 2)
     }
 
     @Test func aProjectFromRegistrationToIncome() throws {
@@ -83,9 +85,9 @@ import Testing
             #expect(p.notices == [.init(from: EffectiveDate("2016-04-01")!, to: EffectiveDate("2016-04-10")!, channel: "村务公开栏")])
             #expect(p.completed == EffectiveDate("2016-08-30") && p.accepted == EffectiveDate("2016-09-12"))
             #expect(p.assets.map(\.assetClass) == ["公益性"] && p.assets.first?.value == Fen(1_800_000))
-            #expect(p.distributed.value == 60_000)
+            #expect(try p.distributed.value == 60_000)
             let before = try #require(try FundLedger.read(store, asOf: .effective(EffectiveDate("2016-08-31")!)).projects["p2016-07"])
-            #expect(before.completed != nil && before.accepted == nil && before.distributed.value == 0)
+            #expect(try before.completed != nil && before.accepted == nil && before.distributed.value == 0)
         }
     }
 
@@ -93,17 +95,17 @@ import Testing
         try withSample("household-life") { store in
             let events = try store.readStream("household-5301241012010001").map(LoggedEvent.init)
             let overdue = try SmallLoan.of(household: "5301241012010001", events: events, asOf: .effective(EffectiveDate("2017-12-31")!))
-            #expect(overdue.count == 1 && overdue[0].status == "逾期" && overdue[0].outstanding.value == 5_000_000)
+            #expect(try overdue.count == 1 && overdue[0].status == "逾期" && overdue[0].outstanding.value == 5_000_000)
             #expect(overdue[0].overdueSince == EffectiveDate("2017-06-01") && overdue[0].due == EffectiveDate("2018-06-01"))
             let now = try SmallLoan.all(store, asOf: .now)
-            #expect(now.map(\.status) == ["已还清"] && now[0].repaid.value == 5_000_000 && now[0].overdueSince == nil)
+            #expect(try now.map { try $0.status } == ["已还清"] && now[0].repaid.value == 5_000_000 && now[0].overdueSince == nil)
         }
         // The repayment was only part of it: corrected to 30,000, the loan is overdue again.
         let repaid = try withSample("household-life") { store in try store.readStream("household-5301241012010001").first { $0.type == "LoanRepaid" }!.position }
         let fix = #"{"stream":"household-5301241012010001","type":"Correction","effective":"2018-06-10","actor":"op","data":{"target":\#(repaid),"action":"replace","approver":"县扶贫办","data":{"loan":"L-2015-0031","amount_fen":3000000}}}"#
         try withSample("household-life", extra: [fix]) { store in
             let loans = try SmallLoan.all(store, asOf: .now)
-            #expect(loans.map(\.status) == ["逾期"] && loans[0].outstanding.value == 2_000_000)
+            #expect(try loans.map { try $0.status } == ["逾期"] && loans[0].outstanding.value == 2_000_000)
         }
     }
 }

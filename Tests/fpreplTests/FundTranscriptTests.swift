@@ -28,4 +28,31 @@ import Testing
             #expect(e.status == 1 && e.out == "" && e.err.hasPrefix("error: "), "\(bad): \(e.err)")
         }
     } }
+
+    /// Each amount is at most 10^15 fen, but not how many there are: 9,224 allocations of
+    /// the largest amount add up past 64 bits. Every command that sums them says so in one
+    /// line and exits 1; it used to trap (SIGILL) on every later call.
+    @Test func sumsPastSixtyFourBitsAreAnErrorNotACrash() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/fprepl-sums-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let allocation = #"{"stream":"fund-F","type":"FundAllocated","effective":"2016-03-01","actor":"op","data":{"document":"d","source":"中央财政专项","amount_fen":1000000000000000,"to":"county-530124","purpose":"产业帮扶"}}"#
+        let file = dir + ".jsonl"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try (Array(repeating: allocation, count: 9_224).joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try fprepl(["--store", dir, "-c", "import \(file)"])
+        try #require(imported.status == 0, "\(imported.err)")
+        for command in ["funds F", "ledger", "ledger by year", "findings"] {
+            let r = try fprepl(["--store", dir, "-c", command])
+            #expect(r.status == 1 && r.out == "", "\(command): \(r.status) \(r.err)")
+            #expect(r.err.hasPrefix("error: adding ") && r.err.contains("passes the largest sum 64 bits hold"), "\(command): \(r.err)")
+            #expect(r.err.split(separator: "\n").count == 1, "\(command): one line")
+        }
+        // One allocation fewer fits: 9,223 x 10^15 fen is below 2^63.
+        let fewer = FileManager.default.temporaryDirectory.path + "/fprepl-sums-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: fewer) }
+        try (Array(repeating: allocation, count: 9_223).joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try fprepl(["--store", fewer, "-c", "import \(file)"]).status == 0)
+        let r = try fprepl(["--store", fewer, "--format", "json", "-c", "funds F"])
+        #expect(r.status == 0 && r.out.contains(#""allocated_fen":9223000000000000000"#), "\(r.err)")
+    }
 }

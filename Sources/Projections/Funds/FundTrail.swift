@@ -81,7 +81,7 @@ public struct FundTrail: Sendable, Equatable {
         /// as-of date while it is still here (first-in, first-out).
         public var daysHeld: Int = 0
         /// What it holds now: received - paid - returned (never below zero).
-        public var held: Fen { max(.zero, received - paid - returned + overdrawn) }
+        public var held: Fen { get throws { max(.zero, try received - paid - returned + overdrawn) } }
     }
 
     /// One payment to a household or project.
@@ -123,10 +123,10 @@ extension FundTrail {
         var fold = TrailFold(fund: fund)
         for e in try Corrections.visible(events, asOf: asOf) {
             switch e.kind {
-            case .fundAllocated: fold.allocated(try e.decode(Fp_FundAllocated.self), by: e)
-            case .fundTransferred: fold.transferred(try e.decode(Fp_FundTransferred.self), by: e)
-            case .fundDisbursed: fold.disbursed(try e.decode(Fp_FundDisbursed.self), by: e)
-            case .fundReturned: fold.returned(try e.decode(Fp_FundReturned.self), by: e)
+            case .fundAllocated: try fold.allocated(try e.decode(Fp_FundAllocated.self), by: e)
+            case .fundTransferred: try fold.transferred(try e.decode(Fp_FundTransferred.self), by: e)
+            case .fundDisbursed: try fold.disbursed(try e.decode(Fp_FundDisbursed.self), by: e)
+            case .fundReturned: try fold.returned(try e.decode(Fp_FundReturned.self), by: e)
             default: continue
             }
         }
@@ -147,32 +147,32 @@ extension FundTrail {
         init(fund: String) { trail = FundTrail(fund: fund) }
 
         /// Money put into the fund (下达): to its receiving unit.
-        mutating func allocated(_ m: Fp_FundAllocated, by e: LoggedEvent) {
+        mutating func allocated(_ m: Fp_FundAllocated, by e: LoggedEvent) throws {
             trail.document = m.document
             trail.source = Labels.fundSource.label(for: m.source.rawValue) ?? ""
             trail.purpose = m.purpose
             let amount = Fen(m.amountFen)
-            trail.allocatedAmount += amount
+            try trail.allocatedAmount += amount
             trail.allocated = trail.allocated ?? e.effective
             trail.allocations.append(Allocation(position: e.position, effective: e.effective, document: m.document, to: m.to,
                                                 amount: amount, purpose: m.purpose))
-            receive(m.to, amount, e.effective, path: [m.to], by: e.position)
+            try receive(m.to, amount, e.effective, path: [m.to], by: e.position)
         }
 
         /// Money passed on from one unit to another, oldest first, each piece keeping its path.
-        mutating func transferred(_ m: Fp_FundTransferred, by e: LoggedEvent) {
+        mutating func transferred(_ m: Fp_FundTransferred, by e: LoggedEvent) throws {
             let from = unit(m.from), amount = Fen(m.amountFen)
-            trail.units[from].paid += amount
-            for piece in take(m.from, amount, e.effective, by: e.position) {
-                receive(m.to, piece.amount, e.effective, path: piece.path + [m.to], by: e.position)
+            try trail.units[from].paid += amount
+            for piece in try take(m.from, amount, e.effective, by: e.position) {
+                try receive(m.to, piece.amount, e.effective, path: piece.path + [m.to], by: e.position)
             }
         }
 
         /// Money paid to a household or project, by the path of the oldest money paid.
-        mutating func disbursed(_ m: Fp_FundDisbursed, by e: LoggedEvent) {
+        mutating func disbursed(_ m: Fp_FundDisbursed, by e: LoggedEvent) throws {
             let from = unit(m.from), amount = Fen(m.amountFen)
-            trail.units[from].paid += amount
-            let pieces = take(m.from, amount, e.effective, by: e.position)
+            try trail.units[from].paid += amount
+            let pieces = try take(m.from, amount, e.effective, by: e.position)
             let to: String
             switch m.recipient {
             case .household(let h): to = StreamCategory.household.stream(h)
@@ -185,10 +185,10 @@ extension FundTrail {
         }
 
         /// Money a unit returned, oldest first.
-        mutating func returned(_ m: Fp_FundReturned, by e: LoggedEvent) {
+        mutating func returned(_ m: Fp_FundReturned, by e: LoggedEvent) throws {
             let from = unit(m.from), amount = Fen(m.amountFen)
-            trail.units[from].returned += amount
-            _ = take(m.from, amount, e.effective, by: e.position)
+            try trail.units[from].returned += amount
+            _ = try take(m.from, amount, e.effective, by: e.position)
         }
 
         /// Money still held has waited until the as-of date.
@@ -225,15 +225,15 @@ extension FundTrail {
         }
 
         /// Money arriving at a unit by an event, by the path it came.
-        private mutating func receive(_ name: String, _ amount: Fen, _ date: EffectiveDate, path: [String], by position: UInt64) {
+        private mutating func receive(_ name: String, _ amount: Fen, _ date: EffectiveDate, path: [String], by position: UInt64) throws {
             let i = unit(name)
             if trail.units[i].received == .zero { trail.units[i].depth = path.count - 1 }
-            trail.units[i].received += amount
+            try trail.units[i].received += amount
             lots[name, default: []].append(Lot(amount: amount, original: amount, since: date, path: path, position: position))
         }
 
         /// Takes `amount` from a unit, oldest money first; returns the pieces taken.
-        private mutating func take(_ name: String, _ amount: Fen, _ date: EffectiveDate, by position: UInt64) -> [Lot] {
+        private mutating func take(_ name: String, _ amount: Fen, _ date: EffectiveDate, by position: UInt64) throws -> [Lot] {
             let i = unit(name)
             var rest = amount
             var taken: [Lot] = []
@@ -243,12 +243,12 @@ extension FundTrail {
                 trail.units[i].daysHeld = max(trail.units[i].daysHeld, days)
                 waited(lot, name, days: days, stillHeld: false)
                 taken.append(Lot(amount: piece, original: piece, since: date, path: lot.path, position: position))
-                lot.amount -= piece
-                rest -= piece
+                try lot.amount -= piece
+                try rest -= piece
                 if lot.amount == .zero { lots[name]?.removeFirst() } else { lots[name]?[0] = lot }
             }
             if rest > .zero {
-                trail.units[i].overdrawn += rest
+                try trail.units[i].overdrawn += rest
                 trail.overdrafts.append(Overdraft(unit: name, position: position, effective: date, amount: amount, excess: rest))
                 taken.append(Lot(amount: rest, original: rest, since: date, path: [name], position: position))
             }
@@ -326,7 +326,7 @@ public enum FundLedger {
             if !p.village.isEmpty || !p.notices.isEmpty { projects[id] = p }
         }
         for t in trails {
-            for p in t.payments { if let id = p.project { projects[id]?.received += p.amount } }
+            for p in t.payments { if let id = p.project { try projects[id]?.received += p.amount } }
         }
         return Reading(trails: trails, horizon: until, projects: projects)
     }

@@ -45,7 +45,7 @@ public struct ProjectState: Sendable, Equatable {
     }
 
     /// Income distributed, in all.
-    public var distributed: Fen { distributions.reduce(.zero) { $0 + $1.amount } }
+    public var distributed: Fen { get throws { try Fen.sum(distributions.map(\.amount)) } }
 
     /// Folds one project stream's events (corrections applied as of `asOf`).
     public static func build(id: String, events: [LoggedEvent], asOf: AsOf) throws -> ProjectState {

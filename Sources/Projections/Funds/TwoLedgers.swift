@@ -18,13 +18,18 @@ public enum TwoLedgers {
         public var mean: Fen?
         public var highest: Fen?
 
-        init(_ values: [Fen]) {
+        /// No figures: nothing to spread over.
+        init() {}
+
+        init(_ values: [Fen]) throws {
             count = values.count
             guard !values.isEmpty else { return }
             lowest = values.min()
             highest = values.max()
-            let total = values.reduce(.zero, +).value
-            mean = Fen((2 * total + Int64(values.count)) / (2 * Int64(values.count)))
+            // total / n rounded half up, without doubling the total (the amounts are never negative).
+            let total = try Fen.sum(values).value, n = Int64(values.count)
+            let (quotient, remainder) = total.quotientAndRemainder(dividingBy: n)
+            mean = Fen(quotient + (2 * remainder >= n ? 1 : 0))
         }
     }
 
@@ -46,9 +51,9 @@ public enum TwoLedgers {
         public var returned: Fen?
         /// Exited households (已脱贫, either kind, at the point) and what reached each
         /// before its exit.
-        public var exitedHouseholds = Spread([])
+        public var exitedHouseholds = Spread()
         /// Exited villages (出列) and what reached each by the end of its exit year.
-        public var exitedVillages = Spread([])
+        public var exitedVillages = Spread()
     }
 
     /// One payment's money reaching a household or a village, with what groups it.
@@ -69,16 +74,16 @@ public enum TwoLedgers {
     /// Project money counts to the village (到村), and for the per-household figures it
     /// is shared equally among the project's beneficiary households (the fen left over
     /// going to the first ones).
-    public static func rows(_ reading: FundLedger.Reading, county: CountyState, by grouping: Grouping) -> [Row] {
-        let flows = Flows(reading, county: county)
+    public static func rows(_ reading: FundLedger.Reading, county: CountyState, by grouping: Grouping) throws -> [Row] {
+        let flows = try Flows(reading, county: county)
         var ledgers = Ledgers(grouping: grouping)
         // The first ledger: in, to villages, to households, held.
-        ledgers.addMoneyIn(flows.allocations)
-        ledgers.addMoneyPaid(flows.deliveries)
-        ledgers.addMoneyHeld(flows.held)
+        try ledgers.addMoneyIn(flows.allocations)
+        try ledgers.addMoneyPaid(flows.deliveries)
+        try ledgers.addMoneyHeld(flows.held)
         // The second ledger: what reached each exited household before its exit, and
         // each exited village by the end of its exit year, per group.
-        ledgers.addExits(flows.deliveries, county: county)
+        try ledgers.addExits(flows.deliveries, county: county)
         return ledgers.rows.keys.sorted().compactMap { ledgers.rows[$0] }
     }
 
@@ -110,7 +115,7 @@ public enum TwoLedgers {
         var allocations: [MoneyIn] = []
         var held: [MoneyHeld] = []
 
-        init(_ reading: FundLedger.Reading, county: CountyState) {
+        init(_ reading: FundLedger.Reading, county: CountyState) throws {
             for t in reading.trails {
                 let channel = t.allocations.first?.to ?? ""
                 let fundCounty = TwoLedgers.fundCounty(t, channel: channel, reading, county: county)
@@ -118,8 +123,8 @@ public enum TwoLedgers {
                     allocations.append(MoneyIn(amount: a.amount, effective: a.effective, county: fundCounty, source: t.source,
                                                channel: channel, purpose: a.purpose))
                 }
-                for u in t.units where u.held > .zero || u.returned > .zero {
-                    held.append(MoneyHeld(held: u.held, returned: u.returned, unit: u.unit,
+                for u in t.units where try u.held > .zero || u.returned > .zero {
+                    held.append(MoneyHeld(held: try u.held, returned: u.returned, unit: u.unit,
                                           county: countyOf(unit: u.unit) ?? fundCounty, source: t.source, channel: channel,
                                           purpose: t.purpose))
                 }
@@ -172,7 +177,7 @@ public enum TwoLedgers {
 
         /// Money in, to the group of its county, source, channel, purpose or year (an
         /// area below the county has none).
-        mutating func addMoneyIn(_ allocations: [MoneyIn]) {
+        mutating func addMoneyIn(_ allocations: [MoneyIn]) throws {
             for a in allocations {
                 let g: String?
                 switch grouping {
@@ -185,24 +190,24 @@ public enum TwoLedgers {
                 }
                 guard let g else { continue }
                 var r = row(g)
-                r.moneyIn = (r.moneyIn ?? .zero) + a.amount
+                r.moneyIn = try (r.moneyIn ?? .zero) + a.amount
                 rows[g] = r
             }
         }
 
         /// Money paid to villages (到村, a project's whole amount) and to households (到户).
-        mutating func addMoneyPaid(_ deliveries: [Delivery]) {
+        mutating func addMoneyPaid(_ deliveries: [Delivery]) throws {
             for d in deliveries where d.household == nil || !d.toProject {
                 let g = d.key(by: grouping)
                 var r = row(g)
-                if d.toProject { r.toVillages += d.amount } else { r.toHouseholds += d.amount }
+                if d.toProject { try r.toVillages += d.amount } else { try r.toHouseholds += d.amount }
                 rows[g] = r
             }
         }
 
         /// Money still held and returned by the units, to the group of the fund or of the
         /// unit's area (none by year); then, but by year, every row without any holds 0.
-        mutating func addMoneyHeld(_ held: [MoneyHeld]) {
+        mutating func addMoneyHeld(_ held: [MoneyHeld]) throws {
             for h in held {
                 let g: String?
                 switch grouping {
@@ -216,8 +221,8 @@ public enum TwoLedgers {
                 }
                 guard let g else { continue }
                 var r = row(g)
-                r.held = (r.held ?? .zero) + h.held
-                r.returned = (r.returned ?? .zero) + h.returned
+                r.held = try (r.held ?? .zero) + h.held
+                r.returned = try (r.returned ?? .zero) + h.returned
                 rows[g] = r
             }
             if grouping != .year {
@@ -229,10 +234,10 @@ public enum TwoLedgers {
         }
 
         /// The spreads of what reached each exited household and village, per group.
-        mutating func addExits(_ deliveries: [Delivery], county: CountyState) {
+        mutating func addExits(_ deliveries: [Delivery], county: CountyState) throws {
             var exits = ExitSums()
             let exitedVillages = county.villages.filter { $0.value.exitYear != nil }
-            exits.add(deliveries, county: county, exitedVillages: exitedVillages, by: grouping)
+            try exits.add(deliveries, county: county, exitedVillages: exitedVillages, by: grouping)
             // Area and year groups count every exited household and village in them, paid
             // or not; money groups count those their money reached.
             switch grouping {
@@ -242,12 +247,12 @@ public enum TwoLedgers {
             }
             for (g, m) in exits.perHousehold {
                 var r = row(g)
-                r.exitedHouseholds = Spread(Array(m.values))
+                r.exitedHouseholds = try Spread(Array(m.values))
                 rows[g] = r
             }
             for (g, m) in exits.perVillage {
                 var r = row(g)
-                r.exitedVillages = Spread(Array(m.values))
+                r.exitedVillages = try Spread(Array(m.values))
                 rows[g] = r
             }
         }
@@ -261,17 +266,17 @@ public enum TwoLedgers {
         /// Each delivery to an exited household before its exit, and to an exited
         /// village by the end of its exit year (grouped by exit year for `.year`).
         mutating func add(_ deliveries: [Delivery], county: CountyState, exitedVillages: [String: VillageState],
-                          by grouping: Grouping) {
+                          by grouping: Grouping) throws {
             for d in deliveries {
                 if let h = d.household, let s = county.households[h], s.status.hasExited, let exited = s.exitedOn, d.effective <= exited {
                     let g = grouping == .year ? String(exited.year) : d.key(by: grouping)
-                    perHousehold[g, default: [:]][h, default: .zero] += d.amount
+                    try perHousehold[g, default: [:]][h, default: .zero] += d.amount
                 }
                 // A village counts each payment once: the project's, or the household's.
                 if d.household == nil || !d.toProject, let v = exitedVillages[d.village], let year = v.exitYear,
                    let end = EffectiveDate(year: year, month: 12, day: 31), d.effective <= end {
                     let g = grouping == .year ? String(year) : d.key(by: grouping)
-                    perVillage[g, default: [:]][d.village, default: .zero] += d.amount
+                    try perVillage[g, default: [:]][d.village, default: .zero] += d.amount
                 }
             }
         }
@@ -288,7 +293,7 @@ public enum TwoLedgers {
                 case .village: g = s.village
                 default: g = String(exited.year)
                 }
-                perHousehold[g, default: [:]][id, default: .zero] += .zero
+                if perHousehold[g]?[id] == nil { perHousehold[g, default: [:]][id] = .zero }
             }
             for (code, v) in exitedVillages {
                 let g: String
@@ -298,7 +303,7 @@ public enum TwoLedgers {
                 case .village: g = code
                 default: g = String(v.exitYear ?? 0)
                 }
-                perVillage[g, default: [:]][code, default: .zero] += .zero
+                if perVillage[g]?[code] == nil { perVillage[g, default: [:]][code] = .zero }
             }
         }
     }

@@ -149,7 +149,7 @@ public struct SyntheticCounty {
                 add(StreamCategory.village.stream(v), "VillageExited", date(year, 12, 28), m)
             }
             let projects = planProjects(year, villages: villages, byVillage: byVillage, households: households)
-            moneyFlows(year, households: households, projects: projects, villages: villages, add)
+            try moneyFlows(year, households: households, projects: projects, villages: villages, add)
             for k in households.indices { generateYear(&households[k], year, add) }
             out.sort { $0.day < $1.day }
             try emit(out.map(\.event))
@@ -346,7 +346,7 @@ public struct SyntheticCounty {
     /// spring allocation comes early in January (funds-idle at the county); in another,
     /// the first village pays 100.00 元 it never received (funds-overdrawn).
     mutating func moneyFlows(_ year: Int, households: [PlannedHousehold], projects: [PlannedProject], villages: [String],
-                             _ add: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void) {
+                             _ add: (String, String, EffectiveDate, any SwiftProtobuf.Message, String) -> Void) throws {
         let county = FundUnit.county(p.county).description
         for spring in [true, false] {
             let fund = StreamCategory.fund.stream("\(year)-0\(spring ? 1 : 2)")
@@ -361,7 +361,7 @@ public struct SyntheticCounty {
                     m.purpose = pay.purpose
                     m.voucher = "兑-\(year)-\(h.index)"
                     payments.append((pay.day, m))
-                    byVillage[h.village, default: .zero] += pay.amount
+                    try byVillage[h.village, default: .zero] += pay.amount
                 }
             }
             if spring {
@@ -372,10 +372,10 @@ public struct SyntheticCounty {
                     m.amountFen = pr.budget.value
                     m.purpose = pr.kind
                     payments.append((date(year, 4, 5), m))
-                    byVillage[pr.village, default: .zero] += pr.budget
+                    try byVillage[pr.village, default: .zero] += pr.budget
                 }
             }
-            let total = byVillage.values.reduce(.zero, +)
+            let total = try Fen.sum(byVillage.values)
             guard total > .zero else { continue }
             var alloc = Fp_FundAllocated()
             alloc.document = spring ? "样财农〔\(year)〕1号" : "样财农〔\(year)〕2号"
@@ -386,7 +386,7 @@ public struct SyntheticCounty {
             let early = spring && (year - p.years.lowerBound) % 4 == 2
             add(fund, "FundAllocated", spring ? (early ? date(year, 1, 25) : date(year, 3, 1)) : date(year, 8, 1), alloc, "op-fin")
             var byTown: [String: Fen] = [:]
-            for (v, amount) in byVillage { byTown[String(v.prefix(9)), default: .zero] += amount }
+            for (v, amount) in byVillage { try byTown[String(v.prefix(9)), default: .zero] += amount }
             for (town, amount) in byTown.sorted(by: { $0.key < $1.key }) {
                 var t = Fp_FundTransferred()
                 t.from = county

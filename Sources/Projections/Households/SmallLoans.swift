@@ -17,14 +17,16 @@ public struct SmallLoan: Sendable, Equatable {
     public var overdueSince: EffectiveDate?
 
     /// What is still owed.
-    public var outstanding: Fen { max(.zero, amount - repaid) }
+    public var outstanding: Fen { get throws { max(.zero, try amount - repaid) } }
     /// The day the term ends.
     public var due: EffectiveDate { issued.adding(months: termMonths) }
 
     /// 已还清, 逾期 or 未到期/在贷 (in force).
     public var status: String {
-        if outstanding == .zero { return "已还清" }
-        return overdueSince != nil ? "逾期" : "在贷"
+        get throws {
+            if try outstanding == .zero { return "已还清" }
+            return overdueSince != nil ? "逾期" : "在贷"
+        }
     }
 
     /// The loans of one household stream (corrections applied as of `asOf`), in the
@@ -41,12 +43,12 @@ public struct SmallLoan: Sendable, Equatable {
             case .loanRepaid:
                 let m = try e.decode(Fp_LoanRepaid.self)
                 guard let k = loans.lastIndex(where: { $0.loan == m.loan }) else { continue }
-                loans[k].repaid += Fen(m.amountFen)
+                try loans[k].repaid += Fen(m.amountFen)
                 loans[k].lastRepaid = e.effective
-                if loans[k].outstanding == .zero { loans[k].overdueSince = nil }
+                if try loans[k].outstanding == .zero { loans[k].overdueSince = nil }
             case .loanOverdue:
                 let m = try e.decode(Fp_LoanOverdue.self)
-                guard let k = loans.lastIndex(where: { $0.loan == m.loan }), loans[k].outstanding > .zero else { continue }
+                guard let k = loans.lastIndex(where: { $0.loan == m.loan }), try loans[k].outstanding > .zero else { continue }
                 loans[k].overdueSince = loans[k].overdueSince ?? e.effective
             default:
                 continue

@@ -1,6 +1,6 @@
 /// An amount of money in fen (分), the unit every amount is stored in: integers, never
 /// floating point. 100 fen = 1 yuan (元).
-public struct Fen: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomStringConvertible {
+public struct Fen: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The amount in fen.
     public var value: Int64
 
@@ -13,8 +13,31 @@ public struct Fen: Hashable, Comparable, Sendable, AdditiveArithmetic, CustomStr
     /// far beyond any fund, payment or income, and far below what the projections' sums
     /// of millions of events can hold in 64 bits. The import refuses more.
     public static let largest: Int64 = 1_000_000_000_000_000
-    public static func + (a: Fen, b: Fen) -> Fen { Fen(a.value + b.value) }
-    public static func - (a: Fen, b: Fen) -> Fen { Fen(a.value - b.value) }
+
+    /// The sum, or ``ProjectionError/Code/tooLarge`` when it does not fit in 64 bits. Sums are
+    /// checked because the import bounds each amount, not how many there are: only a store
+    /// whose amounts add up past 92 quadrillion yuan (9,223 events of the largest amount)
+    /// gets there, and it gets an error, not a wrong total.
+    public static func + (a: Fen, b: Fen) throws -> Fen {
+        let (sum, overflow) = a.value.addingReportingOverflow(b.value)
+        guard !overflow else { throw ProjectionError.sumTooLarge(a, b) }
+        return Fen(sum)
+    }
+
+    /// The difference, checked like ``+(_:_:)``.
+    public static func - (a: Fen, b: Fen) throws -> Fen {
+        let (difference, overflow) = a.value.subtractingReportingOverflow(b.value)
+        guard !overflow else { throw ProjectionError.sumTooLarge(a, b) }
+        return Fen(difference)
+    }
+
+    public static func += (a: inout Fen, b: Fen) throws { a = try a + b }
+    public static func -= (a: inout Fen, b: Fen) throws { a = try a - b }
+
+    /// The sum of the amounts, checked.
+    public static func sum<S: Sequence>(_ amounts: S) throws -> Fen where S.Element == Fen {
+        try amounts.reduce(.zero) { try $0 + $1 }
+    }
     public static func < (a: Fen, b: Fen) -> Bool { a.value < b.value }
 
     /// Yuan with two decimals and thousands separators: `2,952.00`, `-0.05`.

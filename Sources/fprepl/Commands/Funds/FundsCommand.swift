@@ -43,9 +43,9 @@ enum FundsCommand: ReplCommand {
             ("allocated_fen", "下达金额(元)", .fen(t.allocatedAmount)),
         ])
         // A table shows each unit indented under the one that paid it.
-        let units = TableResult(columns: unitColumns, rows: t.units.map { u in
+        let units = TableResult(columns: unitColumns, rows: try t.units.map { u in
             [.labelled(table: String(repeating: "  ", count: u.depth) + u.unit, plain: u.unit), .fen(u.received), .fen(u.paid),
-             .fen(u.returned), .fen(u.held), .integer(Int64(u.daysHeld))]
+             .fen(u.returned), .fen(try u.held), .integer(Int64(u.daysHeld))]
         })
         let payments = TableResult(columns: paymentColumns, rows: t.payments.map { p in
             [.integer(Int64(p.position)), .text(p.effective.description), .text(p.from), .text(p.to), .fen(p.amount),

@@ -22,7 +22,7 @@ enum LedgerCommand: ReplCommand {
         }
         let store = try session.store()
         let county = try session.county()
-        let rows = TwoLedgers.rows(try FundLedger.read(store, asOf: session.asOf), county: county, by: grouping)
+        let rows = try TwoLedgers.rows(try FundLedger.read(store, asOf: session.asOf), county: county, by: grouping)
         let columns: [TableResult.Column] = [
             .text(grouping.rawValue, label(grouping)),
             .number("in_fen", "投入(元)"), .number("to_villages_fen", "到村(元)"), .number("to_households_fen", "到户(元)"),

@@ -25,11 +25,11 @@ enum ProjectsCommand: ReplCommand {
             .text("publicity", "公示"), .text("completed", "完工"), .text("accepted", "验收"),
             .number("assets_fen", "资产(元)"), .number("distributed_fen", "收益分配(元)"),
         ]
-        return .table(TableResult(columns: columns, rows: projects.map { p in
+        return .table(TableResult(columns: columns, rows: try projects.map { p in
             [.text(p.id), .text(p.village), .text(p.name), .text(p.kind), .fen(p.budget), .fen(p.received),
              .integer(Int64(p.beneficiaries.count)), .list(p.notices.map { "\($0.from) 至 \($0.to)" }),
              .text(p.completed?.description), .text(p.accepted?.description),
-             .fen(p.assets.reduce(.zero) { $0 + $1.value }), .fen(p.distributed)]
+             .fen(try Fen.sum(p.assets.map(\.value))), .fen(try p.distributed)]
         }))
     }
 }

@@ -25,10 +25,10 @@ enum LoansCommand: ReplCommand {
             .number("term_months", "期限(月)"), .text("due", "到期"), .number("repaid_fen", "已还(元)"),
             .number("outstanding_fen", "未还(元)"), .text("overdue_since", "逾期自"), .text("status", "状态"),
         ]
-        return .table(TableResult(columns: columns, rows: loans.map { l in
+        return .table(TableResult(columns: columns, rows: try loans.map { l in
             [.text(l.household), .text(l.loan), .text(l.issued.description), .fen(l.amount), .integer(Int64(l.termMonths)),
-             .text(l.due.description), .fen(l.repaid), .fen(l.outstanding), .text(l.overdueSince?.description),
-             .text(l.status)]
+             .text(l.due.description), .fen(l.repaid), .fen(try l.outstanding), .text(l.overdueSince?.description),
+             .text(try l.status)]
         }))
     }
 }
